@@ -1,0 +1,5 @@
+/** JMH benchmarks of Weft: the same cases as the anchors in shared/bench/anchors. */
+open module io.weft.benchmarks {
+  requires io.weft.core;
+  requires jmh.core;
+}

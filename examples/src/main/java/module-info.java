@@ -1,0 +1,5 @@
+/** Runnable Weft programs; the README's main job lives here. */
+module io.weft.examples {
+  requires io.weft.core;
+  exports io.weft.examples;
+}

@@ -1,0 +1,852 @@
+package io.weft;
+
+import io.weft.internal.Carrier;
+import io.weft.internal.CarrierHost;
+import io.weft.internal.Sneaky;
+import io.weft.spi.Clock;
+import io.weft.spi.NioPoller;
+import io.weft.spi.Poller;
+import io.weft.spi.SystemClock;
+import io.weft.spi.VirtualClock;
+import io.weft.spi.VirtualPoller;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * One event loop: runs callbacks, timers, I/O handlers and task steps, one at a time, on one thread.
+ *
+ * <h2>Ordering</h2>
+ *
+ * <p>One iteration is asyncio's {@code _run_once}: poll the {@link Poller} (without waiting if anything is ready or a
+ * stop is pending, otherwise until the next timer is due), queue the I/O handlers that are ready and the callbacks
+ * other threads sent, move the timers that are due behind what is already ready, then run exactly the callbacks
+ * that were ready when the run started. A callback scheduled during an iteration runs in the next one. Ready
+ * callbacks run first in, first out; timers run in order of deadline, then of scheduling. A task's step is one
+ * callback, so {@code sleep(0)} gives up exactly one iteration.
+ *
+ * <h2>Time</h2>
+ *
+ * <p>Time comes from the loop's {@link Clock} only. {@link #time()} is seconds since the loop was created, so it is
+ * small and never overflows; deadlines are kept in clock nanoseconds and compared by subtraction. A timer is due
+ * when its deadline is less than now plus the clock's resolution. With a {@link VirtualClock} and
+ * {@link VirtualPoller} an idle loop jumps to its next timer instead of sleeping.
+ *
+ * <h2>Tasks and coroutines</h2>
+ *
+ * <p>A task's body runs on a virtual thread that the loop itself resumes (see {@code io.weft.internal.Carrier}), so
+ * exactly one body or callback runs at a time and an await is a park that returns control to the loop. Callbacks
+ * and steps run in their {@link Context}.
+ *
+ * <h2>Errors</h2>
+ *
+ * <p>An exception from a callback goes to the {@linkplain #setExceptionHandler exception handler} and the loop goes
+ * on. {@link KeyboardInterrupt}, {@link SystemExit} and {@link VirtualMachineError}s escape {@link #runForever()}
+ * instead, leaving the loop usable.
+ *
+ * <h2>Threads</h2>
+ *
+ * <p>Everything but {@link #callSoonThreadsafe}, {@link #isRunning()} and {@link #isClosed()} must be called on the
+ * loop's thread (tasks of the loop included); debug mode checks this. {@code callSoonThreadsafe} puts the callback
+ * on a concurrent queue and wakes the poller.
+ *
+ * <h2>References</h2>
+ *
+ * <p>CPython {@code Lib/asyncio/base_events.py} ({@code _run_once}), {@code events.py}; Trio's {@code _run.py} for
+ * the clock discipline.
+ */
+@Api(status = Api.Status.STABLE, since = "0.1")
+public final class EventLoop implements AutoCloseable {
+
+  /** Bound, on the thread running a loop's iterations, to that loop. */
+  static final ScopedValue<EventLoop> RUNNING = ScopedValue.newInstance();
+
+  private static final long MAX_DELAY_NANOS = 1L << 61;
+
+  /** Which coroutine carrier a loop uses; see the README's section on {@code --add-opens}. */
+  @Api(status = Api.Status.STABLE, since = "0.1")
+  public enum CarrierChoice {
+    /** The loop-scheduled carrier when the JVM allows it, else the baton carrier ({@code -Dweft.carrier} wins). */
+    AUTO,
+    /** Virtual threads scheduled by the loop itself; needs {@code --add-opens java.base/java.lang}. */
+    LOOP_SCHEDULED,
+    /** Virtual threads handing a baton to a loop that runs on a virtual thread; slower, needs nothing. */
+    BATON
+  }
+
+  /** The lifecycle of a loop. */
+  @Api(status = Api.Status.STABLE, since = "0.1")
+  public enum RunState {
+    /** Not running; may be run. */
+    IDLE,
+    /** Inside {@link #runForever()}. */
+    RUNNING,
+    /** Closed; cannot be used again. */
+    CLOSED
+  }
+
+  final Clock clock;
+  private final Poller poller;
+  final Carrier carrier;
+  private final long epochNanos;
+  private final long resolutionNanos;
+
+  // Invariant: touched only on the loop thread; cancelled handles may sit here and are skipped.
+  private final ArrayDeque<Handle> ready = new ArrayDeque<>();
+  private final TimerQueue timers = new TimerQueue();
+  private final ConcurrentLinkedQueue<Handle> threadsafe = new ConcurrentLinkedQueue<>();
+  // Invariant: true from a thread-safe submission's wakeup until the loop next drains the thread-safe queue.
+  private final AtomicBoolean wakeupPending = new AtomicBoolean();
+  private final Poller.ReadySink ioSink = this::ioReady;
+
+  private volatile RunState runState = RunState.IDLE;
+  private boolean stopping;
+  private long timerSeq;
+  private long taskCounter;
+  final TaskRegistry tasks = new TaskRegistry();
+  private final List<ShutdownHook> shutdownHooks = new ArrayList<>();
+
+  // The context of the callback now running, or null between callbacks.
+  Context handleContext;
+  // The task whose step is running, or null.
+  Task<?> steppingTask;
+  // An error that must escape the loop, raised where the loop could not throw it (a task's body).
+  private Throwable escaping;
+
+  private ExceptionHandler exceptionHandler;
+  private Consumer<String> warningHandler;
+  private boolean debug;
+  private long slowCallbackNanos = 100_000_000L;
+
+  private EventLoop(Builder b) {
+    this.clock = b.clock;
+    this.poller = b.poller;
+    this.debug = b.debug;
+    this.epochNanos = clock.nanoTime();
+    this.resolutionNanos = Math.max(1, clock.resolutionNanos());
+    Carrier.Kind kind = switch (b.carrier) {
+      case AUTO -> Carrier.Kind.AUTO;
+      case LOOP_SCHEDULED -> Carrier.Kind.LOOP;
+      case BATON -> Carrier.Kind.BATON;
+    };
+    this.carrier = Carrier.create(kind, new Host());
+  }
+
+  /** Creates a production loop: the system clock and a NIO selector. */
+  public static EventLoop create() {
+    return builder().build();
+  }
+
+  /** Creates a loop on virtual time: a {@link VirtualClock} at 0 that auto-advances, and a {@link VirtualPoller}. */
+  public static EventLoop createVirtual() {
+    VirtualClock clock = new VirtualClock();
+    return builder().clock(clock).poller(new VirtualPoller(clock)).build();
+  }
+
+  /** Returns a builder for a loop with a chosen clock, poller, carrier and debug mode. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Returns the loop running on the calling thread (or whose task is running), or null. */
+  public static EventLoop running() {
+    if (Task.CURRENT.isBound()) {
+      return Task.CURRENT.get().loop;
+    }
+    return RUNNING.isBound() ? RUNNING.get() : null;
+  }
+
+  /**
+   * Returns the loop running on the calling thread.
+   *
+   * @throws IllegalStateException if there is none
+   */
+  public static EventLoop getRunningLoop() {
+    EventLoop loop = running();
+    if (loop == null) {
+      throw new IllegalStateException("no running event loop");
+    }
+    return loop;
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Scheduling
+  // ------------------------------------------------------------------------------------------------------------
+
+  /** Schedules {@code callback} for the next iteration, in a copy of the current context. */
+  public Handle callSoon(Runnable callback) {
+    return callSoon(callback, null);
+  }
+
+  /**
+   * Schedules {@code callback} for the next iteration.
+   *
+   * @param context the context to run it in, or null for a copy of the current one
+   * @throws IllegalStateException if the loop is closed, or (debug mode) if called from another thread
+   */
+  public Handle callSoon(Runnable callback, Context context) {
+    Objects.requireNonNull(callback, "callback must not be null");
+    checkThread();
+    return callSoonInternal(callback, context != null ? context : Context.current().copy());
+  }
+
+  Handle callSoonInternal(Runnable callback, Context context) {
+    checkClosed();
+    Handle h = new Handle(this, callback, context, debugTrace("handle created at"));
+    ready.add(h);
+    return h;
+  }
+
+  /** Schedules {@code callback} from any thread; see {@link #callSoonThreadsafe(Runnable, Context)}. */
+  public Handle callSoonThreadsafe(Runnable callback) {
+    return callSoonThreadsafe(callback, null);
+  }
+
+  /**
+   * Schedules {@code callback} from any thread and wakes the loop. Called on the loop's own thread it behaves as
+   * {@link #callSoon}, keeping first-in-first-out order with it.
+   *
+   * @throws IllegalStateException if the loop is closed
+   */
+  public Handle callSoonThreadsafe(Runnable callback, Context context) {
+    Objects.requireNonNull(callback, "callback must not be null");
+    checkClosed();
+    Context ctx = context != null ? context : Context.current().copy();
+    Handle h = new Handle(this, callback, ctx, debugTrace("handle created at"));
+    if (isOnLoop()) {
+      ready.add(h);
+    } else {
+      submitThreadsafe(h);
+    }
+    return h;
+  }
+
+  private void submitThreadsafe(Handle h) {
+    threadsafe.add(h);
+    if (!wakeupPending.getAndSet(true)) {
+      poller.wakeup();
+    }
+  }
+
+  /** Runs {@code callback} after {@code delay}; see {@link #callLater(Duration, Runnable, Context)}. */
+  public TimerHandle callLater(Duration delay, Runnable callback) {
+    return callLater(delay, callback, null);
+  }
+
+  /**
+   * Runs {@code callback} once {@code delay} has passed on the loop's clock.
+   *
+   * @param delay at least zero; delays beyond about 73 years are shortened to that
+   * @param context the context to run it in, or null for a copy of the current one
+   * @throws IllegalArgumentException if the delay is negative
+   */
+  public TimerHandle callLater(Duration delay, Runnable callback, Context context) {
+    Objects.requireNonNull(delay, "delay must not be null");
+    if (delay.isNegative()) {
+      throw new IllegalArgumentException("delay must be >= 0, got " + delay);
+    }
+    long nanos = delay.compareTo(Duration.ofNanos(MAX_DELAY_NANOS)) > 0 ? MAX_DELAY_NANOS : delay.toNanos();
+    return callAtNanos(clock.nanoTime() + nanos, callback, context);
+  }
+
+  /**
+   * Runs {@code callback} after {@code delaySeconds}, as asyncio's {@code call_later}.
+   *
+   * @throws IllegalArgumentException if the delay is negative, NaN or infinite
+   */
+  public TimerHandle callLater(double delaySeconds, Runnable callback) {
+    if (!(delaySeconds >= 0) || Double.isInfinite(delaySeconds)) {
+      throw new IllegalArgumentException("delay must be >= 0 and finite, got " + delaySeconds);
+    }
+    long nanos = delaySeconds * 1e9 >= MAX_DELAY_NANOS ? MAX_DELAY_NANOS : (long) Math.ceil(delaySeconds * 1e9);
+    return callAtNanos(clock.nanoTime() + nanos, callback, null);
+  }
+
+  /**
+   * Runs {@code callback} at {@code when} on the {@link #time()} scale; a time in the past runs it in the next
+   * iteration, still in deadline order.
+   *
+   * @throws IllegalArgumentException if {@code when} is NaN or infinite
+   */
+  public TimerHandle callAt(double when, Runnable callback) {
+    return callAt(when, callback, null);
+  }
+
+  /** As {@link #callAt(double, Runnable)}, in the given context (null for a copy of the current one). */
+  public TimerHandle callAt(double when, Runnable callback, Context context) {
+    if (Double.isNaN(when) || Double.isInfinite(when)) {
+      throw new IllegalArgumentException("when must be finite, got " + when);
+    }
+    double offset = Math.max(-MAX_DELAY_NANOS, Math.min(MAX_DELAY_NANOS, Math.ceil(when * 1e9)));
+    return callAtNanos(epochNanos + (long) offset, callback, context);
+  }
+
+  /** Runs {@code callback} when the loop's clock reads {@code whenNanos} (compared by subtraction). */
+  public TimerHandle callAtNanos(long whenNanos, Runnable callback, Context context) {
+    Objects.requireNonNull(callback, "callback must not be null");
+    checkClosed();
+    checkThread();
+    Context ctx = context != null ? context : Context.current().copy();
+    TimerHandle h = new TimerHandle(this, callback, ctx, debugTrace("timer created at"), whenNanos, timerSeq++);
+    timers.add(h);
+    return h;
+  }
+
+  void timerCancelled(TimerHandle h) {
+    timers.remove(h);
+  }
+
+  /** Returns the loop's time: seconds on its clock since the loop was created. */
+  public double time() {
+    return toLoopSeconds(clock.nanoTime());
+  }
+
+  double toLoopSeconds(long nanos) {
+    return (nanos - epochNanos) / 1e9;
+  }
+
+  /** Returns the loop's clock. */
+  public Clock clock() {
+    return clock;
+  }
+
+  /** Returns the loop's poller. */
+  public Poller poller() {
+    return poller;
+  }
+
+  /** Returns the name of the coroutine carrier in use: {@code loop} or {@code baton}. */
+  public String carrierName() {
+    return carrier.name();
+  }
+
+  /** Creates a pending future on this loop. */
+  public <T> Future<T> createFuture() {
+    return new Future<>(this);
+  }
+
+  /** Creates a task running {@code body}, with an automatic name, in a copy of the current context. */
+  public <T> Task<T> createTask(AsyncCallable<T> body) {
+    return createTask(body, null, null);
+  }
+
+  /** Creates a task with no result running {@code body}. */
+  public Task<Void> createTask(AsyncRunnable body) {
+    Objects.requireNonNull(body, "body must not be null");
+    return createTask(body.asCallable(), null, null);
+  }
+
+  /**
+   * Creates a task running {@code body}; its first step is scheduled with {@link #callSoon}.
+   *
+   * @param name the task's name, or null for {@code Task-N}
+   * @param context the context to run in (shared, not copied), or null for a copy of the current one
+   * @throws IllegalStateException if the loop is closed
+   */
+  public <T> Task<T> createTask(AsyncCallable<T> body, String name, Context context) {
+    Objects.requireNonNull(body, "body must not be null");
+    checkClosed();
+    checkThread();
+    return new Task<>(this, body, name, context);
+  }
+
+  long nextTaskId() {
+    return ++taskCounter;
+  }
+
+  /** Returns the tasks of this loop that are not done, in creation order. */
+  public Set<Task<?>> allTasks() {
+    return new LinkedHashSet<>(tasks.pending());
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Running
+  // ------------------------------------------------------------------------------------------------------------
+
+  /**
+   * Runs iterations until {@link #stop()} is called. A stop requested before this call makes it run exactly one
+   * iteration.
+   *
+   * @throws IllegalStateException if the loop is closed, already running, or another loop runs on this thread
+   */
+  public void runForever() {
+    checkClosed();
+    if (runState == RunState.RUNNING) {
+      throw new IllegalStateException("This event loop is already running");
+    }
+    if (running() != null) {
+      throw new IllegalStateException("Cannot run the event loop while another loop is running");
+    }
+    runState = RunState.RUNNING;
+    try {
+      carrier.runLoop(() -> ScopedValue.where(RUNNING, this).run(this::iterateUntilStopped));
+    } finally {
+      stopping = false;
+      runState = RunState.IDLE;
+    }
+  }
+
+  private void iterateUntilStopped() {
+    while (true) {
+      runOnce();
+      if (stopping) {
+        break;
+      }
+    }
+  }
+
+  /**
+   * Runs the loop until {@code future} is done, then returns its result or throws its exception.
+   *
+   * @throws IllegalArgumentException if the future belongs to another loop
+   * @throws IllegalStateException if the loop is closed or running, or stopped before the future was done
+   */
+  public <T> T runUntilComplete(Future<T> future) {
+    Objects.requireNonNull(future, "future must not be null");
+    checkRunnable();
+    if (future.loop != this) {
+      throw new IllegalArgumentException(
+          "The future belongs to a different loop than the one specified as the loop argument: " + future);
+    }
+    Consumer<Future<T>> stopWhenDone = f -> {
+      if (!f.isCancelled() && escapes(f.exception())) {
+        return; // the error already left runForever
+      }
+      stop();
+    };
+    future.addDoneCallback(stopWhenDone);
+    try {
+      runForever();
+    } catch (Throwable e) {
+      if (future.isDone() && !future.isCancelled()) {
+        future.exception(); // retrieved: it is being thrown now
+      }
+      throw e;
+    } finally {
+      future.removeDoneCallback(stopWhenDone);
+    }
+    if (!future.isDone()) {
+      throw new IllegalStateException("Event loop stopped before Future completed: " + future);
+    }
+    return future.result();
+  }
+
+  /** Creates a task for {@code body} and runs the loop until it is done; see {@link #runUntilComplete(Future)}. */
+  public <T> T runUntilComplete(AsyncCallable<T> body) {
+    Objects.requireNonNull(body, "body must not be null");
+    checkRunnable();
+    return runUntilComplete(createTask(body));
+  }
+
+  private void checkRunnable() {
+    checkClosed();
+    if (runState == RunState.RUNNING) {
+      throw new IllegalStateException("This event loop is already running");
+    }
+    if (running() != null) {
+      throw new IllegalStateException("Cannot run the event loop while another loop is running");
+    }
+  }
+
+  /** Asks the loop to stop after the current iteration. Call on the loop thread. */
+  public void stop() {
+    stopping = true;
+  }
+
+  /** Returns whether the loop is inside {@link #runForever()}. Any thread. */
+  public boolean isRunning() {
+    return runState == RunState.RUNNING;
+  }
+
+  /** Returns whether the loop is closed. Any thread. */
+  public boolean isClosed() {
+    return runState == RunState.CLOSED;
+  }
+
+  /** Returns the lifecycle state. Any thread. */
+  public RunState runState() {
+    return runState;
+  }
+
+  /**
+   * Closes the loop: drops queued callbacks and timers and closes the poller. Idempotent.
+   *
+   * @throws IllegalStateException if the loop is running
+   */
+  @Override
+  public void close() {
+    if (runState == RunState.RUNNING) {
+      throw new IllegalStateException("Cannot close a running event loop");
+    }
+    if (runState == RunState.CLOSED) {
+      return;
+    }
+    runState = RunState.CLOSED;
+    ready.clear();
+    timers.clear();
+    threadsafe.clear();
+    poller.close();
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // One iteration
+  // ------------------------------------------------------------------------------------------------------------
+
+  private void runOnce() {
+    long timeout;
+    if (!ready.isEmpty() || stopping || wakeupPending.get()) {
+      timeout = 0;
+    } else {
+      TimerHandle next = timers.peek();
+      timeout = next == null ? -1 : Math.max(0, next.whenNanos - clock.nanoTime());
+    }
+    try {
+      poller.poll(timeout, ioSink);
+    } catch (IOException e) {
+      throw new UncheckedIOException("the poller failed", e);
+    }
+    if (wakeupPending.get()) {
+      wakeupPending.set(false);
+      Handle h;
+      while ((h = threadsafe.poll()) != null) {
+        ready.add(h);
+      }
+    }
+    if (!timers.isEmpty()) {
+      long end = clock.nanoTime() + resolutionNanos;
+      TimerHandle t;
+      while ((t = timers.peek()) != null && t.whenNanos - end < 0) {
+        timers.poll();
+        ready.add(t);
+      }
+    }
+    tasks.reap(this);
+    int n = ready.size();
+    for (int i = 0; i < n; i++) {
+      Handle h = ready.poll();
+      if (!h.cancelled) {
+        runHandle(h);
+      }
+    }
+  }
+
+  private void ioReady(Poller.IoHandler handler, int readyOps) {
+    ready.add(new Handle(this, () -> handler.ready(readyOps), Context.current().copy(), null));
+  }
+
+  private void runHandle(Handle h) {
+    handleContext = h.context;
+    try {
+      if (debug) {
+        runTimed(h);
+      } else {
+        h.callback.run();
+      }
+    } catch (Throwable e) {
+      if (escapes(e)) {
+        throw e;
+      }
+      callExceptionHandler(withSource(new ExceptionContext("Exception in callback " + h, e, h, null, null,
+          Map.of()), h.createdAt));
+    } finally {
+      handleContext = null;
+    }
+    if (escaping != null) {
+      Throwable e = escaping;
+      escaping = null;
+      throw Sneaky.<RuntimeException>raise(e);
+    }
+  }
+
+  private void runTimed(Handle h) {
+    long t0 = SystemClock.INSTANCE.nanoTime();
+    try {
+      h.callback.run();
+    } finally {
+      long took = SystemClock.INSTANCE.nanoTime() - t0;
+      if (took >= slowCallbackNanos) {
+        StringBuilder sb = new StringBuilder("Executing ").append(h).append(" took ")
+            .append(String.format(java.util.Locale.ROOT, "%.3f", took / 1e9)).append(" seconds");
+        if (h.callback instanceof Handle.TaskStep step) {
+          appendStack(sb.append("\n").append(step.task()).append(" is now at:"), step.task().stack());
+        }
+        warn(sb.toString());
+      }
+    }
+  }
+
+  static boolean escapes(Throwable e) {
+    return e instanceof KeyboardInterrupt || e instanceof SystemExit || e instanceof VirtualMachineError;
+  }
+
+  void escape(Throwable e) {
+    escaping = e;
+  }
+
+  void taskBlocked(Task<?> task) {
+    if (debug) {
+      warn(appendStack(new StringBuilder(task.toString()).append(" blocked outside await (a blocking call such as")
+          .append(" Thread.sleep, blocking I/O or a contended thread lock); the loop runs other work until it")
+          .append(" returns. It is at:"), task.stack()).toString());
+    }
+  }
+
+  private static StringBuilder appendStack(StringBuilder sb, StackTraceElement[] stack) {
+    for (StackTraceElement f : stack) {
+      sb.append("\n    at ").append(f);
+    }
+    return sb;
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Errors, debug mode, threads
+  // ------------------------------------------------------------------------------------------------------------
+
+  /** Sets the exception handler; null restores the default. */
+  public void setExceptionHandler(ExceptionHandler handler) {
+    this.exceptionHandler = handler;
+  }
+
+  /** Returns the exception handler set, or null if the default is in use. */
+  public ExceptionHandler getExceptionHandler() {
+    return exceptionHandler;
+  }
+
+  /** The default handler: logs the formatted context at ERROR to the {@code io.weft} logger. */
+  public void defaultExceptionHandler(ExceptionContext context) {
+    System.getLogger("io.weft").log(System.Logger.Level.ERROR, context.format());
+  }
+
+  /**
+   * Passes {@code context} to the exception handler. A handler that throws is reported through the default handler
+   * as "Unhandled error in exception handler"; a default handler that throws is logged and swallowed.
+   */
+  public void callExceptionHandler(ExceptionContext context) {
+    ExceptionHandler h = exceptionHandler;
+    if (h == null) {
+      try {
+        defaultExceptionHandler(context);
+      } catch (Throwable e) {
+        if (escapes(e)) {
+          throw e;
+        }
+        logRaw("Exception in default exception handler", e);
+      }
+      return;
+    }
+    try {
+      h.handle(this, context);
+    } catch (Throwable e) {
+      if (escapes(e)) {
+        throw e;
+      }
+      try {
+        defaultExceptionHandler(
+            new ExceptionContext("Unhandled error in exception handler", e, null, null, null, Map.of("context", context)));
+      } catch (Throwable e2) {
+        if (escapes(e2)) {
+          throw e2;
+        }
+        logRaw("Exception in default exception handler while handling an unexpected error in custom exception handler",
+            e2);
+      }
+    }
+  }
+
+  private static void logRaw(String message, Throwable e) {
+    System.getLogger("io.weft").log(System.Logger.Level.ERROR, message, e);
+  }
+
+  ExceptionContext withSource(ExceptionContext context, Throwable createdAt) {
+    return createdAt == null ? context : context.with("source_traceback", createdAt.getStackTrace());
+  }
+
+  /** Sets where debug-mode warnings go; null restores the default (WARNING on the {@code io.weft} logger). */
+  public void setWarningHandler(Consumer<String> handler) {
+    this.warningHandler = handler;
+  }
+
+  void warn(String message) {
+    Consumer<String> w = warningHandler;
+    if (w != null) {
+      w.accept(message);
+    } else {
+      System.getLogger("io.weft").log(System.Logger.Level.WARNING, message);
+    }
+  }
+
+  /** Returns whether debug mode is on. */
+  public boolean isDebug() {
+    return debug;
+  }
+
+  /**
+   * Turns debug mode on or off: wrong-thread checks, creation stacks on handles and futures, slow-callback and
+   * blocked-task warnings. On by default when the system property {@code weft.debug} or the environment variable
+   * {@code WEFT_DEBUG} is set to anything but {@code false} or {@code 0}.
+   */
+  public void setDebug(boolean debug) {
+    this.debug = debug;
+  }
+
+  /** Returns how long a callback may run before debug mode warns about it. */
+  public Duration slowCallbackDuration() {
+    return Duration.ofNanos(slowCallbackNanos);
+  }
+
+  /**
+   * Sets how long a callback may run before debug mode warns about it (default 100 ms).
+   *
+   * @throws IllegalArgumentException if negative
+   */
+  public void setSlowCallbackDuration(Duration duration) {
+    Objects.requireNonNull(duration, "duration must not be null");
+    if (duration.isNegative()) {
+      throw new IllegalArgumentException("slow callback duration must be >= 0, got " + duration);
+    }
+    this.slowCallbackNanos = duration.toNanos();
+  }
+
+  Throwable debugTrace(String what) {
+    return debug ? new Throwable(what) : null;
+  }
+
+  void checkClosed() {
+    if (runState == RunState.CLOSED) {
+      throw new IllegalStateException("Event loop is closed");
+    }
+  }
+
+  void checkThread() {
+    if (debug && runState == RunState.RUNNING && !isOnLoop()) {
+      throw new IllegalStateException("Non-thread-safe operation invoked on an event loop other than the current one: "
+          + "called from " + Thread.currentThread() + "; use callSoonThreadsafe");
+    }
+  }
+
+  private boolean isOnLoop() {
+    return running() == this;
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Shutdown hooks (run by Runner.close)
+  // ------------------------------------------------------------------------------------------------------------
+
+  /** Async clean-up that {@link Runner#close()} awaits after cancelling the remaining tasks. */
+  @Api(status = Api.Status.EXPERIMENTAL, since = "0.1")
+  public record ShutdownHook(String name, AsyncRunnable body) {
+    /** Checks the fields. */
+    public ShutdownHook {
+      Objects.requireNonNull(name, "name must not be null");
+      Objects.requireNonNull(body, "body must not be null");
+    }
+  }
+
+  /**
+   * Registers clean-up that {@link Runner#close()} runs, in registration order, after cancelling the tasks still
+   * pending and before closing the loop: finalizing async generators and shutting down the default executor use
+   * this. A hook that fails is reported to the exception handler and the others still run.
+   */
+  public void addShutdownHook(ShutdownHook hook) {
+    shutdownHooks.add(Objects.requireNonNull(hook, "hook must not be null"));
+  }
+
+  List<ShutdownHook> shutdownHooks() {
+    return List.copyOf(shutdownHooks);
+  }
+
+  /** Checks the loop's invariants; for tests. */
+  void checkInvariants() {
+    timers.checkInvariants();
+    if (runState != RunState.RUNNING && steppingTask != null) {
+      throw new AssertionError("a task is stepping while the loop is not running: " + steppingTask);
+    }
+  }
+
+  int readyCount() {
+    return ready.size();
+  }
+
+  int timerCount() {
+    return timers.size();
+  }
+
+  @Override
+  public String toString() {
+    return "<EventLoop " + runState.name().toLowerCase(java.util.Locale.ROOT) + " debug=" + debug + " ready="
+        + ready.size() + " timers=" + timers.size() + " carrier=" + carrier.name() + ">";
+  }
+
+  private final class Host implements CarrierHost {
+    @Override
+    public void submitOnLoop(Runnable r) {
+      ready.add(new Handle(EventLoop.this, r, Context.current().copy(), null));
+    }
+
+    @Override
+    public void submitFromOtherThread(Runnable r) {
+      submitThreadsafe(new Handle(EventLoop.this, r, new Context(), null));
+    }
+  }
+
+  /** Configures a loop. */
+  @Api(status = Api.Status.STABLE, since = "0.1")
+  public static final class Builder {
+    private Clock clock = SystemClock.INSTANCE;
+    private Poller poller;
+    private boolean debug = debugFromEnvironment();
+    private CarrierChoice carrier = CarrierChoice.AUTO;
+
+    private Builder() {}
+
+    /** Sets the clock (default: the system clock). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock must not be null");
+      return this;
+    }
+
+    /** Sets the poller (default: a new {@link NioPoller}). */
+    public Builder poller(Poller poller) {
+      this.poller = Objects.requireNonNull(poller, "poller must not be null");
+      return this;
+    }
+
+    /** Turns debug mode on or off (default: from {@code weft.debug} / {@code WEFT_DEBUG}). */
+    public Builder debug(boolean debug) {
+      this.debug = debug;
+      return this;
+    }
+
+    /** Chooses the coroutine carrier (default {@link CarrierChoice#AUTO}). */
+    public Builder carrier(CarrierChoice carrier) {
+      this.carrier = Objects.requireNonNull(carrier, "carrier must not be null");
+      return this;
+    }
+
+    /** Builds the loop. */
+    public EventLoop build() {
+      if (poller == null) {
+        poller = new NioPoller();
+      }
+      return new EventLoop(this);
+    }
+
+    private static boolean debugFromEnvironment() {
+      String v = System.getProperty("weft.debug");
+      if (v == null) {
+        v = System.getenv("WEFT_DEBUG");
+      }
+      return v != null && !v.isEmpty() && !v.equals("0") && !v.equalsIgnoreCase("false");
+    }
+  }
+}

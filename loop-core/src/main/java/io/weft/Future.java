@@ -1,0 +1,317 @@
+package io.weft;
+
+import io.weft.internal.Sneaky;
+import java.util.ArrayList;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * A result that will exist later: asyncio's {@code Future}, for one loop and its thread.
+ *
+ * <p>A future is pending, then either finished (with a result or an exception) or cancelled, once. Done callbacks
+ * never run synchronously: completing the future, or adding a callback to a future that is already done, schedules
+ * them with {@link EventLoop#callSoon}, in the order they were added, each in the context it was added with.
+ *
+ * <p>Not thread-safe: use it from its loop's thread (tasks included). Other threads reach a loop through
+ * {@link EventLoop#callSoonThreadsafe}.
+ *
+ * @param <T> the result type
+ */
+@Api(status = Api.Status.STABLE, since = "0.1")
+public class Future<T> {
+
+  /** The states of a future; transitions go from {@code PENDING} only. */
+  @Api(status = Api.Status.STABLE, since = "0.1")
+  public enum State {
+    /** Not done yet. */
+    PENDING,
+    /** Done: cancelled. */
+    CANCELLED,
+    /** Done: has a result or an exception. */
+    FINISHED
+  }
+
+  final EventLoop loop;
+  private State state = State.PENDING;
+  private T result;
+  private Throwable exception;
+  private String cancelMessage;
+  private CancelledError cancelledError;
+  // Invariant: null, one Callback, or an ArrayList<Callback>; empty once the future is done and they are scheduled.
+  private Object callbacks;
+  // Invariant: true only while FINISHED with an exception that no one has read.
+  boolean exceptionUnretrieved;
+  final Throwable createdAt;
+
+  /** Creates a pending future on {@code loop}; prefer {@link EventLoop#createFuture()}. */
+  public Future(EventLoop loop) {
+    this.loop = Objects.requireNonNull(loop, "loop must not be null");
+    this.createdAt = loop.debugTrace("created at");
+  }
+
+  /** Returns the loop this future belongs to. */
+  public EventLoop loop() {
+    return loop;
+  }
+
+  /** Returns the current state. */
+  public final State state() {
+    return state;
+  }
+
+  /** Returns whether the future is finished or cancelled. */
+  public final boolean isDone() {
+    return state != State.PENDING;
+  }
+
+  /** Returns whether the future was cancelled. */
+  public final boolean isCancelled() {
+    return state == State.CANCELLED;
+  }
+
+  /**
+   * Returns the result, or throws the exception the future finished with, unchanged.
+   *
+   * @throws CancelledError if the future was cancelled
+   * @throws InvalidStateError if the future is not done
+   */
+  public T result() {
+    switch (state) {
+      case CANCELLED -> throw makeCancelledError();
+      case PENDING -> throw new InvalidStateError("Result is not ready: " + this);
+      default -> {
+        markRetrieved();
+        if (exception != null) {
+          throw Sneaky.<RuntimeException>raise(exception);
+        }
+        return result;
+      }
+    }
+  }
+
+  /**
+   * Returns the exception the future finished with, or null if it has a result.
+   *
+   * @throws CancelledError if the future was cancelled
+   * @throws InvalidStateError if the future is not done
+   */
+  public Throwable exception() {
+    switch (state) {
+      case CANCELLED -> throw makeCancelledError();
+      case PENDING -> throw new InvalidStateError("Exception is not set: " + this);
+      default -> {
+        markRetrieved();
+        return exception;
+      }
+    }
+  }
+
+  /**
+   * Waits for the future inside a task and returns its result, or throws its exception unchanged.
+   *
+   * <p>A future that is already done returns at once without suspending the task.
+   *
+   * @throws CancelledError if the future or the awaiting task is cancelled
+   * @throws IllegalStateException if not called from a task of this future's loop, or if a task awaits itself
+   */
+  public final T await() {
+    return Task.awaitFuture(this);
+  }
+
+  /**
+   * Finishes the future with a result (which may be null) and schedules its callbacks.
+   *
+   * @throws InvalidStateError if the future is already done
+   */
+  public void setResult(T value) {
+    finish(value, null);
+  }
+
+  /**
+   * Finishes the future with an exception and schedules its callbacks.
+   *
+   * @throws InvalidStateError if the future is already done
+   */
+  public void setException(Throwable error) {
+    Objects.requireNonNull(error, "exception must not be null");
+    finish(null, error);
+  }
+
+  final void finish(T value, Throwable error) {
+    if (state != State.PENDING) {
+      throw new InvalidStateError("invalid state " + state + ": " + this);
+    }
+    result = value;
+    exception = error;
+    state = State.FINISHED;
+    exceptionUnretrieved = error != null;
+    scheduleCallbacks();
+  }
+
+  /** Cancels the future with no message; see {@link #cancel(String)}. */
+  public boolean cancel() {
+    return cancel(null);
+  }
+
+  /**
+   * Cancels the future and schedules its callbacks.
+   *
+   * @param message carried by the {@link CancelledError} that {@link #result()} throws; may be null
+   * @return false if the future was already done, true otherwise
+   */
+  public boolean cancel(String message) {
+    return cancelFuture(message);
+  }
+
+  final boolean cancelFuture(String message) {
+    exceptionUnretrieved = false;
+    if (state != State.PENDING) {
+      return false;
+    }
+    state = State.CANCELLED;
+    cancelMessage = message;
+    scheduleCallbacks();
+    return true;
+  }
+
+  /** Finishes the future as cancelled by {@code error}, which {@link #result()} then throws as is. */
+  final void cancelWith(CancelledError error) {
+    cancelledError = error;
+    cancelFuture(error.getMessage());
+  }
+
+  /** Returns the message of the cancellation, or null. */
+  public String cancelMessage() {
+    return cancelMessage;
+  }
+
+  CancelledError makeCancelledError() {
+    if (cancelledError == null) {
+      cancelledError = new CancelledError(cancelMessage);
+    }
+    return cancelledError;
+  }
+
+  void markRetrieved() {
+    exceptionUnretrieved = false;
+  }
+
+  /** Adds a done callback that runs in a copy of the current context; see {@link #addDoneCallback(Consumer, Context)}. */
+  public void addDoneCallback(Consumer<? super Future<T>> callback) {
+    addDoneCallback(callback, null);
+  }
+
+  /**
+   * Adds a callback to run, through {@link EventLoop#callSoon}, when the future is done; at once (in the next
+   * iteration) if it already is.
+   *
+   * @param callback receives this future
+   * @param context the context to run it in, or null for a copy of the current context
+   */
+  public void addDoneCallback(Consumer<? super Future<T>> callback, Context context) {
+    Objects.requireNonNull(callback, "callback must not be null");
+    Callback<T> cb = new Callback<>(this, callback, context != null ? context : Context.current().copy());
+    if (state != State.PENDING) {
+      loop.callSoonInternal(cb, cb.context);
+      return;
+    }
+    Object cbs = callbacks;
+    if (cbs == null) {
+      callbacks = cb;
+    } else if (cbs instanceof Callback<?>) {
+      ArrayList<Callback<?>> list = new ArrayList<>(4);
+      list.add((Callback<?>) cbs);
+      list.add(cb);
+      callbacks = list;
+    } else {
+      @SuppressWarnings("unchecked")
+      ArrayList<Callback<?>> list = (ArrayList<Callback<?>>) cbs;
+      list.add(cb);
+    }
+  }
+
+  /**
+   * Removes every registration of {@code callback}.
+   *
+   * @return how many were removed
+   */
+  public int removeDoneCallback(Consumer<? super Future<T>> callback) {
+    Object cbs = callbacks;
+    if (cbs == null) {
+      return 0;
+    }
+    if (cbs instanceof Callback<?> one) {
+      if (one.fn.equals(callback)) {
+        callbacks = null;
+        return 1;
+      }
+      return 0;
+    }
+    @SuppressWarnings("unchecked")
+    ArrayList<Callback<?>> list = (ArrayList<Callback<?>>) cbs;
+    int before = list.size();
+    list.removeIf(c -> c.fn.equals(callback));
+    return before - list.size();
+  }
+
+  private void scheduleCallbacks() {
+    Object cbs = callbacks;
+    if (cbs == null) {
+      return;
+    }
+    callbacks = null;
+    if (cbs instanceof Callback<?> one) {
+      loop.callSoonInternal(one, one.context);
+    } else {
+      @SuppressWarnings("unchecked")
+      ArrayList<Callback<?>> list = (ArrayList<Callback<?>>) cbs;
+      for (Callback<?> c : list) {
+        loop.callSoonInternal(c, c.context);
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("<").append(getClass().getSimpleName());
+    appendState(sb);
+    return sb.append('>').toString();
+  }
+
+  void appendState(StringBuilder sb) {
+    switch (state) {
+      case PENDING -> sb.append(" pending");
+      case CANCELLED -> sb.append(" cancelled");
+      case FINISHED -> {
+        if (exception != null) {
+          sb.append(" finished exception=").append(exception);
+        } else {
+          sb.append(" finished result=").append(result);
+        }
+      }
+    }
+  }
+
+  /** One done callback with its context; runnable so that scheduling it allocates only the handle. */
+  static final class Callback<T> implements Runnable {
+    final Future<T> future;
+    final Consumer<? super Future<T>> fn;
+    final Context context;
+
+    Callback(Future<T> future, Consumer<? super Future<T>> fn, Context context) {
+      this.future = future;
+      this.fn = fn;
+      this.context = context;
+    }
+
+    @Override
+    public void run() {
+      fn.accept(future);
+    }
+
+    @Override
+    public String toString() {
+      return fn + " of " + future;
+    }
+  }
+}

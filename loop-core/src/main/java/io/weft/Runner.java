@@ -1,0 +1,197 @@
+package io.weft;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * Runs async main functions on one loop, reused across calls: asyncio's {@code Runner}.
+ *
+ * <p>The loop is created at the first {@link #run} and every run uses the same loop and the same context (a copy of
+ * the creator's, taken then). {@link #close()} cancels the tasks still pending and waits for them, reports the ones
+ * that fail while being cancelled, runs the loop's {@linkplain EventLoop#addShutdownHook shutdown hooks} and
+ * closes the loop.
+ *
+ * <p>{@link #interrupt()} is the Java shape of Ctrl-C: the first call cancels the main task and, once it has ended
+ * because of that, {@link #run} throws {@link KeyboardInterrupt}.
+ */
+@Api(status = Api.Status.STABLE, since = "0.1")
+public final class Runner implements AutoCloseable {
+
+  private enum State {
+    CREATED,
+    INITIALIZED,
+    CLOSED
+  }
+
+  private final Supplier<EventLoop> loopFactory;
+  private final Boolean debug;
+  private State state = State.CREATED;
+  private EventLoop loop;
+  private Context context;
+  private volatile Task<?> mainTask;
+  private int interruptCount;
+
+  /** Creates a runner whose loop is a production loop. */
+  public Runner() {
+    this(EventLoop::create, null);
+  }
+
+  /**
+   * Creates a runner.
+   *
+   * @param loopFactory makes the loop at the first run
+   * @param debug forces debug mode on or off, or null to leave the loop's setting
+   */
+  public Runner(Supplier<EventLoop> loopFactory, Boolean debug) {
+    this.loopFactory = Objects.requireNonNull(loopFactory, "loopFactory must not be null");
+    this.debug = debug;
+  }
+
+  /**
+   * Runs {@code main} as a task on the runner's loop until it is done and returns its result.
+   *
+   * @throws IllegalStateException if the runner is closed or called from a running loop
+   * @throws KeyboardInterrupt if {@link #interrupt()} cancelled the main task
+   */
+  public <T> T run(AsyncCallable<T> main) {
+    return run(main, null);
+  }
+
+  /** Runs a main with no result; see {@link #run(AsyncCallable)}. */
+  public void run(AsyncRunnable main) {
+    Objects.requireNonNull(main, "main must not be null");
+    run(main.asCallable(), null);
+  }
+
+  /**
+   * Runs {@code main} in {@code context} (null for the runner's context); see {@link #run(AsyncCallable)}.
+   */
+  public <T> T run(AsyncCallable<T> main, Context context) {
+    Objects.requireNonNull(main, "main must not be null");
+    if (EventLoop.running() != null) {
+      throw new IllegalStateException("Runner.run() cannot be called from a running event loop");
+    }
+    lazyInit();
+    Task<T> task = loop.createTask(main, null, context != null ? context : this.context);
+    mainTask = task;
+    interruptCount = 0;
+    try {
+      return loop.runUntilComplete(task);
+    } catch (CancelledError e) {
+      if (interruptCount > 0 && task.uncancel() == 0) {
+        KeyboardInterrupt k = new KeyboardInterrupt();
+        k.initCause(e);
+        throw k;
+      }
+      throw e;
+    } finally {
+      mainTask = null;
+    }
+  }
+
+  /**
+   * Interrupts the running main task, from any thread: the first call cancels it, and a later call while it is
+   * still running raises {@link KeyboardInterrupt} in the loop.
+   */
+  public void interrupt() {
+    EventLoop l = loop;
+    if (l == null || l.isClosed()) {
+      return;
+    }
+    l.callSoonThreadsafe(() -> {
+      interruptCount++;
+      Task<?> t = mainTask;
+      if (interruptCount == 1 && t != null && !t.isDone()) {
+        t.cancel();
+        return;
+      }
+      throw new KeyboardInterrupt();
+    });
+  }
+
+  /**
+   * Returns the runner's loop, creating it if needed.
+   *
+   * @throws IllegalStateException if the runner is closed
+   */
+  public EventLoop getLoop() {
+    lazyInit();
+    return loop;
+  }
+
+  private void lazyInit() {
+    if (state == State.CLOSED) {
+      throw new IllegalStateException("Runner is closed");
+    }
+    if (state == State.INITIALIZED) {
+      return;
+    }
+    loop = Objects.requireNonNull(loopFactory.get(), "loopFactory returned null");
+    if (debug != null) {
+      loop.setDebug(debug);
+    }
+    context = Context.copyCurrent();
+    state = State.INITIALIZED;
+  }
+
+  /** Cancels what is left, runs the shutdown hooks and closes the loop. Idempotent. */
+  @Override
+  public void close() {
+    if (state != State.INITIALIZED) {
+      state = State.CLOSED;
+      return;
+    }
+    try {
+      cancelAllTasks();
+      for (EventLoop.ShutdownHook hook : loop.shutdownHooks()) {
+        Task<Void> t = loop.createTask(hook.body());
+        try {
+          loop.runUntilComplete(t);
+        } catch (Exception e) {
+          loop.callExceptionHandler(ExceptionContext.of("shutdown hook '" + hook.name() + "' failed", e));
+        }
+      }
+    } finally {
+      loop.close();
+      state = State.CLOSED;
+    }
+  }
+
+  private void cancelAllTasks() {
+    List<Task<?>> toCancel = List.copyOf(loop.allTasks());
+    if (toCancel.isEmpty()) {
+      return;
+    }
+    for (Task<?> t : toCancel) {
+      t.cancel();
+    }
+    // Wait for every cancelled task to finish, as asyncio's gather(*to_cancel, return_exceptions=True) does.
+    Future<Void> allDone = loop.createFuture();
+    int[] remaining = {toCancel.size()};
+    for (Task<?> t : toCancel) {
+      t.addDoneCallback(f -> {
+        if (--remaining[0] == 0) {
+          allDone.setResult(null);
+        }
+      });
+    }
+    loop.runUntilComplete(allDone);
+    for (Task<?> t : toCancel) {
+      if (t.isCancelled()) {
+        continue;
+      }
+      Throwable e = t.exception();
+      if (e != null) {
+        loop.callExceptionHandler(new ExceptionContext(
+            "unhandled exception during Weft.run() shutdown", e, null, null, t, Map.of()));
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "<Runner " + state.name().toLowerCase(java.util.Locale.ROOT) + ">";
+  }
+}

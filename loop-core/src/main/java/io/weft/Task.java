@@ -1,0 +1,351 @@
+package io.weft;
+
+import io.weft.internal.Coroutine;
+import io.weft.internal.Sneaky;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * A body running on the loop in steps: asyncio's {@code Task}. Each step runs until the body awaits a future that
+ * is not done, then the loop runs other work until that future completes.
+ *
+ * <h2>Cancellation</h2>
+ *
+ * <p>{@link #cancel(String)} is a request: the body gets a {@link CancelledError} at its current or next await, and
+ * the task ends cancelled only if that error leaves the body. Requests are counted ({@link #cancelling()},
+ * {@link #uncancel()}). If the awaited future has already completed and the task is about to resume when the
+ * request comes (the wake/cancel race), the body still gets the {@code CancelledError} at that await and the
+ * future's result is discarded, as in asyncio. Cancelling a task that awaits another task cancels that task; the
+ * outer one is cancelled when the inner one's cancellation reaches it.
+ *
+ * <h2>Introspection</h2>
+ *
+ * <p>{@link #phase()}, {@link #awaiting()} and {@link #stack()} tell where a task is, for reports on deadlocks and
+ * slow callbacks.
+ *
+ * @param <T> the result type
+ */
+@Api(status = Api.Status.STABLE, since = "0.1")
+public final class Task<T> extends Future<T> {
+
+  /** Bound, on a task's own thread, to the task. */
+  static final ScopedValue<Task<?>> CURRENT = ScopedValue.newInstance();
+
+  /** Where a task is in its life. */
+  @Api(status = Api.Status.STABLE, since = "0.1")
+  public enum Phase {
+    /** Created; its first step is scheduled but has not run. */
+    CREATED,
+    /** Its body is running now. */
+    RUNNING,
+    /** Waiting at an await (or in {@code sleep(0)}) for the loop to resume it. */
+    SUSPENDED,
+    /**
+     * Parked outside any await, by a blocking call such as {@code Thread.sleep}, blocking I/O or a contended thread
+     * lock; it continues when that call returns.
+     */
+    BLOCKED,
+    /** Finished, failed or cancelled. */
+    DONE
+  }
+
+  private final AsyncCallable<T> body;
+  private final long id;
+  private String name;
+  // The context the task's steps run in; replaced only for the duration of Context.run inside the body.
+  Context context;
+  private Coroutine coroutine;
+  // Invariant: non-null only while SUSPENDED on a future (null during sleep(0) and after the wake-up step starts).
+  private Future<?> futWaiter;
+  // Invariant: mustCancel implies numCancelsRequested > 0 and the task is not done.
+  private boolean mustCancel;
+  private String cancelRequestMessage;
+  private int numCancelsRequested;
+  private Throwable resumeWith;
+  private Phase phase = Phase.CREATED;
+  final TaskRegistry.Ref ref;
+  private final Step step = new Step();
+  private final Consumer<Future<?>> wakeup = f -> runStep();
+
+  Task(EventLoop loop, AsyncCallable<T> body, String name, Context context) {
+    super(loop);
+    this.body = Objects.requireNonNull(body, "body must not be null");
+    this.id = loop.nextTaskId();
+    this.name = name;
+    this.context = context != null ? context : Context.current().copy();
+    this.ref = loop.tasks.register(this);
+    loop.callSoonInternal(step, this.context);
+  }
+
+  /** Returns the task whose body is running on the calling thread, or null (in callbacks and outside loops). */
+  public static Task<?> current() {
+    return CURRENT.isBound() ? CURRENT.get() : null;
+  }
+
+  /** Returns the task's name: the one it was given, or {@code Task-N} with N counted per loop from 1. */
+  public String getName() {
+    return name != null ? name : "Task-" + id;
+  }
+
+  /** Renames the task; {@code String.valueOf(name)} is stored. */
+  public void setName(Object name) {
+    this.name = String.valueOf(name);
+    ref.customName = this.name;
+  }
+
+  long id() {
+    return id;
+  }
+
+  String customName() {
+    return name;
+  }
+
+  /** Returns the context the task runs in. */
+  public Context getContext() {
+    return context;
+  }
+
+  /** Returns where the task is in its life. */
+  public Phase phase() {
+    return phase;
+  }
+
+  /** Returns the future the task is suspended on, or null if it is not waiting on one. */
+  public Future<?> awaiting() {
+    return futWaiter;
+  }
+
+  /**
+   * Returns the task's stack: where it is suspended or blocked, or, called from the task itself, where it runs.
+   * Empty before the first step and after the task is done.
+   */
+  public StackTraceElement[] stack() {
+    if (coroutine == null || phase == Phase.DONE) {
+      return new StackTraceElement[0];
+    }
+    return coroutine.thread().getStackTrace();
+  }
+
+  /** Returns the number of cancellation requests not yet withdrawn with {@link #uncancel()}. */
+  public int cancelling() {
+    return numCancelsRequested;
+  }
+
+  /**
+   * Withdraws one cancellation request; at zero, a pending request that has not reached the body yet is dropped.
+   *
+   * @return the number of requests left
+   */
+  public int uncancel() {
+    if (numCancelsRequested > 0) {
+      numCancelsRequested--;
+      if (numCancelsRequested == 0) {
+        mustCancel = false;
+      }
+    }
+    return numCancelsRequested;
+  }
+
+  /**
+   * Requests cancellation; see the class description.
+   *
+   * @return false if the task is already done, true otherwise
+   */
+  @Override
+  public boolean cancel(String message) {
+    loop.checkThread();
+    clearUnretrieved();
+    if (isDone()) {
+      return false;
+    }
+    numCancelsRequested++;
+    if (futWaiter != null && futWaiter.cancel(message)) {
+      // The waiter's cancellation wakes the task with a CancelledError; the waiter is kept, as it may be a task
+      // that swallows the cancellation and must be cancelled again later.
+      return true;
+    }
+    mustCancel = true;
+    cancelRequestMessage = message;
+    return true;
+  }
+
+  /** Not supported: a task's result is what its body returns. */
+  @Override
+  public void setResult(T value) {
+    throw new UnsupportedOperationException("Task does not support setResult(): " + this);
+  }
+
+  /** Not supported: a task's exception is what its body throws. */
+  @Override
+  public void setException(Throwable error) {
+    throw new UnsupportedOperationException("Task does not support setException(): " + this);
+  }
+
+  @Override
+  void markRetrieved() {
+    clearUnretrieved();
+  }
+
+  private void clearUnretrieved() {
+    exceptionUnretrieved = false;
+    ref.unretrieved = null;
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Stepping (loop side)
+  // ------------------------------------------------------------------------------------------------------------
+
+  private void runStep() {
+    if (isDone()) {
+      throw new InvalidStateError("step(): already done: " + this);
+    }
+    Throwable exc = null;
+    if (mustCancel) {
+      mustCancel = false;
+      exc = new CancelledError(cancelRequestMessage);
+    }
+    futWaiter = null;
+    if (coroutine == null) {
+      if (exc != null) {
+        // Cancelled before its first step: the body never runs.
+        phase = Phase.DONE;
+        cancelWith((CancelledError) exc);
+        ref.done = true;
+        return;
+      }
+      coroutine = loop.carrier.create(this::runBody);
+    }
+    resumeWith = exc;
+    phase = Phase.RUNNING;
+    Task<?> outer = loop.steppingTask;
+    loop.steppingTask = this;
+    try {
+      coroutine.resume();
+    } finally {
+      loop.steppingTask = outer;
+    }
+    if (phase == Phase.RUNNING) {
+      phase = Phase.BLOCKED;
+      loop.taskBlocked(this);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // The body's side: runs on the coroutine's thread, one step at a time
+  // ------------------------------------------------------------------------------------------------------------
+
+  private void runBody() {
+    ScopedValue.where(CURRENT, this).run(this::runBodyBound);
+  }
+
+  private void runBodyBound() {
+    T value;
+    try {
+      value = body.call();
+    } catch (CancelledError e) {
+      phase = Phase.DONE;
+      ref.done = true;
+      cancelWith(e);
+      return;
+    } catch (Throwable e) {
+      phase = Phase.DONE;
+      ref.done = true;
+      finish(null, e);
+      ref.unretrieved = e;
+      if (EventLoop.escapes(e)) {
+        loop.escape(e);
+      }
+      return;
+    }
+    phase = Phase.DONE;
+    ref.done = true;
+    if (mustCancel) {
+      // The body cancelled itself (or was cancelled with nothing to interrupt) and then returned.
+      mustCancel = false;
+      cancelFuture(cancelRequestMessage);
+    } else {
+      finish(value, null);
+    }
+  }
+
+  static <T> T awaitFuture(Future<T> future) {
+    Task<?> task = CURRENT.isBound() ? CURRENT.get() : null;
+    if (task == null) {
+      throw new IllegalStateException("await() must be called from a task, but was called "
+          + (EventLoop.RUNNING.isBound() ? "from a callback on the loop thread" : "outside any running loop")
+          + " for " + future);
+    }
+    if (future.loop != task.loop) {
+      throw new IllegalStateException("Task " + task + " got Future " + future + " attached to a different loop");
+    }
+    if (!future.isDone()) {
+      if (future == task) {
+        throw new IllegalStateException("Task cannot await on itself: " + task);
+      }
+      task.suspendOn(future);
+    }
+    return future.result();
+  }
+
+  private void suspendOn(Future<?> future) {
+    future.addDoneCallback(wakeup, context);
+    futWaiter = future;
+    if (mustCancel && future.cancel(cancelRequestMessage)) {
+      mustCancel = false;
+    }
+    park();
+  }
+
+  /** Gives up the loop for exactly one iteration: {@code sleep(0)}. */
+  static void yieldNow() {
+    Task<?> task = CURRENT.isBound() ? CURRENT.get() : null;
+    if (task == null) {
+      throw new IllegalStateException("sleep() must be called from a task");
+    }
+    task.loop.callSoonInternal(task.step, task.context);
+    task.park();
+  }
+
+  private void park() {
+    phase = Phase.SUSPENDED;
+    coroutine.suspend();
+    phase = Phase.RUNNING;
+    Throwable e = resumeWith;
+    if (e != null) {
+      resumeWith = null;
+      throw Sneaky.<RuntimeException>raise(e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("<Task");
+    if (!isDone() && numCancelsRequested > 0) {
+      sb.append(" cancelling");
+    } else {
+      appendState(sb);
+    }
+    sb.append(" name='").append(getName()).append('\'');
+    if (!isDone()) {
+      sb.append(' ').append(phase.name().toLowerCase(java.util.Locale.ROOT));
+    }
+    Future<?> w = futWaiter;
+    if (w != null) {
+      sb.append(" wait_for=").append(w instanceof Task<?> t ? "<Task name='" + t.getName() + "'>" : w);
+    }
+    return sb.append('>').toString();
+  }
+
+  private final class Step implements Handle.TaskStep {
+    @Override
+    public void run() {
+      runStep();
+    }
+
+    @Override
+    public Task<?> task() {
+      return Task.this;
+    }
+  }
+}

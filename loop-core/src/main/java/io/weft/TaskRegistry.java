@@ -1,0 +1,88 @@
+package io.weft;
+
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The loop's tasks, held weakly as asyncio holds them, in creation order.
+ *
+ * <p>Weak references let an unreferenced pending task be collected, which asyncio reports as "Task was destroyed but
+ * it is pending!"; a task collected with an exception nobody read is reported as "Task exception was never
+ * retrieved". Both reports are made on the loop thread, when the loop finds the reference enqueued.
+ */
+final class TaskRegistry {
+
+  static final class Ref extends WeakReference<Task<?>> {
+    final long id;
+    String customName;
+    boolean done;
+    Throwable unretrieved;
+    final Throwable createdAt;
+
+    Ref(Task<?> task, ReferenceQueue<Task<?>> queue) {
+      super(task, queue);
+      this.id = task.id();
+      this.customName = task.customName();
+      this.createdAt = task.createdAt;
+    }
+
+    String name() {
+      return customName != null ? customName : "Task-" + id;
+    }
+  }
+
+  private final ReferenceQueue<Task<?>> queue = new ReferenceQueue<>();
+  // Invariant: in creation order; holds every task not yet done, and done tasks until the next prune.
+  private final ArrayList<Ref> refs = new ArrayList<>();
+  private int pruneAt = 1024;
+
+  Ref register(Task<?> task) {
+    Ref r = new Ref(task, queue);
+    refs.add(r);
+    if (refs.size() >= pruneAt) {
+      prune();
+    }
+    return r;
+  }
+
+  private void prune() {
+    refs.removeIf(r -> {
+      if (r.done && r.unretrieved == null) {
+        r.clear();
+        return true;
+      }
+      return r.refersTo(null);
+    });
+    pruneAt = Math.max(1024, refs.size() * 2);
+  }
+
+  /** Returns the tasks that are not done, in creation order. */
+  List<Task<?>> pending() {
+    List<Task<?>> out = new ArrayList<>();
+    for (Ref r : refs) {
+      Task<?> t = r.get();
+      if (t != null && !t.isDone()) {
+        out.add(t);
+      }
+    }
+    return out;
+  }
+
+  /** Reports the tasks the garbage collector has taken since the last call. */
+  void reap(EventLoop loop) {
+    Ref r;
+    while ((r = (Ref) queue.poll()) != null) {
+      if (!r.done) {
+        loop.callExceptionHandler(loop.withSource(
+            ExceptionContext.of("Task was destroyed but it is pending!", null).with("task_name", r.name()),
+            r.createdAt));
+      } else if (r.unretrieved != null) {
+        loop.callExceptionHandler(loop.withSource(
+            ExceptionContext.of("Task exception was never retrieved", r.unretrieved).with("task_name", r.name()),
+            r.createdAt));
+      }
+    }
+  }
+}

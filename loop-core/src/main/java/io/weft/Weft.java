@@ -1,0 +1,127 @@
+package io.weft;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The entry points: {@link #run} a main function on a new loop, and, inside tasks, {@link #sleep},
+ * {@link #createTask} and friends, as asyncio's module-level functions.
+ *
+ * <pre>{@code
+ * String greeting = Weft.run(() -> {
+ *   Task<String> t = Weft.createTask(() -> {
+ *     Weft.sleep(Duration.ofMillis(10));
+ *     return "hello";
+ *   });
+ *   return t.await() + ", world";
+ * });
+ * }</pre>
+ */
+@Api(status = Api.Status.STABLE, since = "0.1")
+public final class Weft {
+
+  private Weft() {}
+
+  /**
+   * Runs {@code main} on a new production loop, as {@code asyncio.run}: creates the loop, runs main as a task,
+   * cancels and waits for the tasks left over, runs the shutdown hooks, closes the loop, and returns main's result
+   * (or throws its exception).
+   *
+   * @throws IllegalStateException if called from a running loop
+   */
+  public static <T> T run(AsyncCallable<T> main) {
+    return run(main, EventLoop::create);
+  }
+
+  /** Runs a main with no result; see {@link #run(AsyncCallable)}. */
+  public static void run(AsyncRunnable main) {
+    Objects.requireNonNull(main, "main must not be null");
+    run(main.asCallable());
+  }
+
+  /** Runs {@code main} on a loop made by {@code loopFactory} (for example {@link EventLoop#createVirtual}). */
+  public static <T> T run(AsyncCallable<T> main, java.util.function.Supplier<EventLoop> loopFactory) {
+    Objects.requireNonNull(main, "main must not be null");
+    if (EventLoop.running() != null) {
+      throw new IllegalStateException("Weft.run() cannot be called from a running event loop");
+    }
+    try (Runner runner = new Runner(loopFactory, null)) {
+      return runner.run(main);
+    }
+  }
+
+  /**
+   * Suspends the calling task for {@code delay}. Zero (or negative, as in asyncio) gives up exactly one iteration.
+   *
+   * @throws CancelledError if the task is cancelled while sleeping
+   * @throws IllegalStateException if not called from a task
+   */
+  public static void sleep(Duration delay) {
+    sleep(delay, null);
+  }
+
+  /** Sleeps as {@link #sleep(Duration)}, then returns {@code value}. */
+  public static <T> T sleep(Duration delay, T value) {
+    Objects.requireNonNull(delay, "delay must not be null");
+    if (delay.isZero() || delay.isNegative()) {
+      Task.yieldNow();
+      return value;
+    }
+    EventLoop loop = currentLoopForTask("sleep()");
+    Future<T> f = loop.createFuture();
+    TimerHandle h = loop.callLater(delay, () -> {
+      if (!f.isDone()) {
+        f.setResult(value);
+      }
+    });
+    try {
+      return f.await();
+    } finally {
+      h.cancel();
+    }
+  }
+
+  private static EventLoop currentLoopForTask(String what) {
+    Task<?> t = Task.current();
+    if (t == null) {
+      throw new IllegalStateException(what + " must be called from a task");
+    }
+    return t.loop;
+  }
+
+  /** Creates a task on the running loop; see {@link EventLoop#createTask(AsyncCallable)}. */
+  public static <T> Task<T> createTask(AsyncCallable<T> body) {
+    return EventLoop.getRunningLoop().createTask(body);
+  }
+
+  /** Creates a task with no result on the running loop. */
+  public static Task<Void> createTask(AsyncRunnable body) {
+    return EventLoop.getRunningLoop().createTask(body);
+  }
+
+  /** Creates a named task on the running loop, in {@code context} (shared) or a copy of the current one. */
+  public static <T> Task<T> createTask(AsyncCallable<T> body, String name, Context context) {
+    return EventLoop.getRunningLoop().createTask(body, name, context);
+  }
+
+  /**
+   * Returns the task running now; null on the loop thread outside any task.
+   *
+   * @throws IllegalStateException if no loop is running on this thread
+   */
+  public static Task<?> currentTask() {
+    EventLoop.getRunningLoop();
+    return Task.current();
+  }
+
+  /** Returns the running loop's tasks that are not done. */
+  public static Set<Task<?>> allTasks() {
+    return EventLoop.getRunningLoop().allTasks();
+  }
+
+  /** Returns the running loop; see {@link EventLoop#getRunningLoop()}. */
+  public static EventLoop getRunningLoop() {
+    return EventLoop.getRunningLoop();
+  }
+}

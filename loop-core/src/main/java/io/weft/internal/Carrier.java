@@ -1,0 +1,124 @@
+package io.weft.internal;
+
+import java.lang.reflect.Constructor;
+import java.util.concurrent.Executor;
+
+
+/**
+ * Runs task bodies as coroutines: the one internal SPI behind which the coroutine mechanism hides.
+ *
+ * <p>Two implementations, chosen once per loop:
+ *
+ * <ul>
+ *   <li>{@link LoopScheduledCarrier}: each body is a virtual thread whose scheduler is the loop itself, so the loop
+ *       thread runs the body's continuation directly (about 120 ns a switch). Needs the JDK's package-private
+ *       virtual-thread builder constructor, reached with {@code --add-opens java.base/java.lang=...}.
+ *   <li>{@link BatonCarrier}: each body is an ordinary virtual thread, and the loop (itself run on a virtual thread)
+ *       passes a baton to it and waits for it back. Deterministic too, several times slower; used when the
+ *       add-opens is missing, and said so once.
+ * </ul>
+ *
+ * <p>The system property {@code weft.carrier} ({@code loop} or {@code baton}) forces a choice.
+ */
+public interface Carrier {
+
+  /** Returns a short name for reports: {@code loop} or {@code baton}. */
+  String name();
+
+  /** Creates a coroutine for {@code body}; nothing runs until its first {@link Coroutine#resume()}. */
+  Coroutine create(Runnable body);
+
+  /**
+   * Runs the loop's iterations on a thread this carrier can drive, returning when {@code loopBody} does and
+   * rethrowing what it throws. Sets the loop thread for the duration.
+   */
+  void runLoop(Runnable loopBody);
+
+  /** Returns the thread currently running the loop, or null. */
+  Thread loopThread();
+
+  /** Which carrier to use. */
+  enum Kind {
+    /** The loop-scheduled carrier if available, else the baton carrier. */
+    AUTO,
+    /** The loop-scheduled carrier; fails if the add-opens is missing. */
+    LOOP,
+    /** The baton carrier. */
+    BATON
+  }
+
+  /** Creates a carrier of {@code kind} for a loop; {@link Kind#AUTO} honours {@code -Dweft.carrier}. */
+  static Carrier create(Kind kind, CarrierHost host) {
+    if (kind == Kind.AUTO) {
+      String forced = System.getProperty("weft.carrier", "");
+      kind = switch (forced) {
+        case "loop" -> Kind.LOOP;
+        case "baton" -> Kind.BATON;
+        case "" -> Builders.CONSTRUCTOR != null ? Kind.LOOP : Kind.BATON;
+        default -> throw new IllegalArgumentException(
+            "system property weft.carrier must be 'loop' or 'baton', got '" + forced + "'");
+      };
+      if (kind == Kind.BATON && forced.isEmpty()) {
+        Builders.warnOnce();
+      }
+    }
+    if (kind == Kind.LOOP) {
+      if (Builders.CONSTRUCTOR == null) {
+        throw new IllegalStateException("the loop-scheduled carrier needs --add-opens java.base/java.lang="
+            + Builders.moduleName() + ": " + Builders.FAILURE);
+      }
+      return new LoopScheduledCarrier(host);
+    }
+    return new BatonCarrier();
+  }
+
+  /** Returns whether the loop-scheduled carrier can be used in this JVM. */
+  static boolean loopScheduledAvailable() {
+    return Builders.CONSTRUCTOR != null;
+  }
+
+  /** The reflective access to {@code ThreadBuilders.VirtualThreadBuilder(Executor)}. */
+  final class Builders {
+    static final Constructor<?> CONSTRUCTOR;
+    static final String FAILURE;
+    private static volatile boolean warned;
+
+    static {
+      Constructor<?> c = null;
+      String failure = null;
+      try {
+        Class<?> k = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder");
+        c = k.getDeclaredConstructor(Executor.class);
+        c.setAccessible(true);
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        c = null;
+        failure = e.toString();
+      }
+      CONSTRUCTOR = c;
+      FAILURE = failure;
+    }
+
+    private Builders() {}
+
+    static String moduleName() {
+      Module m = Carrier.class.getModule();
+      return m.isNamed() ? m.getName() : "ALL-UNNAMED";
+    }
+
+    static Thread.Builder.OfVirtual newBuilder(Executor scheduler) {
+      try {
+        return (Thread.Builder.OfVirtual) CONSTRUCTOR.newInstance(scheduler);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("cannot create a loop-scheduled virtual-thread builder", e);
+      }
+    }
+
+    static void warnOnce() {
+      if (!warned) {
+        warned = true;
+        System.getLogger("io.weft").log(System.Logger.Level.WARNING, "Weft: the JVM lacks --add-opens java.base/java.lang=" + moduleName()
+            + ", so tasks run on the baton carrier, which is several times slower (" + FAILURE + ")");
+      }
+    }
+  }
+}

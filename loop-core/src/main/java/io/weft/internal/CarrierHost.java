@@ -1,0 +1,14 @@
+package io.weft.internal;
+
+/** What a {@link Carrier} needs from its loop: where to queue continuations it did not start itself. */
+public interface CarrierHost {
+
+  /** Queues {@code r} to run in the loop's next iteration; called on the loop thread. */
+  void submitOnLoop(Runnable r);
+
+  /** Queues {@code r} from another thread, waking the loop; called off the loop thread. */
+  void submitFromOtherThread(Runnable r);
+
+  /** Reports that a continuation was resumed from a thread other than the loop's, naming the thread. */
+  default void resumedFromOtherThread(Thread thread) {}
+}

@@ -1,0 +1,25 @@
+package io.weft.internal;
+
+/**
+ * A task body that runs in steps, each started by the loop and ended by the body suspending or finishing.
+ *
+ * <p>The contract, checked by one test suite on every carrier: {@link #resume()} is called on the loop thread and
+ * returns only when the body has called {@link #suspend()} or returned; exactly one of the loop and the body runs
+ * at any time; everything the body did before suspending is visible to the loop after {@code resume} returns, and
+ * the reverse; the body runs on the same thread ({@link #thread()}) for its whole life, so thread-bound state such
+ * as locks and scoped values works.
+ */
+public interface Coroutine {
+
+  /** Runs the body until it suspends or finishes. Called on the loop thread only. */
+  void resume();
+
+  /** Called by the body: hands control back to the loop until the next {@link #resume()}. */
+  void suspend();
+
+  /** Returns the thread the body runs on. */
+  Thread thread();
+
+  /** Returns whether {@link #resume()} was ever called. */
+  boolean isStarted();
+}

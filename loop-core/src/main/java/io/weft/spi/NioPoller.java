@@ -1,0 +1,116 @@
+package io.weft.spi;
+
+import io.weft.Api;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.Iterator;
+import java.util.Objects;
+
+/**
+ * The production poller, on a {@link Selector}.
+ *
+ * <p>Timeouts are rounded up to whole milliseconds (the selector's unit), so a loop waiting for a timer never wakes
+ * early and spins; a timer fires at most about a millisecond late.
+ */
+@Api(status = Api.Status.STABLE, since = "0.1")
+public final class NioPoller implements Poller {
+
+  private final Selector selector;
+
+  /** Opens a selector. */
+  public NioPoller() {
+    try {
+      this.selector = Selector.open();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open a selector", e);
+    }
+  }
+
+  @Override
+  public Registration register(Pollable source, int interestOps, IoHandler handler) throws IOException {
+    Objects.requireNonNull(handler, "handler must not be null");
+    if (!(source instanceof ChannelSource(SelectableChannel channel))) {
+      throw new IllegalArgumentException(
+          "NioPoller watches NIO channels (Pollable.of(channel)), got " + source);
+    }
+    SelectionKey key = channel.register(selector, interestOps, handler);
+    return new KeyRegistration(key);
+  }
+
+  @Override
+  public int poll(long timeoutNanos, ReadySink sink) throws IOException {
+    int n;
+    if (timeoutNanos == 0) {
+      n = selector.selectNow();
+    } else if (timeoutNanos < 0) {
+      n = selector.select();
+    } else {
+      long millis = Math.max(1, (timeoutNanos + 999_999) / 1_000_000);
+      n = selector.select(millis);
+    }
+    if (n == 0) {
+      return 0;
+    }
+    int delivered = 0;
+    Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+    while (it.hasNext()) {
+      SelectionKey key = it.next();
+      it.remove();
+      if (key.isValid()) {
+        sink.accept((IoHandler) key.attachment(), key.readyOps());
+        delivered++;
+      }
+    }
+    return delivered;
+  }
+
+  @Override
+  public void wakeup() {
+    selector.wakeup();
+  }
+
+  @Override
+  public void close() {
+    try {
+      selector.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot close the selector", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "NioPoller[" + (selector.isOpen() ? selector.keys().size() + " keys" : "closed") + "]";
+  }
+
+  record ChannelSource(SelectableChannel channel) implements Pollable {
+    ChannelSource {
+      Objects.requireNonNull(channel, "channel must not be null");
+    }
+  }
+
+  private record KeyRegistration(SelectionKey key) implements Registration {
+    @Override
+    public int interestOps() {
+      return key.interestOps();
+    }
+
+    @Override
+    public void interestOps(int ops) {
+      key.interestOps(ops);
+    }
+
+    @Override
+    public void cancel() {
+      key.cancel();
+    }
+
+    @Override
+    public boolean isValid() {
+      return key.isValid();
+    }
+  }
+}

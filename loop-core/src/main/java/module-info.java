@@ -1,0 +1,12 @@
+/**
+ * Weft's runtime: one event loop per thread, futures, tasks whose bodies suspend at {@code await}, timers, context
+ * variables, and the {@link io.weft.spi.Clock} and {@link io.weft.spi.Poller} SPIs that let the same loop run on real
+ * time and NIO or on virtual time.
+ *
+ * <p>The loop-scheduled coroutine carrier needs {@code --add-opens java.base/java.lang=io.weft.core} (or
+ * {@code =ALL-UNNAMED} on the class path); without it Weft falls back to a slower carrier and says so once.
+ */
+module io.weft.core {
+  exports io.weft;
+  exports io.weft.spi;
+}
