@@ -68,6 +68,11 @@ public final class NioPoller implements Poller {
   }
 
   @Override
+  public boolean hasRegistrations() {
+    return selector.isOpen() && !selector.keys().isEmpty();
+  }
+
+  @Override
   public void wakeup() {
     selector.wakeup();
   }

@@ -46,6 +46,12 @@ public interface Poller extends AutoCloseable {
    */
   int poll(long timeoutNanos, ReadySink sink) throws IOException;
 
+  /**
+   * Returns whether any source is registered. A loop with callbacks ready skips the non-blocking poll while this is
+   * false, saving a system call per iteration; it still blocks in {@link #poll} when it has to wait.
+   */
+  boolean hasRegistrations();
+
   /** Makes a current or the next {@link #poll} return promptly. The only method callable from any thread. */
   void wakeup();
 

@@ -103,6 +103,16 @@ public final class VirtualPoller implements Poller {
   }
 
   @Override
+  public boolean hasRegistrations() {
+    lock.lock();
+    try {
+      return !registrations.isEmpty();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
   public void wakeup() {
     lock.lock();
     try {
