@@ -24,6 +24,7 @@ public @interface Api {
   String since();
 
   /** The stability levels, from least to most reliable. */
+  @Api(status = Api.Status.STABLE, since = "0.1")
   enum Status {
     /** Not for users: public only because Java's visibility rules require it. */
     INTERNAL,

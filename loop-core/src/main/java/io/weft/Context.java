@@ -94,6 +94,18 @@ public final class Context {
     }
   }
 
+  /** Marks this context entered for a callback or task step, as asyncio's {@code Handle._run} does. */
+  void enterForStep() {
+    if (entered) {
+      throw new IllegalStateException("cannot enter context: " + this + " is already entered");
+    }
+    entered = true;
+  }
+
+  void exitForStep() {
+    entered = false;
+  }
+
   private Context enter() {
     if (entered) {
       throw new IllegalStateException("cannot enter context: " + this + " is already entered");

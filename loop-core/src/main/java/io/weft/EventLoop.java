@@ -559,8 +559,12 @@ public final class EventLoop implements AutoCloseable {
   }
 
   private void runHandle(Handle h) {
-    handleContext = h.context;
+    Context c = h.context;
+    handleContext = c;
+    boolean entered = false;
     try {
+      c.enterForStep();
+      entered = true;
       if (debug) {
         runTimed(h);
       } else {
@@ -573,6 +577,9 @@ public final class EventLoop implements AutoCloseable {
       callExceptionHandler(withSource(new ExceptionContext("Exception in callback " + h, e, h, null, null,
           Map.of()), h.createdAt));
     } finally {
+      if (entered) {
+        c.exitForStep();
+      }
       handleContext = null;
     }
     if (escaping != null) {

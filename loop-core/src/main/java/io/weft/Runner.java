@@ -28,7 +28,7 @@ public final class Runner implements AutoCloseable {
   private final Supplier<EventLoop> loopFactory;
   private final Boolean debug;
   private State state = State.CREATED;
-  private EventLoop loop;
+  private volatile EventLoop loop;
   private Context context;
   private volatile Task<?> mainTask;
   private int interruptCount;
@@ -100,15 +100,21 @@ public final class Runner implements AutoCloseable {
     if (l == null || l.isClosed()) {
       return;
     }
-    l.callSoonThreadsafe(() -> {
-      interruptCount++;
-      Task<?> t = mainTask;
-      if (interruptCount == 1 && t != null && !t.isDone()) {
-        t.cancel();
-        return;
-      }
-      throw new KeyboardInterrupt();
-    });
+    if (EventLoop.running() == l) {
+      onInterrupt(); // on the loop thread, act at once, as a signal handler would
+    } else {
+      l.callSoonThreadsafe(this::onInterrupt);
+    }
+  }
+
+  private void onInterrupt() {
+    interruptCount++;
+    Task<?> t = mainTask;
+    if (interruptCount == 1 && t != null && !t.isDone()) {
+      t.cancel();
+      return;
+    }
+    throw new KeyboardInterrupt();
   }
 
   /**
