@@ -788,6 +788,20 @@ class EventLoopTests {
     }
 
     @Test
+    void futureAlreadyDone_returnsItsResultAfterOneIteration() {
+      EventLoop loop = virtualLoop();
+      Future<String> f = loop.createFuture();
+      f.setResult("ready");
+      loop.callSoon(() -> {
+        log.add("first iteration");
+        loop.callSoon(record("second iteration"));
+      });
+
+      assertThat(loop.runUntilComplete(f)).isEqualTo("ready");
+      assertThat(log).containsExactly("first iteration");
+    }
+
+    @Test
     void throwsTheFuturesExceptionUnchanged() {
       EventLoop loop = virtualLoop();
       Future<Integer> f = loop.createFuture();
@@ -1021,6 +1035,108 @@ class EventLoopTests {
       loop.runForever();
 
       assertThat(log).containsExactly("at 2.0");
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+
+  @Nested
+  class Io {
+
+    @OnBothCarriers
+    void readySource_runsItsHandlerAsACallback_withTheReadyOpsItIsInterestedIn(CarrierChoice carrier)
+        throws IOException {
+      EventLoop loop = virtualLoop(carrier);
+      VirtualPoller poller = (VirtualPoller) loop.poller();
+      VirtualPoller.Source source = poller.newSource("s");
+      List<Integer> ops = new ArrayList<>();
+      Poller.Registration[] reg = new Poller.Registration[1];
+      reg[0] = poller.register(source, Poller.READ, o -> {
+        ops.add(o);
+        reg[0].interestOps(0);
+        loop.stop();
+      });
+      source.setReady(Poller.READ | Poller.WRITE);
+
+      loop.runForever();
+
+      assertThat(ops).containsExactly(Poller.READ);
+    }
+
+    @Test
+    void sourceThatStaysReady_runsItsHandlerOncePerIteration() throws IOException {
+      EventLoop loop = virtualLoop();
+      VirtualPoller poller = (VirtualPoller) loop.poller();
+      VirtualPoller.Source source = poller.newSource("s");
+      IterationCounter it = IterationCounter.start(loop, 3);
+      poller.register(source, Poller.READ, o -> log.add("io@" + it.iteration));
+      source.setReady(Poller.READ);
+
+      loop.runForever();
+
+      assertThat(log).containsExactly("io@1", "io@2", "io@3");
+    }
+
+    @Test
+    void ioHandlers_queueBehindCallbacksAlreadyReady_andAheadOfDueTimers() throws IOException {
+      EventLoop loop = virtualLoop();
+      VirtualPoller poller = (VirtualPoller) loop.poller();
+      VirtualPoller.Source source = poller.newSource("s");
+      Poller.Registration[] reg = new Poller.Registration[1];
+      reg[0] = poller.register(source, Poller.READ, o -> {
+        log.add("io");
+        reg[0].interestOps(0);
+      });
+      loop.callSoon(() -> {
+        loop.callAt(loop.time() - 1, record("timer"));
+        source.setReady(Poller.READ);
+        loop.callSoon(record("soon"));
+        loop.callSoon(() -> loop.callSoon(loop::stop));
+      });
+
+      loop.runForever();
+
+      assertThat(log).containsExactly("soon", "io", "timer");
+    }
+
+    @OnBothCarriers
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void sourceReadiedByAnotherThread_wakesAnIdleLoop(CarrierChoice carrier) throws IOException {
+      EventLoop loop = virtualLoop(carrier);
+      VirtualPoller poller = (VirtualPoller) loop.poller();
+      VirtualPoller.Source source = poller.newSource("remote");
+      poller.register(source, Poller.READ, o -> {
+        log.add("ready@" + loop.time());
+        loop.stop();
+      });
+      loop.callSoon(() -> Thread.ofPlatform().start(() -> source.setReady(Poller.READ)));
+
+      loop.runForever();
+
+      assertThat(log).containsExactly("ready@0.0");
+    }
+
+    @Test
+    void failingIoHandler_isReportedAsAnExceptionInACallback() throws IOException {
+      EventLoop loop = virtualLoop();
+      List<ExceptionContext> reported = new ArrayList<>();
+      loop.setExceptionHandler((l, c) -> reported.add(c));
+      VirtualPoller poller = (VirtualPoller) loop.poller();
+      VirtualPoller.Source source = poller.newSource("s");
+      RuntimeException boom = new RuntimeException("io boom");
+      poller.register(source, Poller.READ, o -> {
+        source.setReady(0);
+        throw boom;
+      });
+      source.setReady(Poller.READ);
+      loop.callSoon(() -> loop.callSoon(loop::stop));
+
+      loop.runForever();
+
+      assertThat(reported).singleElement().satisfies(c -> {
+        assertThat(c.message()).startsWith("Exception in callback");
+        assertThat(c.exception()).isSameAs(boom);
+      });
     }
   }
 

@@ -334,6 +334,34 @@ class ExceptionHandlerTests {
   // ------------------------------------------------------------------------------------------------------------
 
   @Nested
+  class PendingTasks {
+
+    @OnBothCarriers
+    void close_reportsEachTaskStillPending_once(CarrierChoice carrier) {
+      EventLoop loop = loop(carrier, false);
+      loop.setExceptionHandler((l, c) -> reported.add(c));
+      Future<Void> never = loop.createFuture();
+      Task<Void> stuck = loop.createTask(() -> {
+        never.await();
+      });
+      Task<Integer> finished = loop.createTask(() -> 1);
+      loop.stop();
+      loop.runForever(); // one iteration: both tasks take their first step
+
+      loop.close();
+      loop.close();
+
+      assertThat(finished.isDone()).isTrue();
+      assertThat(reported).singleElement().satisfies(c -> {
+        assertThat(c.message()).isEqualTo("Task was destroyed but it is pending!");
+        assertThat(c.task()).isSameAs(stuck);
+      });
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+
+  @Nested
   class DefaultHandler {
 
     @Test
