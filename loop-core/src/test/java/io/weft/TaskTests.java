@@ -46,7 +46,9 @@ class TaskTests {
 
   @AfterEach
   void closeLoop() {
-    loop.close();
+    if (loop != null) {
+      loop.close();
+    }
   }
 
   static EventLoop virtualLoop(EventLoop.CarrierChoice carrier) {
