@@ -116,6 +116,8 @@ public final class EventLoop implements AutoCloseable {
   final TaskRegistry tasks = new TaskRegistry();
   private final List<ShutdownHook> shutdownHooks = new ArrayList<>();
 
+  // Invariant: the thread running iterations while RUNNING, null otherwise.
+  private Thread loopThread;
   // The context of the callback now running, or null between callbacks.
   Context handleContext;
   // The task whose step is running, or null.
@@ -197,7 +199,7 @@ public final class EventLoop implements AutoCloseable {
   public Handle callSoon(Runnable callback, Context context) {
     Objects.requireNonNull(callback, "callback must not be null");
     checkThread();
-    return callSoonInternal(callback, context != null ? context : Context.current().copy());
+    return callSoonInternal(callback, context != null ? context : currentContext().copy());
   }
 
   Handle callSoonInternal(Runnable callback, Context context) {
@@ -221,7 +223,7 @@ public final class EventLoop implements AutoCloseable {
   public Handle callSoonThreadsafe(Runnable callback, Context context) {
     Objects.requireNonNull(callback, "callback must not be null");
     checkClosed();
-    Context ctx = context != null ? context : Context.current().copy();
+    Context ctx = context != null ? context : currentContext().copy();
     Handle h = new Handle(this, callback, ctx, debugTrace("handle created at"));
     if (isOnLoop()) {
       ready.add(h);
@@ -296,7 +298,7 @@ public final class EventLoop implements AutoCloseable {
     Objects.requireNonNull(callback, "callback must not be null");
     checkClosed();
     checkThread();
-    Context ctx = context != null ? context : Context.current().copy();
+    Context ctx = context != null ? context : currentContext().copy();
     TimerHandle h = new TimerHandle(this, callback, ctx, debugTrace("timer created at"), whenNanos, timerSeq++);
     timers.add(h);
     return h;
@@ -391,12 +393,14 @@ public final class EventLoop implements AutoCloseable {
     try {
       carrier.runLoop(() -> ScopedValue.where(RUNNING, this).run(this::iterateUntilStopped));
     } finally {
+      loopThread = null;
       stopping = false;
       runState = RunState.IDLE;
     }
   }
 
   private void iterateUntilStopped() {
+    loopThread = Thread.currentThread();
     while (true) {
       runOnce();
       if (stopping) {
@@ -510,10 +514,12 @@ public final class EventLoop implements AutoCloseable {
       TimerHandle next = timers.peek();
       timeout = next == null ? -1 : Math.max(0, next.whenNanos - clock.nanoTime());
     }
-    try {
-      poller.poll(timeout, ioSink);
-    } catch (IOException e) {
-      throw new UncheckedIOException("the poller failed", e);
+    if (timeout != 0 || poller.hasRegistrations()) {
+      try {
+        poller.poll(timeout, ioSink);
+      } catch (IOException e) {
+        throw new UncheckedIOException("the poller failed", e);
+      }
     }
     if (wakeupPending.get()) {
       wakeupPending.set(false);
@@ -735,7 +741,29 @@ public final class EventLoop implements AutoCloseable {
   }
 
   private boolean isOnLoop() {
-    return running() == this;
+    Thread t = Thread.currentThread();
+    if (t == loopThread) {
+      return true;
+    }
+    Task<?> st = steppingTask;
+    return (st != null && st.runsOn(t)) || running() == this;
+  }
+
+  /** Returns the current context, answering from the loop's own state when the caller is the loop or its task. */
+  Context currentContext() {
+    Thread t = Thread.currentThread();
+    if (t == loopThread) {
+      Context c = handleContext;
+      if (c != null) {
+        return c;
+      }
+    } else {
+      Task<?> st = steppingTask;
+      if (st != null && st.runsOn(t)) {
+        return st.context;
+      }
+    }
+    return Context.current();
   }
 
   // ------------------------------------------------------------------------------------------------------------
@@ -790,7 +818,7 @@ public final class EventLoop implements AutoCloseable {
   private final class Host implements CarrierHost {
     @Override
     public void submitOnLoop(Runnable r) {
-      ready.add(new Handle(EventLoop.this, r, Context.current().copy(), null));
+      ready.add(new Handle(EventLoop.this, r, currentContext().copy(), null));
     }
 
     @Override

@@ -210,7 +210,7 @@ public class Future<T> {
    */
   public void addDoneCallback(Consumer<? super Future<T>> callback, Context context) {
     Objects.requireNonNull(callback, "callback must not be null");
-    Callback<T> cb = new Callback<>(this, callback, context != null ? context : Context.current().copy());
+    Callback<T> cb = new Callback<>(this, callback, context != null ? context : loop.currentContext().copy());
     if (state != State.PENDING) {
       loop.callSoonInternal(cb, cb.context);
       return;

@@ -72,7 +72,7 @@ public final class Task<T> extends Future<T> {
     this.body = Objects.requireNonNull(body, "body must not be null");
     this.id = loop.nextTaskId();
     this.name = name;
-    this.context = context != null ? context : Context.current().copy();
+    this.context = context != null ? context : loop.currentContext().copy();
     this.ref = loop.tasks.register(this);
     loop.callSoonInternal(step, this.context);
   }
@@ -91,6 +91,11 @@ public final class Task<T> extends Future<T> {
   public void setName(Object name) {
     this.name = String.valueOf(name);
     ref.customName = this.name;
+  }
+
+  boolean runsOn(Thread t) {
+    Coroutine c = coroutine;
+    return c != null && c.thread() == t;
   }
 
   long id() {
