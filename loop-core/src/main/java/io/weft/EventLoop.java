@@ -483,7 +483,8 @@ public final class EventLoop implements AutoCloseable {
   }
 
   /**
-   * Closes the loop: drops queued callbacks and timers and closes the poller. Idempotent.
+   * Closes the loop: reports each task still pending as "Task was destroyed but it is pending!" to the exception
+   * handler, drops queued callbacks and timers, and closes the poller. Idempotent.
    *
    * @throws IllegalStateException if the loop is running
    */
@@ -496,6 +497,13 @@ public final class EventLoop implements AutoCloseable {
       return;
     }
     runState = RunState.CLOSED;
+    // A task still pending can never finish now. asyncio reports it when the garbage collector takes the task, but
+    // the JDK keeps every virtual thread reachable unless -Djdk.trackAllThreads=false, so report it here, once.
+    for (Task<?> t : tasks.pending()) {
+      t.ref.done = true;
+      callExceptionHandler(withSource(
+          new ExceptionContext("Task was destroyed but it is pending!", null, null, null, t, Map.of()), t.createdAt));
+    }
     ready.clear();
     timers.clear();
     threadsafe.clear();

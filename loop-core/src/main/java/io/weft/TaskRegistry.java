@@ -11,6 +11,10 @@ import java.util.List;
  * <p>Weak references let an unreferenced pending task be collected, which asyncio reports as "Task was destroyed but
  * it is pending!"; a task collected with an exception nobody read is reported as "Task exception was never
  * retrieved". Both reports are made on the loop thread, when the loop finds the reference enqueued.
+ *
+ * <p>The JDK keeps every virtual thread reachable by default ({@code jdk.trackAllThreads}), so a task that has
+ * started and is parked is only collected when that tracking is off; {@link EventLoop#close()} reports the tasks it
+ * leaves pending instead. Done tasks are collected either way.
  */
 final class TaskRegistry {
 
