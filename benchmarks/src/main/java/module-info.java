@@ -2,4 +2,5 @@
 open module io.weft.benchmarks {
   requires io.weft.core;
   requires jmh.core;
+  requires java.management;
 }
