@@ -36,8 +36,9 @@ public final class Context {
 
   /** Returns the context the calling code runs in; never null. */
   public static Context current() {
-    if (Task.CURRENT.isBound()) {
-      return Task.CURRENT.get().context;
+    Task<?> task = Task.current();
+    if (task != null) {
+      return task.currentContext;
     }
     if (EventLoop.RUNNING.isBound()) {
       Context c = EventLoop.RUNNING.get().handleContext;
@@ -54,8 +55,9 @@ public final class Context {
   }
 
   private static void setCurrent(Context context) {
-    if (Task.CURRENT.isBound()) {
-      Task.CURRENT.get().context = context;
+    Task<?> task = Task.current();
+    if (task != null) {
+      task.currentContext = context;
     } else if (EventLoop.RUNNING.isBound() && EventLoop.RUNNING.get().handleContext != null) {
       EventLoop.RUNNING.get().handleContext = context;
     } else {

@@ -162,8 +162,9 @@ public final class EventLoop implements AutoCloseable {
 
   /** Returns the loop running on the calling thread (or whose task is running), or null. */
   public static EventLoop running() {
-    if (Task.CURRENT.isBound()) {
-      return Task.CURRENT.get().loop;
+    Task<?> task = Task.current();
+    if (task != null) {
+      return task.loop;
     }
     return RUNNING.isBound() ? RUNNING.get() : null;
   }
@@ -257,6 +258,10 @@ public final class EventLoop implements AutoCloseable {
     if (delay.isNegative()) {
       throw new IllegalArgumentException("delay must be >= 0, got " + delay);
     }
+    return callLaterInternal(delay, callback, context);
+  }
+
+  TimerHandle callLaterInternal(Duration delay, Runnable callback, Context context) {
     long nanos = delay.compareTo(Duration.ofNanos(MAX_DELAY_NANOS)) > 0 ? MAX_DELAY_NANOS : delay.toNanos();
     return callAtNanos(clock.nanoTime() + nanos, callback, context);
   }
@@ -775,7 +780,7 @@ public final class EventLoop implements AutoCloseable {
     } else {
       Task<?> st = steppingTask;
       if (st != null && st.runsOn(t)) {
-        return st.context;
+        return st.currentContext;
       }
     }
     return Context.current();

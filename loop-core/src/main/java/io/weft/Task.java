@@ -52,8 +52,10 @@ public final class Task<T> extends Future<T> {
   private final AsyncCallable<T> body;
   private final long id;
   private String name;
-  // The context the task's steps run in; replaced only for the duration of Context.run inside the body.
-  Context context;
+  // The context the task's steps run in (entered by each step's handle); fixed for the task's life.
+  final Context context;
+  // The context the body's code sees as current: the task's context, except inside Context.run in the body.
+  Context currentContext;
   private Coroutine coroutine;
   // Invariant: non-null only while SUSPENDED on a future (null during sleep(0) and after the wake-up step starts).
   private Future<?> futWaiter;
@@ -73,12 +75,22 @@ public final class Task<T> extends Future<T> {
     this.id = loop.nextTaskId();
     this.name = name;
     this.context = context != null ? context : loop.currentContext().copy();
+    this.currentContext = this.context;
     this.ref = loop.tasks.register(this);
     loop.callSoonInternal(step, this.context);
   }
 
+  // A hint for current(): the task some loop stepped most recently. Written and read without synchronization;
+  // current() trusts it only after checking that the calling thread is that task's own thread, so a stale or torn
+  // value costs a ScopedValue lookup, never a wrong answer. It spares the task's thread the ScopedValue cache.
+  private static Task<?> lastStepped;
+
   /** Returns the task whose body is running on the calling thread, or null (in callbacks and outside loops). */
   public static Task<?> current() {
+    Task<?> hint = lastStepped;
+    if (hint != null && hint.runsOn(Thread.currentThread())) {
+      return hint;
+    }
     return CURRENT.isBound() ? CURRENT.get() : null;
   }
 
@@ -223,12 +235,14 @@ public final class Task<T> extends Future<T> {
     }
     resumeWith = exc;
     phase = Phase.RUNNING;
+    lastStepped = this;
     Task<?> outer = loop.steppingTask;
     loop.steppingTask = this;
     try {
       coroutine.resume();
     } finally {
       loop.steppingTask = outer;
+      lastStepped = null; // the hint must not keep a suspended task reachable
     }
     if (phase == Phase.RUNNING) {
       phase = Phase.BLOCKED;
@@ -275,7 +289,7 @@ public final class Task<T> extends Future<T> {
   }
 
   static <T> T awaitFuture(Future<T> future) {
-    Task<?> task = CURRENT.isBound() ? CURRENT.get() : null;
+    Task<?> task = current();
     if (task == null) {
       throw new IllegalStateException("await() must be called from a task, but was called "
           + (EventLoop.RUNNING.isBound() ? "from a callback on the loop thread" : "outside any running loop")
@@ -303,11 +317,7 @@ public final class Task<T> extends Future<T> {
   }
 
   /** Gives up the loop for exactly one iteration: {@code sleep(0)}. */
-  static void yieldNow() {
-    Task<?> task = CURRENT.isBound() ? CURRENT.get() : null;
-    if (task == null) {
-      throw new IllegalStateException("sleep() must be called from a task");
-    }
+  static void yieldNow(Task<?> task) {
     task.loop.callSoonInternal(task.step, task.context);
     task.park();
   }

@@ -64,30 +64,40 @@ public final class Weft {
   /** Sleeps as {@link #sleep(Duration)}, then returns {@code value}. */
   public static <T> T sleep(Duration delay, T value) {
     Objects.requireNonNull(delay, "delay must not be null");
+    Task<?> task = Task.current();
+    if (task == null) {
+      throw new IllegalStateException("sleep() must be called from a task");
+    }
     if (delay.isZero() || delay.isNegative()) {
-      Task.yieldNow();
+      Task.yieldNow(task);
       return value;
     }
-    EventLoop loop = currentLoopForTask("sleep()");
-    Future<T> f = loop.createFuture();
-    TimerHandle h = loop.callLater(delay, () -> {
-      if (!f.isDone()) {
-        f.setResult(value);
-      }
-    });
+    EventLoop loop = task.loop;
+    Wakeup<T> wakeup = new Wakeup<>(loop, value);
+    // The timer's callback touches only the future, so it runs in the task's context instead of a copy.
+    TimerHandle h = loop.callLaterInternal(delay, wakeup, task.context);
     try {
-      return f.await();
+      return wakeup.await();
     } finally {
       h.cancel();
     }
   }
 
-  private static EventLoop currentLoopForTask(String what) {
-    Task<?> t = Task.current();
-    if (t == null) {
-      throw new IllegalStateException(what + " must be called from a task");
+  /** The future a sleeping task awaits; also the timer's callback, which sets it. */
+  private static final class Wakeup<T> extends Future<T> implements Runnable {
+    private final T value;
+
+    Wakeup(EventLoop loop, T value) {
+      super(loop);
+      this.value = value;
     }
-    return t.loop;
+
+    @Override
+    public void run() {
+      if (!isDone()) {
+        setResult(value);
+      }
+    }
   }
 
   /** Creates a task on the running loop; see {@link EventLoop#createTask(AsyncCallable)}. */

@@ -12,6 +12,20 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class BatonCarrier implements Carrier {
 
+  // How many times each side polls the baton before parking. A hand-off usually completes within a few hundred
+  // nanoseconds on another core, and parking then costs a cross-thread wake-up; this bounds the spin to a few
+  // microseconds. With one scheduler thread the other side cannot run while this one spins, so there is no spin.
+  private static final int SPINS = schedulerParallelism() > 1 ? 128 : 0;
+
+  private static int schedulerParallelism() {
+    String p = System.getProperty("jdk.virtualThreadScheduler.parallelism");
+    try {
+      return p != null ? Integer.parseInt(p.trim()) : Runtime.getRuntime().availableProcessors();
+    } catch (NumberFormatException e) {
+      return Runtime.getRuntime().availableProcessors();
+    }
+  }
+
   private volatile Thread loopThread;
 
   @Override
@@ -87,6 +101,9 @@ final class BatonCarrier implements Carrier {
       } else {
         LockSupport.unpark(thread);
       }
+      for (int i = 0; i < SPINS && bodyTurn; i++) {
+        Thread.onSpinWait();
+      }
       while (bodyTurn) {
         LockSupport.park(this);
       }
@@ -96,6 +113,9 @@ final class BatonCarrier implements Carrier {
     public void suspend() {
       bodyTurn = false;
       LockSupport.unpark(resumer);
+      for (int i = 0; i < SPINS && !bodyTurn; i++) {
+        Thread.onSpinWait();
+      }
       while (!bodyTurn) {
         LockSupport.park(this);
       }
