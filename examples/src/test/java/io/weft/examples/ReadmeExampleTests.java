@@ -3,14 +3,19 @@ package io.weft.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.weft.CancelledError;
+import io.weft.EventLoop;
 import io.weft.Task;
 import io.weft.Weft;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -55,6 +60,41 @@ class ReadmeExampleTests {
       return served;
     });
     System.out.println(breakfast); // [tea, toast, no eggs: no time for eggs]
+  }
+
+  /** The README's virtual-time example, verbatim. */
+  static double readmeVirtualTime() {
+    EventLoop loop = EventLoop.createVirtual();          // VirtualClock at 0, auto-advancing, and a VirtualPoller
+    loop.runUntilComplete(() -> Weft.sleep(Duration.ofHours(1), "done"));   // returns at once
+    loop.time();                                           // 3600.0
+    double t = loop.time();
+    loop.close();
+    return t;
+  }
+
+  @Test
+  void readmeVirtualTime_sleepsAnHourOfVirtualTimeAtOnce() {
+    assertThat(readmeVirtualTime()).isEqualTo(3600.0);
+  }
+
+  @Test
+  void everyJavaBlockOfTheReadme_appearsVerbatimInThisFile() throws Exception {
+    String readme = Files.readString(Path.of("..", "README.md"));
+    String self = Files.readString(Path.of("src/test/java/io/weft/examples/ReadmeExampleTests.java"));
+    String normalizedSelf = normalize(self);
+    Matcher m = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL).matcher(readme);
+    int blocks = 0;
+    while (m.find()) {
+      blocks++;
+      for (String line : m.group(1).split("\\n")) {
+        assertThat(normalizedSelf).as("README line must be in ReadmeExampleTests: %s", line).contains(line.strip());
+      }
+    }
+    assertThat(blocks).isGreaterThanOrEqualTo(2);
+  }
+
+  private static String normalize(String s) {
+    return s.lines().map(String::strip).reduce("", (a, b) -> a + "\n" + b);
   }
 
   @Test
