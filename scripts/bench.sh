@@ -7,7 +7,7 @@
 #
 # Environment:
 #   OUT=dir           where the raw results go (default benchmarks/target/bench-<stamp>)
-#   ANCHORS=dir       the anchors to copy and run (default /work/shared/bench/anchors; it is read-only, so it is
+#   ANCHORS=dir       the anchors to copy and run (default ../shared/bench/anchors beside the repository; it is read-only, so it is
 #                     copied to a temporary directory first)
 #   ANCHORS_JSON=f    reuse a results-<stamp>.json from an earlier anchors run instead of running them
 #   SKIP_BUILD=1      do not run mvn install
@@ -23,7 +23,7 @@ JAVA=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 JAR=$ROOT/benchmarks/target/benchmarks.jar
 STAMP=$(date +%Y%m%d-%H%M%S)
 OUT=${OUT:-$ROOT/benchmarks/target/bench-$STAMP}
-ANCHORS=${ANCHORS:-/work/shared/bench/anchors}
+ANCHORS=${ANCHORS:-$ROOT/../shared/bench/anchors}
 BENCH=${BENCH:-io\.weft\.bench\.}
 JMH_OPTS=${JMH_OPTS:--f 1 -wi 3 -w 1s -i 5 -r 1s}
 SLEEPERS_1M=${SLEEPERS_1M:-1}
