@@ -284,7 +284,8 @@ public final class Timeout {
   public String toString() {
     StringBuilder sb = new StringBuilder("<Timeout [").append(state.label()).append(']');
     if (state == State.ENTERED) {
-      sb.append(" when=").append(when == null || when.isInfinite() ? when : Math.round(when * 1000) / 1000.0);
+      Object shown = when == null || when.isInfinite() ? when : (Object) (Math.round(when * 1000) / 1000.0);
+      sb.append(" when=").append(shown);
     }
     return sb.append('>').toString();
   }
