@@ -47,7 +47,8 @@ import java.util.function.Consumer;
  *
  * <h2>States</h2>
  *
- * <p>{@code CREATED} → {@code OPEN} (the body runs) → {@code JOINING} (waiting for the children) → {@code CLOSED};
+ * <p>{@code CREATED} → {@code OPEN} (the body runs) → {@code JOINING} (waiting for the children) →
+ * {@code CLOSED};
  * independently, the abort status goes {@code NONE} → {@code ABORTING} (children cancelled) or
  * {@code ABORTING_PARENT_CANCELLED} (and the group cancelled the parent, which it must withdraw on exit). asyncio's
  * {@code taskgroups.py} keeps these as five booleans; every transition here checks where it starts.

@@ -245,7 +245,8 @@ class ExceptionGroupTests {
 
     @Test
     void derive_ofAnExceptionGroup_withABaseError_throwsIllegalArgumentException() {
-      assertThatThrownBy(() -> outer.derive(List.of(new CancelledError()))).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> outer.derive(List.of(new CancelledError())))
+          .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -269,7 +269,7 @@ class TimeoutTests {
     }
 
     @Test
-    void to07_exceptionRaisedWhileHandlingTheCancellation_propagatesInsteadOfTimeoutError_withATimeoutErrorSuppressed() {
+    void to07_exceptionRaisedWhileHandlingTheCancellation_propagatesInsteadOfTimeoutError_withTimeoutErrorSuppressed() {
       // asyncio 3.13 puts a TimeoutError into the exception's __context__ chain; Java has no such chain, so Weft adds
       // the TimeoutError as a suppressed exception instead.
       Throwable thrown = run(() -> catchThrowable(() -> Timeout.run(ms(10), t -> {
