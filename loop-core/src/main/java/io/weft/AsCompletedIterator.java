@@ -141,7 +141,7 @@ final class AsCompletedIterator<T> implements Iterable<Future<T>>, Iterator<Futu
     @SuppressWarnings("unchecked")
     void resolve(Object completion) {
       if (completion == TIMED_OUT) {
-        setException(new TimeoutError("asCompleted timed out after " + timeout));
+        finish(null, new TimeoutError("asCompleted timed out after " + timeout));
         return;
       }
       Future<? extends T> input = (Future<? extends T>) completion;
@@ -150,11 +150,19 @@ final class AsCompletedIterator<T> implements Iterable<Future<T>>, Iterator<Futu
         return;
       }
       Throwable error = input.exception();
-      if (error != null) {
-        setException(error);
-      } else {
-        setResult(input.result());
-      }
+      finish(error != null ? null : input.result(), error);
+    }
+
+    /** Not supported: a step's outcome is the completion it takes. */
+    @Override
+    public void setResult(T value) {
+      throw new UnsupportedOperationException("an asCompleted step does not support setResult(): " + this);
+    }
+
+    /** Not supported: a step's outcome is the completion it takes. */
+    @Override
+    public void setException(Throwable error) {
+      throw new UnsupportedOperationException("an asCompleted step does not support setException(): " + this);
     }
 
     @Override

@@ -332,6 +332,18 @@ class AsCompletedTests {
     }
 
     @Test
+    void aStep_cannotBeCompletedByHand() {
+      Future<Integer> f = loop.createFuture();
+      Future<Integer> step = Combinators.<Integer>asCompleted(List.of(f)).iterator().next();
+
+      assertThatThrownBy(() -> step.setResult(1)).isInstanceOf(UnsupportedOperationException.class);
+      assertThatThrownBy(() -> step.setException(new IllegalStateException()))
+          .isInstanceOf(UnsupportedOperationException.class);
+      f.setResult(2);
+      assertThat(loop.runUntilComplete(step)).isEqualTo(2);
+    }
+
+    @Test
     void emptyInput_givesNoSteps_evenOutsideAnyLoop() {
       Iterable<Future<Object>> steps = Combinators.asCompleted(List.of(), Duration.ofSeconds(1));
 
