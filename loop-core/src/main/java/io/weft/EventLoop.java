@@ -73,6 +73,10 @@ public final class EventLoop implements AutoCloseable {
 
   private static final long MAX_DELAY_NANOS = 1L << 61;
 
+  /** The loops inside runForever, in any thread; read by Task.current(), changed only when a loop starts or stops. */
+  static final java.util.concurrent.CopyOnWriteArrayList<EventLoop> RUNNING_LOOPS =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
   /** Which coroutine carrier a loop uses; see the README's section on {@code --add-opens}. */
   @Api(status = Api.Status.STABLE, since = "0.1")
   public enum CarrierChoice {
@@ -122,6 +126,9 @@ public final class EventLoop implements AutoCloseable {
   Context handleContext;
   // The task whose step is running, or null.
   Task<?> steppingTask;
+  // Tasks parked outside await (Phase.BLOCKED) whose bodies the JDK may resume on its own; rarely non-empty.
+  final java.util.concurrent.CopyOnWriteArrayList<Task<?>> blockedTasks =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
   // An error that must escape the loop, raised where the loop could not throw it (a task's body).
   private Throwable escaping;
 
@@ -395,9 +402,11 @@ public final class EventLoop implements AutoCloseable {
       throw new IllegalStateException("Cannot run the event loop while another loop is running");
     }
     runState = RunState.RUNNING;
+    RUNNING_LOOPS.add(this);
     try {
       carrier.runLoop(() -> ScopedValue.where(RUNNING, this).run(this::iterateUntilStopped));
     } finally {
+      RUNNING_LOOPS.remove(this);
       loopThread = null;
       stopping = false;
       runState = RunState.IDLE;
