@@ -317,18 +317,15 @@ public final class Task<T> extends Future<T> {
       if (future == task) {
         throw new IllegalStateException("Task cannot await on itself: " + task);
       }
-      task.suspendOn(future);
+      // Inlined rather than a method of its own: every frame here is kept in each parked task's stack.
+      future.addDoneCallback(task.step, task.context);
+      task.futWaiter = future;
+      if (task.mustCancel && future.cancel(task.cancelRequestMessage)) {
+        task.mustCancel = false;
+      }
+      task.park();
     }
     return future.result();
-  }
-
-  private void suspendOn(Future<?> future) {
-    future.addDoneCallback(step, context);
-    futWaiter = future;
-    if (mustCancel && future.cancel(cancelRequestMessage)) {
-      mustCancel = false;
-    }
-    park();
   }
 
   /** Gives up the loop for exactly one iteration: {@code sleep(0)}. */
