@@ -822,6 +822,52 @@ public final class EventLoop implements AutoCloseable {
     return List.copyOf(shutdownHooks);
   }
 
+  // ------------------------------------------------------------------------------------------------------------
+  // Async generators: registered at their first iteration, closed at shutdown (asyncio's shutdown_asyncgens)
+  // ------------------------------------------------------------------------------------------------------------
+
+  // Invariant: in first-iteration order; holds generators weakly, as asyncio's WeakSet does.
+  private final List<java.lang.ref.WeakReference<AsyncGenerator<?>>> asyncGenerators = new ArrayList<>();
+  private boolean asyncGeneratorsShutDown;
+
+  void asyncGeneratorFirstIteration(AsyncGenerator<?> generator) {
+    if (asyncGeneratorsShutDown) {
+      warn(generator + " was scheduled after the loop's async generators were shut down");
+    }
+    if (asyncGenerators.isEmpty() && !asyncGeneratorsShutDown) {
+      addShutdownHook(new ShutdownHook("async generators", this::shutdownAsyncGenerators));
+    }
+    asyncGenerators.removeIf(r -> r.refersTo(null));
+    asyncGenerators.add(new java.lang.ref.WeakReference<>(generator));
+  }
+
+  /** Closes every generator still suspended, all at once; each failure goes to the exception handler. */
+  private void shutdownAsyncGenerators() {
+    asyncGeneratorsShutDown = true;
+    List<AsyncGenerator<?>> open = new ArrayList<>();
+    for (java.lang.ref.WeakReference<AsyncGenerator<?>> r : asyncGenerators) {
+      AsyncGenerator<?> g = r.get();
+      if (g != null && !g.isFinished()) {
+        open.add(g);
+      }
+    }
+    asyncGenerators.clear();
+    List<Task<Void>> closers = new ArrayList<>();
+    for (AsyncGenerator<?> g : open) {
+      closers.add(createTask(() -> {
+        try {
+          g.shutdown();
+        } catch (Exception e) {
+          callExceptionHandler(ExceptionContext.of(
+              "an error occurred during closing of asynchronous generator " + g, e).with("asyncgen", g));
+        }
+      }));
+    }
+    for (Task<Void> c : closers) {
+      c.await();
+    }
+  }
+
   /** Checks the loop's invariants; for tests. */
   void checkInvariants() {
     timers.checkInvariants();

@@ -63,6 +63,8 @@ public final class Task<T> extends Future<T> {
   private Throwable resumeWith;
   private Phase phase = Phase.CREATED;
   final TaskRegistry.Ref ref;
+  // True for the task that runs an AsyncGenerator's body: shutdown closes it through the generator, not by cancel.
+  boolean generatorBody;
   // The task's step callback, and the done callback that wakes it: one object for both.
   private final Step step = new Step();
 
