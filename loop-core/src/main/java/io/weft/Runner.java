@@ -176,6 +176,12 @@ public final class Runner implements AutoCloseable {
     if (toCancel.isEmpty()) {
       return;
     }
+    if (loop.isDebug() && !includeGenerators) {
+      for (Task<?> t : toCancel) {
+        loop.warn(t + " was still pending when the main task ended, and is cancelled now: an orphan. Keep a"
+            + " reference and await it, or start it in a TaskGroup, so that its work and its errors are not lost.");
+      }
+    }
     for (Task<?> t : toCancel) {
       t.cancel();
     }
