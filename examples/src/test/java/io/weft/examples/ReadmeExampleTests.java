@@ -2,6 +2,7 @@ package io.weft.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.weft.AsyncGenerator;
 import io.weft.CancelledError;
 import io.weft.EventLoop;
 import io.weft.Task;
@@ -70,6 +71,34 @@ class ReadmeExampleTests {
     double t = loop.time();
     loop.close();
     return t;
+  }
+
+  /** The README's async-generator example, verbatim. */
+  static List<Integer> readmeAsyncGenerator() {
+    List<Integer> firstThree = Weft.run(() -> {
+      List<Integer> got = new ArrayList<>();
+      try (AsyncGenerator<Integer> ticks = AsyncGenerator.of(out -> {
+        for (int i = 0; ; i++) {
+          Weft.sleep(Duration.ofMillis(1));
+          out.yield(i);
+        }
+      })) {
+        for (int tick : ticks) {
+          if (tick == 3) {
+            break;
+          }
+          got.add(tick);
+        }
+      }
+      return got;
+    });
+    // firstThree == [0, 1, 2]
+    return firstThree;
+  }
+
+  @Test
+  void readmeAsyncGenerator_takesThreeTicks_andClosesTheGenerator() {
+    assertThat(readmeAsyncGenerator()).containsExactly(0, 1, 2);
   }
 
   @Test
