@@ -28,7 +28,9 @@ import java.util.function.Consumer;
  * {@link ExceptionGroup} of the errors: the children's in the order they failed, then the body's, if the body threw
  * anything but the group's own cancellation. An error from the body aborts the group the same way. A group holding a
  * {@link BaseError} is a {@link BaseExceptionGroup}. {@link KeyboardInterrupt} and {@link SystemExit} are rethrown
- * bare, after the children are done; the other errors collected then go to the loop's exception handler.
+ * bare, after the children are done; the other errors collected then go to the loop's exception handler. A
+ * {@link GeneratorExit} from the body is rethrown bare when it is the only error, so that closing an async generator
+ * whose body uses a group works.
  *
  * <h2>Cancellation bookkeeping (asyncio 3.13)</h2>
  *
@@ -335,6 +337,10 @@ public final class TaskGroup {
         // Cancelled from outside too: keep that request, and make it hit the parent's next await.
         parentTask.uncancel();
         parentTask.cancel();
+      }
+      if (exc instanceof GeneratorExit && errors.size() == 1) {
+        // TG-16: the body's GeneratorExit alone goes out bare, so an async generator using a group can be closed.
+        throw (GeneratorExit) exc;
       }
       ExceptionGroupLike group = BaseExceptionGroup.of("unhandled errors in a TaskGroup", errors);
       throw Sneaky.<RuntimeException>raise(group.asThrowable());

@@ -656,6 +656,38 @@ class TaskGroupTests {
     }
 
     @Test
+    void tg16_generatorExitFromTheBody_asTheOnlyError_isRaisedBare() {
+      GeneratorExit exit = new GeneratorExit();
+      List<Task<?>> children = new ArrayList<>();
+
+      Throwable thrown = run(() -> catchThrowable(() -> TaskGroup.run(tg -> {
+        children.add(tg.createTask(() -> sleepMs(100)));
+        throw exit;
+      })));
+
+      assertThat(thrown).isSameAs(exit);
+      assertThat(children.get(0).isCancelled()).isTrue();
+    }
+
+    @Test
+    void tg16_generatorExitFromTheBody_withAFailedChild_givesABaseExceptionGroupOfBoth() {
+      GeneratorExit exit = new GeneratorExit();
+
+      Throwable thrown = run(() -> catchThrowable(() -> TaskGroup.run(tg -> {
+        tg.createTask(crashAfter(10));
+        try {
+          sleepMs(1000);
+        } finally {
+          throw exit;
+        }
+      })));
+
+      assertThat(thrown).isInstanceOf(BaseExceptionGroup.class);
+      assertThat(((BaseExceptionGroup) thrown).exceptions().get(1)).isSameAs(exit);
+      assertThat(types(thrown)).containsExactly(ArithmeticException.class, GeneratorExit.class);
+    }
+
+    @Test
     void tg07_otherBaseErrorFromAChild_givesABaseExceptionGroup() {
       Throwable thrown = run(() -> catchThrowable(() -> TaskGroup.run(tg -> {
         tg.createTask(() -> {
