@@ -1012,6 +1012,52 @@ class TaskGroupTests {
   // ============================================================================================================
 
   @Nested
+  class DebugMode {
+
+    @Test
+    void groupsAndTimeoutsThatWithdrawTheirOwnCancellations_produceNoSwallowedCancellationWarnings() {
+      List<String> warnings = new ArrayList<>();
+      io.weft.spi.VirtualClock clock = new io.weft.spi.VirtualClock();
+      EventLoop debug = EventLoop.builder().clock(clock).poller(new io.weft.spi.VirtualPoller(clock)).debug(true)
+          .build();
+      debug.setWarningHandler(warnings::add);
+      debug.setSlowCallbackDuration(Duration.ofHours(1));
+      try {
+        String result = debug.runUntilComplete(() -> {
+          Throwable group = catchThrowable(() -> TaskGroup.run(tg -> {
+            tg.createTask(crashAfter(1));
+            sleepMs(1000);
+            return null;
+          }));
+          Throwable timeout = catchThrowable(() -> Timeout.run(ms(5), t -> Weft.sleep(ms(1000), null)));
+          String swallowed = Timeout.run(ms(5), t -> {
+            try {
+              return Weft.sleep(ms(1000), "slept");
+            } catch (CancelledError e) {
+              return "swallowed";
+            }
+          });
+          String cancelled = TaskGroup.run(tg -> {
+            tg.createTask(() -> sleepMs(1000));
+            tg.cancel();
+            sleepMs(1000);
+            return "unreached";
+          });
+          return group.getClass().getSimpleName() + " " + timeout.getClass().getSimpleName() + " " + swallowed + " "
+              + cancelled;
+        });
+
+        assertThat(result).isEqualTo("ExceptionGroup TimeoutError swallowed null");
+        assertThat(warnings).isEmpty();
+      } finally {
+        debug.close();
+      }
+    }
+  }
+
+  // ============================================================================================================
+
+  @Nested
   class Invariants {
 
     /**
