@@ -6,6 +6,7 @@ import io.weft.AsyncGenerator;
 import io.weft.CancelledError;
 import io.weft.EventLoop;
 import io.weft.Task;
+import io.weft.TimeoutError;
 import io.weft.Weft;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -71,6 +72,34 @@ class ReadmeExampleTests {
     double t = loop.time();
     loop.close();
     return t;
+  }
+
+  /** The README's task-toolkit example, verbatim. */
+  static String readmeToolkit() {
+    String summary = Weft.run(() -> {
+      List<Integer> sizes = Weft.taskGroup(tg -> {
+        Task<Integer> a = tg.createTask(() -> Weft.sleep(Duration.ofMillis(20), 3));
+        Task<Integer> b = tg.createTask(() -> Weft.sleep(Duration.ofMillis(10), 4));
+        return List.of(a.await(), b.await());
+      });
+      List<Integer> both = Weft.gather(
+          Weft.createTask(() -> Weft.sleep(Duration.ofMillis(5), 1)),
+          Weft.createTask(() -> Weft.sleep(Duration.ofMillis(1), 2))).await();
+      String slow;
+      try {
+        slow = Weft.timeout(Duration.ofMillis(50), cm -> Weft.sleep(Duration.ofSeconds(5), "finished"));
+      } catch (TimeoutError e) {
+        slow = "timed out";
+      }
+      return sizes + " " + both + " " + slow;
+    });
+    // summary == "[3, 4] [1, 2] timed out"
+    return summary;
+  }
+
+  @Test
+  void readmeToolkit_taskGroupGatherAndTimeout() {
+    assertThat(readmeToolkit()).isEqualTo("[3, 4] [1, 2] timed out");
   }
 
   /** The README's async-generator example, verbatim. */
