@@ -9,6 +9,7 @@ import io.weft.CancelledError;
 import io.weft.EventLoop;
 import io.weft.Future;
 import io.weft.Task;
+import io.weft.TimerHandle;
 import io.weft.Weft;
 import io.weft.internal.Carrier;
 import io.weft.spi.VirtualClock;
@@ -47,7 +48,15 @@ class LockTests {
 
   /** Runs {@code body} as a main task until it is done, then checks the lock's invariants. */
   void run(AsyncRunnable body) {
-    loop.runUntilComplete(body.asCallable());
+    // A deadlock would hang the virtual loop in real time: a watchdog timer an hour of virtual time away makes it a
+    // failure instead (the clock jumps to it when nothing else can run).
+    Task<Void> main = loop.createTask(body);
+    TimerHandle watchdog = loop.callLater(Duration.ofHours(1), () -> main.cancel("watchdog: deadlock"));
+    try {
+      loop.runUntilComplete(main);
+    } finally {
+      watchdog.cancel();
+    }
     lock.checkInvariants();
   }
 
