@@ -63,6 +63,10 @@ public final class Task<T> extends Future<T> {
   private Throwable resumeWith;
   private Phase phase = Phase.CREATED;
   final TaskRegistry.Ref ref;
+  // True once a CancelledError was raised into the body while a cancellation was requested (debug reports).
+  private boolean cancellationDelivered;
+  // True for the task that runs an AsyncGenerator's body: shutdown closes it through the generator, not by cancel.
+  boolean generatorBody;
   // The task's step callback, and the done callback that wakes it: one object for both.
   private final Step step = new Step();
 
@@ -118,6 +122,11 @@ public final class Task<T> extends Future<T> {
   public void setName(Object name) {
     this.name = String.valueOf(name);
     ref.customName = this.name;
+  }
+
+  Thread.State threadState() {
+    Coroutine c = coroutine;
+    return c == null ? Thread.State.NEW : c.thread().getState();
   }
 
   boolean runsOn(Thread t) {
@@ -299,6 +308,9 @@ public final class Task<T> extends Future<T> {
       mustCancel = false;
       cancelFuture(cancelRequestMessage);
     } else {
+      if (numCancelsRequested > 0 && cancellationDelivered) {
+        loop.taskSwallowedCancellation(this);
+      }
       finish(value, null);
     }
   }
@@ -317,18 +329,18 @@ public final class Task<T> extends Future<T> {
       if (future == task) {
         throw new IllegalStateException("Task cannot await on itself: " + task);
       }
-      task.suspendOn(future);
+      // Inlined rather than a method of its own: every frame here is kept in each parked task's stack.
+      future.addDoneCallback(task.step, task.context);
+      task.futWaiter = future;
+      if (task.mustCancel && future.cancel(task.cancelRequestMessage)) {
+        task.mustCancel = false;
+      }
+      task.park();
+      if (future.isCancelled() && task.numCancelsRequested > 0) {
+        task.cancellationDelivered = true;
+      }
     }
     return future.result();
-  }
-
-  private void suspendOn(Future<?> future) {
-    future.addDoneCallback(step, context);
-    futWaiter = future;
-    if (mustCancel && future.cancel(cancelRequestMessage)) {
-      mustCancel = false;
-    }
-    park();
   }
 
   /** Gives up the loop for exactly one iteration: {@code sleep(0)}. */
@@ -352,6 +364,7 @@ public final class Task<T> extends Future<T> {
     Throwable e = resumeWith;
     if (e != null) {
       resumeWith = null;
+      cancellationDelivered = true;
       throw Sneaky.<RuntimeException>raise(e);
     }
   }
