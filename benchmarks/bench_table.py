@@ -23,7 +23,7 @@ ROWS = [
      "io.weft.bench.TasksBench.createAndAwait", {"asyncio": "tasks", "uvloop": "tasks"}, False),
     ("gather 1,000 trivial tasks x 200 (tasks/s)", "rate", "io.weft.bench.GatherBench.gatherTasks",
      {"asyncio": "tasks", "uvloop": "tasks"}, False),
-    ("lock 100 tasks x 2,000 (acquisitions/s)", "rate", "io.weft.bench.LockBench.lockWithSleepZero",
+    ("lock 100 tasks x 2,000 (acquisitions/s)", "rate", "io.weft.bench.LockBench.acquireWithSleepZero",
      {"asyncio": "lock", "uvloop": "lock"}, False),
     ("pingpong 2 x Queue(maxsize=1) (switches/s)", "rate", "io.weft.bench.QueuePingPongBench.pingPong",
      {"asyncio": "pingpong", "uvloop": "pingpong"}, False),

@@ -73,8 +73,9 @@ public final class WaitQueue {
         passOn.run();
       }
       throw e;
+    } finally {
+      waiters.remove(waiter); // however the wait ended: woken, cancelled, or failed by failAll
     }
-    waiters.remove(waiter);
   }
 
   /** Wakes the first waiter not yet woken; returns whether there was one. */

@@ -13,7 +13,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Waiting with a positive timeout and nothing ready jumps the clock by the timeout when the clock auto-advances,
  * and otherwise waits in real time for {@link #wakeup()}, a source becoming ready, or the clock being advanced by
- * another thread. Waiting with no timeout waits in real time for one of those (work from other threads). Sources
+ * another thread. Waiting with no timeout waits in real time for one of those (work from other threads); an
+ * interrupt ends that wait with an {@link IllegalStateException} that says the loop had nothing to do. Sources
  * are reported in registration order, so a poll's events come in a fixed order.
  */
 @Api(status = Api.Status.STABLE, since = "0.1")
@@ -78,7 +79,14 @@ public final class VirtualPoller implements Poller {
           }
         } else {
           while (!woken && !closed) {
-            changed.awaitUninterruptibly();
+            try {
+              changed.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw new IllegalStateException("interrupted while the virtual loop waited for another thread: nothing"
+                  + " was ready, no timer was set, and no source was ready (a deadlock, unless another thread was"
+                  + " going to call callSoonThreadsafe)", e);
+            }
           }
           collectReady(ready);
         }

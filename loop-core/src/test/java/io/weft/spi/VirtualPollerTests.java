@@ -197,4 +197,24 @@ class VirtualPollerTests extends PollerContractTests {
     assertThatThrownBy(() -> virtual().newSource(null)).isInstanceOf(NullPointerException.class);
     assertThat(virtual().newSource("conn-1").toString()).isEqualTo("Source[conn-1]");
   }
+
+  @org.junit.jupiter.api.Test
+  void anInterruptEndsAnIdleWait_withAnErrorThatSaysTheLoopHadNothingToDo() throws Exception {
+    VirtualPoller poller = new VirtualPoller(new VirtualClock());
+    Throwable[] seen = new Throwable[1];
+    Thread t = Thread.ofPlatform().start(() -> {
+      try {
+        poller.poll(-1, (h, ops) -> {});
+      } catch (Throwable e) {
+        seen[0] = e;
+      }
+    });
+    Thread.sleep(50);
+    t.interrupt();
+    t.join(5_000);
+    org.assertj.core.api.Assertions.assertThat(t.isAlive()).isFalse();
+    org.assertj.core.api.Assertions.assertThat(seen[0]).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("nothing was ready");
+    poller.close();
+  }
 }
