@@ -9,6 +9,7 @@ import io.weft.CancelledError;
 import io.weft.EventLoop;
 import io.weft.ExceptionContext;
 import io.weft.Task;
+import io.weft.TimerHandle;
 import io.weft.Weft;
 import io.weft.internal.Carrier;
 import io.weft.spi.VirtualClock;
@@ -57,8 +58,18 @@ class QueueTests {
     return q;
   }
 
+  /**
+   * Runs {@code body} as a task until it ends. A watchdog an hour of virtual time away cancels it: the virtual clock
+   * jumps there at once when every task is stuck, so a lost wakeup fails the test instead of hanging it.
+   */
   void run(AsyncRunnable body) {
-    loop.runUntilComplete(body.asCallable());
+    Task<Void> main = loop.createTask(body);
+    TimerHandle watchdog = loop.callLater(3600.0, () -> main.cancel("watchdog: every task is stuck"));
+    try {
+      loop.runUntilComplete(main);
+    } finally {
+      watchdog.cancel();
+    }
   }
 
   static void yieldOnce() {
