@@ -73,6 +73,10 @@ public final class EventLoop implements AutoCloseable {
 
   private static final long MAX_DELAY_NANOS = 1L << 61;
 
+  /** The loops inside runForever, in any thread; read by Task.current(), changed only when a loop starts or stops. */
+  static final java.util.concurrent.CopyOnWriteArrayList<EventLoop> RUNNING_LOOPS =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
   /** Which coroutine carrier a loop uses; see the README's section on {@code --add-opens}. */
   @Api(status = Api.Status.STABLE, since = "0.1")
   public enum CarrierChoice {
@@ -122,6 +126,9 @@ public final class EventLoop implements AutoCloseable {
   Context handleContext;
   // The task whose step is running, or null.
   Task<?> steppingTask;
+  // Tasks parked outside await (Phase.BLOCKED) whose bodies the JDK may resume on its own; rarely non-empty.
+  final java.util.concurrent.CopyOnWriteArrayList<Task<?>> blockedTasks =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
   // An error that must escape the loop, raised where the loop could not throw it (a task's body).
   private Throwable escaping;
 
@@ -395,9 +402,11 @@ public final class EventLoop implements AutoCloseable {
       throw new IllegalStateException("Cannot run the event loop while another loop is running");
     }
     runState = RunState.RUNNING;
+    RUNNING_LOOPS.add(this);
     try {
       carrier.runLoop(() -> ScopedValue.where(RUNNING, this).run(this::iterateUntilStopped));
     } finally {
+      RUNNING_LOOPS.remove(this);
       loopThread = null;
       stopping = false;
       runState = RunState.IDLE;
@@ -620,10 +629,43 @@ public final class EventLoop implements AutoCloseable {
   }
 
   void taskBlocked(Task<?> task) {
+    if (!debug) {
+      return;
+    }
+    StackTraceElement[] stack = task.stack();
+    StringBuilder sb = new StringBuilder(task.toString());
+    if (waitsForThreadLock(task, stack)) {
+      sb.append(" waits for a thread lock (synchronized or java.util.concurrent.locks) that another task holds.")
+          .append(" Thread locks are not cooperative: a task holding one across an await can deadlock the others;")
+          .append(" use io.weft.sync.Lock. It is at:");
+    } else {
+      sb.append(" blocked outside await (a blocking call such as Thread.sleep or blocking I/O); the loop runs other")
+          .append(" work until it returns. It is at:");
+    }
+    warn(appendStack(sb, stack).toString());
+  }
+
+  private static boolean waitsForThreadLock(Task<?> task, StackTraceElement[] stack) {
+    if (task.threadState() == Thread.State.BLOCKED) {
+      return true; // waiting to enter a monitor
+    }
+    for (StackTraceElement f : stack) {
+      String c = f.getClassName();
+      if (c.startsWith("java.util.concurrent.locks.AbstractQueuedSynchronizer")
+          || c.startsWith("java.util.concurrent.locks.AbstractQueuedLongSynchronizer")
+          || c.equals("java.util.concurrent.locks.StampedLock")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Debug mode: a task that was asked to cancel finished normally, without uncancel(). */
+  void taskSwallowedCancellation(Task<?> task) {
     if (debug) {
-      warn(appendStack(new StringBuilder(task.toString()).append(" blocked outside await (a blocking call such as")
-          .append(" Thread.sleep, blocking I/O or a contended thread lock); the loop runs other work until it")
-          .append(" returns. It is at:"), task.stack()).toString());
+      warn(task + " finished normally although cancel() was requested " + task.cancelling()
+          + " time(s): it caught the CancelledError and carried on. Re-throw it, or call uncancel() if ignoring the"
+          + " request is deliberate.");
     }
   }
 
@@ -811,6 +853,52 @@ public final class EventLoop implements AutoCloseable {
 
   List<ShutdownHook> shutdownHooks() {
     return List.copyOf(shutdownHooks);
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Async generators: registered at their first iteration, closed at shutdown (asyncio's shutdown_asyncgens)
+  // ------------------------------------------------------------------------------------------------------------
+
+  // Invariant: in first-iteration order; holds generators weakly, as asyncio's WeakSet does.
+  private final List<java.lang.ref.WeakReference<AsyncGenerator<?>>> asyncGenerators = new ArrayList<>();
+  private boolean asyncGeneratorsShutDown;
+
+  void asyncGeneratorFirstIteration(AsyncGenerator<?> generator) {
+    if (asyncGeneratorsShutDown) {
+      warn(generator + " was scheduled after the loop's async generators were shut down");
+    }
+    if (asyncGenerators.isEmpty() && !asyncGeneratorsShutDown) {
+      addShutdownHook(new ShutdownHook("async generators", this::shutdownAsyncGenerators));
+    }
+    asyncGenerators.removeIf(r -> r.refersTo(null));
+    asyncGenerators.add(new java.lang.ref.WeakReference<>(generator));
+  }
+
+  /** Closes every generator still suspended, all at once; each failure goes to the exception handler. */
+  private void shutdownAsyncGenerators() {
+    asyncGeneratorsShutDown = true;
+    List<AsyncGenerator<?>> open = new ArrayList<>();
+    for (java.lang.ref.WeakReference<AsyncGenerator<?>> r : asyncGenerators) {
+      AsyncGenerator<?> g = r.get();
+      if (g != null && !g.isFinished()) {
+        open.add(g);
+      }
+    }
+    asyncGenerators.clear();
+    List<Task<Void>> closers = new ArrayList<>();
+    for (AsyncGenerator<?> g : open) {
+      closers.add(createTask(() -> {
+        try {
+          g.shutdown();
+        } catch (Exception e) {
+          callExceptionHandler(ExceptionContext.of(
+              "an error occurred during closing of asynchronous generator " + g, e).with("asyncgen", g));
+        }
+      }));
+    }
+    for (Task<Void> c : closers) {
+      c.await();
+    }
   }
 
   /** Checks the loop's invariants; for tests. */

@@ -150,7 +150,7 @@ public final class Runner implements AutoCloseable {
       return;
     }
     try {
-      cancelAllTasks();
+      cancelAllTasks(false);
       for (EventLoop.ShutdownHook hook : loop.shutdownHooks()) {
         Task<Void> t = loop.createTask(hook.body());
         try {
@@ -159,16 +159,28 @@ public final class Runner implements AutoCloseable {
           loop.callExceptionHandler(ExceptionContext.of("shutdown hook '" + hook.name() + "' failed", e));
         }
       }
+      cancelAllTasks(true); // what the hooks left, generator bodies included
+
     } finally {
       loop.close();
       state = State.CLOSED;
     }
   }
 
-  private void cancelAllTasks() {
-    List<Task<?>> toCancel = List.copyOf(loop.allTasks());
+  /**
+   * Cancels the pending tasks and waits for them. Generator bodies are left to the async-generator shutdown hook,
+   * which closes them with GeneratorExit at their yield, unless {@code includeGenerators}.
+   */
+  private void cancelAllTasks(boolean includeGenerators) {
+    List<Task<?>> toCancel = loop.allTasks().stream().filter(t -> includeGenerators || !t.generatorBody).toList();
     if (toCancel.isEmpty()) {
       return;
+    }
+    if (loop.isDebug() && !includeGenerators) {
+      for (Task<?> t : toCancel) {
+        loop.warn(t + " was still pending when the main task ended, and is cancelled now: an orphan. Keep a"
+            + " reference and await it, or start it in a TaskGroup, so that its work and its errors are not lost.");
+      }
     }
     for (Task<?> t : toCancel) {
       t.cancel();

@@ -28,9 +28,6 @@ import java.util.function.Consumer;
 @Api(status = Api.Status.STABLE, since = "0.1")
 public final class Task<T> extends Future<T> {
 
-  /** Bound, on a task's own thread, to the task. */
-  static final ScopedValue<Task<?>> CURRENT = ScopedValue.newInstance();
-
   /** Where a task is in its life. */
   @Api(status = Api.Status.STABLE, since = "0.1")
   public enum Phase {
@@ -66,8 +63,12 @@ public final class Task<T> extends Future<T> {
   private Throwable resumeWith;
   private Phase phase = Phase.CREATED;
   final TaskRegistry.Ref ref;
+  // True once a CancelledError was raised into the body while a cancellation was requested (debug reports).
+  private boolean cancellationDelivered;
+  // True for the task that runs an AsyncGenerator's body: shutdown closes it through the generator, not by cancel.
+  boolean generatorBody;
+  // The task's step callback, and the done callback that wakes it: one object for both.
   private final Step step = new Step();
-  private final Consumer<Future<?>> wakeup = f -> runStep();
 
   Task(EventLoop loop, AsyncCallable<T> body, String name, Context context) {
     super(loop);
@@ -80,18 +81,36 @@ public final class Task<T> extends Future<T> {
     loop.callSoonInternal(step, this.context);
   }
 
-  // A hint for current(): the task some loop stepped most recently. Written and read without synchronization;
-  // current() trusts it only after checking that the calling thread is that task's own thread, so a stale or torn
-  // value costs a ScopedValue lookup, never a wrong answer. It spares the task's thread the ScopedValue cache.
+  // A hint for current(): the task some loop is stepping. Written and read without synchronization; current()
+  // trusts it only after checking that the calling thread is that task's own thread, so a stale or torn value costs
+  // a scan of the running loops, never a wrong answer.
   private static Task<?> lastStepped;
 
-  /** Returns the task whose body is running on the calling thread, or null (in callbacks and outside loops). */
+  /**
+   * Returns the task whose body is running on the calling thread, or null (in callbacks and outside loops).
+   *
+   * <p>A body runs either inside its loop's step of it, or, on the loop-scheduled carrier, after the JDK resumed it
+   * from a blocking call, while its loop lists it as blocked; both are found from the running loops, so tasks need no
+   * thread-local or scoped-value binding.
+   */
   public static Task<?> current() {
+    Thread t = Thread.currentThread();
     Task<?> hint = lastStepped;
-    if (hint != null && hint.runsOn(Thread.currentThread())) {
+    if (hint != null && hint.runsOn(t)) {
       return hint;
     }
-    return CURRENT.isBound() ? CURRENT.get() : null;
+    for (EventLoop loop : EventLoop.RUNNING_LOOPS) {
+      Task<?> stepping = loop.steppingTask;
+      if (stepping != null && stepping.runsOn(t)) {
+        return stepping;
+      }
+      for (Task<?> blocked : loop.blockedTasks) {
+        if (blocked.runsOn(t)) {
+          return blocked;
+        }
+      }
+    }
+    return null;
   }
 
   /** Returns the task's name: the one it was given, or {@code Task-N} with N counted per loop from 1. */
@@ -103,6 +122,11 @@ public final class Task<T> extends Future<T> {
   public void setName(Object name) {
     this.name = String.valueOf(name);
     ref.customName = this.name;
+  }
+
+  Thread.State threadState() {
+    Coroutine c = coroutine;
+    return c == null ? Thread.State.NEW : c.thread().getState();
   }
 
   boolean runsOn(Thread t) {
@@ -246,6 +270,7 @@ public final class Task<T> extends Future<T> {
     }
     if (phase == Phase.RUNNING) {
       phase = Phase.BLOCKED;
+      loop.blockedTasks.add(this);
       loop.taskBlocked(this);
     }
   }
@@ -255,19 +280,17 @@ public final class Task<T> extends Future<T> {
   // ------------------------------------------------------------------------------------------------------------
 
   private void runBody() {
-    ScopedValue.where(CURRENT, this).run(this::runBodyBound);
-  }
-
-  private void runBodyBound() {
     T value;
     try {
       value = body.call();
     } catch (CancelledError e) {
+      leaveBlocked();
       phase = Phase.DONE;
       ref.done = true;
       cancelWith(e);
       return;
     } catch (Throwable e) {
+      leaveBlocked();
       phase = Phase.DONE;
       ref.done = true;
       finish(null, e);
@@ -277,6 +300,7 @@ public final class Task<T> extends Future<T> {
       }
       return;
     }
+    leaveBlocked();
     phase = Phase.DONE;
     ref.done = true;
     if (mustCancel) {
@@ -284,6 +308,9 @@ public final class Task<T> extends Future<T> {
       mustCancel = false;
       cancelFuture(cancelRequestMessage);
     } else {
+      if (numCancelsRequested > 0 && cancellationDelivered) {
+        loop.taskSwallowedCancellation(this);
+      }
       finish(value, null);
     }
   }
@@ -302,18 +329,18 @@ public final class Task<T> extends Future<T> {
       if (future == task) {
         throw new IllegalStateException("Task cannot await on itself: " + task);
       }
-      task.suspendOn(future);
+      // Inlined rather than a method of its own: every frame here is kept in each parked task's stack.
+      future.addDoneCallback(task.step, task.context);
+      task.futWaiter = future;
+      if (task.mustCancel && future.cancel(task.cancelRequestMessage)) {
+        task.mustCancel = false;
+      }
+      task.park();
+      if (future.isCancelled() && task.numCancelsRequested > 0) {
+        task.cancellationDelivered = true;
+      }
     }
     return future.result();
-  }
-
-  private void suspendOn(Future<?> future) {
-    future.addDoneCallback(wakeup, context);
-    futWaiter = future;
-    if (mustCancel && future.cancel(cancelRequestMessage)) {
-      mustCancel = false;
-    }
-    park();
   }
 
   /** Gives up the loop for exactly one iteration: {@code sleep(0)}. */
@@ -322,13 +349,22 @@ public final class Task<T> extends Future<T> {
     task.park();
   }
 
+  /** Called on the body's thread when a body the JDK resumed after a blocking call is back under the loop. */
+  private void leaveBlocked() {
+    if (phase == Phase.BLOCKED) {
+      loop.blockedTasks.remove(this);
+    }
+  }
+
   private void park() {
+    leaveBlocked();
     phase = Phase.SUSPENDED;
     coroutine.suspend();
     phase = Phase.RUNNING;
     Throwable e = resumeWith;
     if (e != null) {
       resumeWith = null;
+      cancellationDelivered = true;
       throw Sneaky.<RuntimeException>raise(e);
     }
   }
@@ -352,9 +388,14 @@ public final class Task<T> extends Future<T> {
     return sb.append('>').toString();
   }
 
-  private final class Step implements Handle.TaskStep {
+  private final class Step implements Handle.TaskStep, Consumer<Future<?>> {
     @Override
     public void run() {
+      runStep();
+    }
+
+    @Override
+    public void accept(Future<?> awaited) {
       runStep();
     }
 

@@ -1,6 +1,8 @@
 package io.weft;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -128,6 +130,68 @@ public final class Weft {
   /** Returns the running loop's tasks that are not done. */
   public static Set<Task<?>> allTasks() {
     return EventLoop.getRunningLoop().allTasks();
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // The task toolkit (asyncio's module-level functions); the classes named hold the semantics.
+  // ------------------------------------------------------------------------------------------------------------
+
+  /** Gathers futures (tasks included) into one future of their results in argument order; {@link Combinators}. */
+  @SafeVarargs
+  public static <T> Future<List<T>> gather(Future<? extends T>... futures) {
+    return Combinators.gather(futures);
+  }
+
+  /** Gathers futures; see {@link Combinators#gather(List)}. */
+  public static <T> Future<List<T>> gather(List<? extends Future<? extends T>> futures) {
+    return Combinators.gather(futures);
+  }
+
+  /** Gathers futures, with failures as list elements when {@code returnExceptions}; see {@link Combinators}. */
+  public static Future<List<Object>> gather(boolean returnExceptions, List<? extends Future<?>> futures) {
+    return Combinators.gather(returnExceptions, futures);
+  }
+
+  /** Runs each body in a task and gathers the results; see {@link Combinators#gatherBodies(List)}. */
+  public static <T> Future<List<T>> gatherBodies(List<? extends AsyncCallable<? extends T>> bodies) {
+    return Combinators.gatherBodies(bodies);
+  }
+
+  /** Waits, inside a task, until {@code returnWhen} holds or the timeout passes; see {@link Combinators}. */
+  public static <F extends Future<?>> WaitResult<F> wait(
+      Collection<? extends F> futures, ReturnWhen returnWhen, Duration timeoutOrNull) {
+    return Combinators.wait(futures, returnWhen, timeoutOrNull);
+  }
+
+  /** Yields, in completion order, futures for the results of {@code futures}; see {@link Combinators}. */
+  public static <T> Iterable<Future<T>> asCompleted(
+      Collection<? extends Future<? extends T>> futures, Duration timeoutOrNull) {
+    return Combinators.asCompleted(futures, timeoutOrNull);
+  }
+
+  /** Protects {@code inner} from the cancellation of whoever awaits the returned future; {@link Combinators}. */
+  public static <T> Future<T> shield(Future<T> inner) {
+    return Combinators.shield(inner);
+  }
+
+  /** Runs {@code body} with a timeout (null: none), as {@code async with asyncio.timeout()}; {@link Timeout}. */
+  public static <T> T timeout(Duration delayOrNull, Timeout.Body<T> body) {
+    return Timeout.run(delayOrNull, body);
+  }
+
+  /** Runs {@code body} until a deadline on the loop's time (null: none); see {@link Timeout#runAt}. */
+  public static <T> T timeoutAt(Double whenOrNull, Timeout.Body<T> body) {
+    return Timeout.runAt(whenOrNull, body);
+  }
+
+  /** Awaits {@code future}, cancelling it and raising {@link TimeoutError} after the timeout; {@link Timeout}. */
+  public static <T> T waitFor(Future<T> future, Duration timeoutOrNull) {
+    return Timeout.waitFor(future, timeoutOrNull);
+  }
+
+  /** Runs {@code body} in a task group that waits for every child; see {@link TaskGroup}. */
+  public static <T> T taskGroup(TaskGroup.Body<T> body) {
+    return TaskGroup.run(body);
   }
 
   /** Returns the running loop; see {@link EventLoop#getRunningLoop()}. */

@@ -21,6 +21,8 @@ import java.util.Locale;
  *
  * <p>Prints one line in the anchors' format. {@code seconds} is the wall time from the first task's creation until
  * the last one has been awaited (as in {@code py_bench.py}); {@code kb_per_task} is (VmHWM - VmRSS before) / count,
+ * The warm-up batch is 1,000 tasks, as the anchors' ({@code -Dweft.sleepers.warmup=N} changes it: with a JIT-compiled
+ * path every parked stack is smaller, so a larger warm-up shows the steady state),
  * with the baseline read after the warm-up batch and a {@code System.gc()} (as in {@code VtBench.java}).
  * The anchor awaits with {@code asyncio.gather}; Weft has no gather yet, so the main task awaits each task in
  * creation order, which suspends it once per task still sleeping.
@@ -43,7 +45,7 @@ public final class Sleepers {
 
     try (EventLoop loop = Loops.create(carrier)) {
       // Warm the code path with a small batch (not measured).
-      run(loop, 1_000, Duration.ofMillis(10), false);
+      run(loop, Integer.getInteger("weft.sleepers.warmup", 1_000), Duration.ofMillis(10), false);
       System.gc();
       Thread.sleep(100);
       long baseRssKb = procStatusKb("VmRSS");

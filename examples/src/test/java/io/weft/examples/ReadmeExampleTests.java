@@ -2,9 +2,11 @@ package io.weft.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.weft.AsyncGenerator;
 import io.weft.CancelledError;
 import io.weft.EventLoop;
 import io.weft.Task;
+import io.weft.TimeoutError;
 import io.weft.Weft;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -70,6 +72,62 @@ class ReadmeExampleTests {
     double t = loop.time();
     loop.close();
     return t;
+  }
+
+  /** The README's task-toolkit example, verbatim. */
+  static String readmeToolkit() {
+    String summary = Weft.run(() -> {
+      List<Integer> sizes = Weft.taskGroup(tg -> {
+        Task<Integer> a = tg.createTask(() -> Weft.sleep(Duration.ofMillis(20), 3));
+        Task<Integer> b = tg.createTask(() -> Weft.sleep(Duration.ofMillis(10), 4));
+        return List.of(a.await(), b.await());
+      });
+      List<Integer> both = Weft.gather(
+          Weft.createTask(() -> Weft.sleep(Duration.ofMillis(5), 1)),
+          Weft.createTask(() -> Weft.sleep(Duration.ofMillis(1), 2))).await();
+      String slow;
+      try {
+        slow = Weft.timeout(Duration.ofMillis(50), cm -> Weft.sleep(Duration.ofSeconds(5), "finished"));
+      } catch (TimeoutError e) {
+        slow = "timed out";
+      }
+      return sizes + " " + both + " " + slow;
+    });
+    // summary == "[3, 4] [1, 2] timed out"
+    return summary;
+  }
+
+  @Test
+  void readmeToolkit_taskGroupGatherAndTimeout() {
+    assertThat(readmeToolkit()).isEqualTo("[3, 4] [1, 2] timed out");
+  }
+
+  /** The README's async-generator example, verbatim. */
+  static List<Integer> readmeAsyncGenerator() {
+    List<Integer> firstThree = Weft.run(() -> {
+      List<Integer> got = new ArrayList<>();
+      try (AsyncGenerator<Integer> ticks = AsyncGenerator.of(out -> {
+        for (int i = 0; ; i++) {
+          Weft.sleep(Duration.ofMillis(1));
+          out.yield(i);
+        }
+      })) {
+        for (int tick : ticks) {
+          if (tick == 3) {
+            break;
+          }
+          got.add(tick);
+        }
+      }
+      return got;
+    });
+    // firstThree == [0, 1, 2]
+    return firstThree;
+  }
+
+  @Test
+  void readmeAsyncGenerator_takesThreeTicks_andClosesTheGenerator() {
+    assertThat(readmeAsyncGenerator()).containsExactly(0, 1, 2);
   }
 
   @Test
