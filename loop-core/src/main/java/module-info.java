@@ -9,4 +9,5 @@
 module io.weft.core {
   exports io.weft;
   exports io.weft.spi;
+  exports io.weft.sync;
 }

@@ -115,7 +115,41 @@ public class Future<T> {
    * @throws IllegalStateException if not called from a task of this future's loop, or if a task awaits itself
    */
   public final T await() {
-    return Task.awaitFuture(this);
+    // The whole suspension is written out here, not split into helpers: every frame on this path stays in the stack
+    // of each parked task, which is most of a suspended task's memory.
+    Task<?> task = Task.current();
+    if (task == null) {
+      throw new IllegalStateException("await() must be called from a task, but was called "
+          + (EventLoop.RUNNING.isBound() ? "from a callback on the loop thread" : "outside any running loop")
+          + " for " + this);
+    }
+    if (loop != task.loop) {
+      throw new IllegalStateException("Task " + task + " got Future " + this + " attached to a different loop");
+    }
+    if (state == State.PENDING) {
+      if (this == task) {
+        throw new IllegalStateException("Task cannot await on itself: " + task);
+      }
+      addDoneCallback(task.step, task.context);
+      task.futWaiter = this;
+      if (task.mustCancel && cancel(task.cancelRequestMessage)) {
+        task.mustCancel = false;
+      }
+      task.leaveBlocked();
+      task.phase = Task.Phase.SUSPENDED;
+      task.coroutine.suspend();
+      task.phase = Task.Phase.RUNNING;
+      Throwable e = task.resumeWith;
+      if (e != null) {
+        task.resumeWith = null;
+        task.cancellationDelivered = true;
+        throw Sneaky.<RuntimeException>raise(e);
+      }
+      if (state == State.CANCELLED && task.numCancelsRequested > 0) {
+        task.cancellationDelivered = true;
+      }
+    }
+    return result();
   }
 
   /**

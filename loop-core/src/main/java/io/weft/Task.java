@@ -53,22 +53,22 @@ public final class Task<T> extends Future<T> {
   final Context context;
   // The context the body's code sees as current: the task's context, except inside Context.run in the body.
   Context currentContext;
-  private Coroutine coroutine;
+  Coroutine coroutine;
   // Invariant: non-null only while SUSPENDED on a future (null during sleep(0) and after the wake-up step starts).
-  private Future<?> futWaiter;
+  Future<?> futWaiter;
   // Invariant: mustCancel implies numCancelsRequested > 0 and the task is not done.
-  private boolean mustCancel;
-  private String cancelRequestMessage;
-  private int numCancelsRequested;
-  private Throwable resumeWith;
-  private Phase phase = Phase.CREATED;
+  boolean mustCancel;
+  String cancelRequestMessage;
+  int numCancelsRequested;
+  Throwable resumeWith;
+  Phase phase = Phase.CREATED;
   final TaskRegistry.Ref ref;
   // True once a CancelledError was raised into the body while a cancellation was requested (debug reports).
-  private boolean cancellationDelivered;
+  boolean cancellationDelivered;
   // True for the task that runs an AsyncGenerator's body: shutdown closes it through the generator, not by cancel.
   boolean generatorBody;
   // The task's step callback, and the done callback that wakes it: one object for both.
-  private final Step step = new Step();
+  final Step step = new Step();
 
   Task(EventLoop loop, AsyncCallable<T> body, String name, Context context) {
     super(loop);
@@ -315,33 +315,6 @@ public final class Task<T> extends Future<T> {
     }
   }
 
-  static <T> T awaitFuture(Future<T> future) {
-    Task<?> task = current();
-    if (task == null) {
-      throw new IllegalStateException("await() must be called from a task, but was called "
-          + (EventLoop.RUNNING.isBound() ? "from a callback on the loop thread" : "outside any running loop")
-          + " for " + future);
-    }
-    if (future.loop != task.loop) {
-      throw new IllegalStateException("Task " + task + " got Future " + future + " attached to a different loop");
-    }
-    if (!future.isDone()) {
-      if (future == task) {
-        throw new IllegalStateException("Task cannot await on itself: " + task);
-      }
-      // Inlined rather than a method of its own: every frame here is kept in each parked task's stack.
-      future.addDoneCallback(task.step, task.context);
-      task.futWaiter = future;
-      if (task.mustCancel && future.cancel(task.cancelRequestMessage)) {
-        task.mustCancel = false;
-      }
-      task.park();
-      if (future.isCancelled() && task.numCancelsRequested > 0) {
-        task.cancellationDelivered = true;
-      }
-    }
-    return future.result();
-  }
 
   /** Gives up the loop for exactly one iteration: {@code sleep(0)}. */
   static void yieldNow(Task<?> task) {
@@ -350,7 +323,7 @@ public final class Task<T> extends Future<T> {
   }
 
   /** Called on the body's thread when a body the JDK resumed after a blocking call is back under the loop. */
-  private void leaveBlocked() {
+  void leaveBlocked() {
     if (phase == Phase.BLOCKED) {
       loop.blockedTasks.remove(this);
     }
