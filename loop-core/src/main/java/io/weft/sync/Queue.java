@@ -3,7 +3,6 @@ package io.weft.sync;
 import io.weft.Api;
 import io.weft.CancelledError;
 import io.weft.Future;
-import io.weft.Task;
 import io.weft.internal.WaitQueue;
 import java.util.List;
 import java.util.Objects;
@@ -48,8 +47,9 @@ import java.util.Objects;
  * </ul>
  *
  * <p>Not thread-safe: use a queue from the thread of the loop its tasks run on; the first wait binds it to that loop.
- * Methods that wait ({@link #put}, {@link #get}, {@link #join}) must then be called from a task; when they need not
- * wait they return at once without suspending.
+ * The methods that may wait ({@link #put}, {@link #get}, {@link #join}) must be called from a task; when they need
+ * not wait they return at once without suspending it. The {@code ...Nowait} methods, {@link #taskDone()} and
+ * {@link #shutdown(boolean)} may also be called from callbacks.
  *
  * @param <T> the item type
  */
@@ -141,16 +141,16 @@ public class Queue<T> {
    * @param item never null
    * @throws QueueShutDown if the queue is shut down, before or while this waits
    * @throws CancelledError if the task is cancelled while waiting; the item is then not put
-   * @throws IllegalStateException if it has to wait outside a task
+   * @throws IllegalStateException if not called from a task
    * @throws IllegalArgumentException if the queue cannot order the item (a {@link PriorityQueue})
    */
   public final void put(T item) {
+    SyncChecks.requireTask(this, "put");
     check(item);
     while (full()) {
       if (shutDown) {
         throw new QueueShutDown("put() on a shut-down queue: " + this);
       }
-      requireTask("put");
       Future<Void> putter = putters.enqueue();
       putters.await(putter, passOnPut);
     }
@@ -184,14 +184,14 @@ public class Queue<T> {
    * @return the item, never null
    * @throws QueueShutDown if the queue is shut down and empty, before or while this waits
    * @throws CancelledError if the task is cancelled while waiting; no item is then taken
-   * @throws IllegalStateException if it has to wait outside a task
+   * @throws IllegalStateException if not called from a task
    */
   public final T get() {
+    SyncChecks.requireTask(this, "get");
     while (empty()) {
       if (shutDown) {
         throw new QueueShutDown("get() on a shut-down, empty queue: " + this);
       }
-      requireTask("get");
       Future<Void> getter = getters.enqueue();
       getters.await(getter, passOnGet);
     }
@@ -241,11 +241,11 @@ public class Queue<T> {
    * once if none is unfinished.
    *
    * @throws CancelledError if the task is cancelled while waiting
-   * @throws IllegalStateException if it has to wait outside a task
+   * @throws IllegalStateException if not called from a task
    */
   public final void join() {
+    SyncChecks.requireTask(this, "join");
     if (unfinishedTasks > 0) {
-      requireTask("join");
       Future<Void> joiner = joiners.enqueue();
       joiners.await(joiner, NOTHING_TO_PASS_ON);
     }
@@ -292,12 +292,6 @@ public class Queue<T> {
   private void check(T item) {
     Objects.requireNonNull(item, "item must not be null");
     items.check(item);
-  }
-
-  private void requireTask(String method) {
-    if (Task.current() == null) {
-      throw new IllegalStateException(method + "() has to wait, so it must be called from a task: " + this);
-    }
   }
 
   /** The unfinished-task count, for tests. */

@@ -275,18 +275,20 @@ class QueueTests {
     }
 
     @Test
-    void waitingOutsideATask_throwsIllegalStateException_andLeavesNoWaiter() {
+    void waitingMethodsOutsideATask_throwIllegalStateException_andLeaveNoWaiter() {
       Queue<Integer> q = track(new Queue<>(1));
 
       assertThatThrownBy(q::get).isInstanceOf(IllegalStateException.class)
-          .hasMessageContaining("get() has to wait, so it must be called from a task");
+          .hasMessageContaining("Queue.get() must be called from a task");
       q.putNowait(1);
+      assertThatThrownBy(q::get).as("even when it would not wait").isInstanceOf(IllegalStateException.class);
       assertThatThrownBy(() -> q.put(2)).isInstanceOf(IllegalStateException.class)
-          .hasMessageContaining("put() has to wait");
+          .hasMessageContaining("Queue.put() must be called from a task");
       assertThatThrownBy(q::join).isInstanceOf(IllegalStateException.class)
-          .hasMessageContaining("join() has to wait");
+          .hasMessageContaining("Queue.join() must be called from a task");
       assertThat(q.getterCount()).isZero();
       assertThat(q.putterCount()).isZero();
+      assertThat(q.itemsInTakeOrder()).containsExactly(1);
     }
 
     @Test
