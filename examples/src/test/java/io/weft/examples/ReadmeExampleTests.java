@@ -8,6 +8,8 @@ import io.weft.EventLoop;
 import io.weft.Task;
 import io.weft.TimeoutError;
 import io.weft.Weft;
+import io.weft.sync.Lock;
+import io.weft.sync.Queue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -72,6 +74,42 @@ class ReadmeExampleTests {
     double t = loop.time();
     loop.close();
     return t;
+  }
+
+  /** The README's queue-and-lock example, verbatim. */
+  static int readmeQueueAndLock() {
+    int total = Weft.run(() -> {
+      Queue<Integer> jobs = new Queue<>(2);            // put() waits while 2 items are queued: backpressure
+      Lock lock = new Lock();
+      int[] sum = {0};
+      List<Task<Void>> workers = new ArrayList<>();
+      for (int w = 0; w < 3; w++) {
+        workers.add(Weft.createTask(() -> {
+          while (true) {
+            int job = jobs.get();
+            try (Lock.Held held = lock.hold()) {       // released even if the body throws or is cancelled
+              sum[0] += job;
+            }
+            jobs.taskDone();
+          }
+        }));
+      }
+      for (int i = 1; i <= 10; i++) {
+        jobs.put(i);
+      }
+      jobs.join();                                     // every job got and marked done
+      for (Task<Void> t : workers) {
+        t.cancel();
+      }
+      return sum[0];
+    });
+    // total == 55
+    return total;
+  }
+
+  @Test
+  void readmeQueueAndLock_sumsEveryJobOnce() {
+    assertThat(readmeQueueAndLock()).isEqualTo(55);
   }
 
   /** The README's task-toolkit example, verbatim. */
