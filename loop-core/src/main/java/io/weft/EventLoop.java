@@ -60,6 +60,12 @@ import java.util.function.Consumer;
  * loop's thread (tasks of the loop included); debug mode checks this. {@code callSoonThreadsafe} puts the callback
  * on a concurrent queue and wakes the poller.
  *
+ * <h2>Why one large class</h2>
+ *
+ * <p>The iteration, scheduling, lifecycle and error routing share the loop's state and its invariants, so they stay
+ * together here, split by banner comments; the wording of debug reports lives in {@code TaskReports} and the async
+ * generator bookkeeping in {@code AsyncGenerators}.
+ *
  * <h2>References</h2>
  *
  * <p>CPython {@code Lib/asyncio/base_events.py} ({@code _run_once}), {@code events.py}; Trio's {@code _run.py} for
@@ -613,7 +619,7 @@ public final class EventLoop implements AutoCloseable {
         StringBuilder sb = new StringBuilder("Executing ").append(h).append(" took ")
             .append(String.format(java.util.Locale.ROOT, "%.3f", took / 1e9)).append(" seconds");
         if (h.callback instanceof Handle.TaskStep step) {
-          appendStack(sb.append("\n").append(step.task()).append(" is now at:"), step.task().stack());
+          TaskReports.appendStack(sb.append("\n").append(step.task()).append(" is now at:"), step.task().stack());
         }
         warn(sb.toString());
       }
@@ -629,51 +635,16 @@ public final class EventLoop implements AutoCloseable {
   }
 
   void taskBlocked(Task<?> task) {
-    if (!debug) {
-      return;
+    if (debug) {
+      warn(TaskReports.blocked(task));
     }
-    StackTraceElement[] stack = task.stack();
-    StringBuilder sb = new StringBuilder(task.toString());
-    if (waitsForThreadLock(task, stack)) {
-      sb.append(" waits for a thread lock (synchronized or java.util.concurrent.locks) that another task holds.")
-          .append(" Thread locks are not cooperative: a task holding one across an await can deadlock the others;")
-          .append(" use io.weft.sync.Lock. It is at:");
-    } else {
-      sb.append(" blocked outside await (a blocking call such as Thread.sleep or blocking I/O); the loop runs other")
-          .append(" work until it returns. It is at:");
-    }
-    warn(appendStack(sb, stack).toString());
-  }
-
-  private static boolean waitsForThreadLock(Task<?> task, StackTraceElement[] stack) {
-    if (task.threadState() == Thread.State.BLOCKED) {
-      return true; // waiting to enter a monitor
-    }
-    for (StackTraceElement f : stack) {
-      String c = f.getClassName();
-      if (c.startsWith("java.util.concurrent.locks.AbstractQueuedSynchronizer")
-          || c.startsWith("java.util.concurrent.locks.AbstractQueuedLongSynchronizer")
-          || c.equals("java.util.concurrent.locks.StampedLock")) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Debug mode: a task that was asked to cancel finished normally, without uncancel(). */
   void taskSwallowedCancellation(Task<?> task) {
     if (debug) {
-      warn(task + " finished normally although cancel() was requested " + task.cancelling()
-          + " time(s): it caught the CancelledError and carried on. Re-throw it, or call uncancel() if ignoring the"
-          + " request is deliberate.");
+      warn(TaskReports.swallowedCancellation(task));
     }
-  }
-
-  private static StringBuilder appendStack(StringBuilder sb, StackTraceElement[] stack) {
-    for (StackTraceElement f : stack) {
-      sb.append("\n    at ").append(f);
-    }
-    return sb;
   }
 
   // ------------------------------------------------------------------------------------------------------------
@@ -855,50 +826,10 @@ public final class EventLoop implements AutoCloseable {
     return List.copyOf(shutdownHooks);
   }
 
-  // ------------------------------------------------------------------------------------------------------------
-  // Async generators: registered at their first iteration, closed at shutdown (asyncio's shutdown_asyncgens)
-  // ------------------------------------------------------------------------------------------------------------
-
-  // Invariant: in first-iteration order; holds generators weakly, as asyncio's WeakSet does.
-  private final List<java.lang.ref.WeakReference<AsyncGenerator<?>>> asyncGenerators = new ArrayList<>();
-  private boolean asyncGeneratorsShutDown;
+  final AsyncGenerators asyncGenerators = new AsyncGenerators(this);
 
   void asyncGeneratorFirstIteration(AsyncGenerator<?> generator) {
-    if (asyncGeneratorsShutDown) {
-      warn(generator + " was scheduled after the loop's async generators were shut down");
-    }
-    if (asyncGenerators.isEmpty() && !asyncGeneratorsShutDown) {
-      addShutdownHook(new ShutdownHook("async generators", this::shutdownAsyncGenerators));
-    }
-    asyncGenerators.removeIf(r -> r.refersTo(null));
-    asyncGenerators.add(new java.lang.ref.WeakReference<>(generator));
-  }
-
-  /** Closes every generator still suspended, all at once; each failure goes to the exception handler. */
-  private void shutdownAsyncGenerators() {
-    asyncGeneratorsShutDown = true;
-    List<AsyncGenerator<?>> open = new ArrayList<>();
-    for (java.lang.ref.WeakReference<AsyncGenerator<?>> r : asyncGenerators) {
-      AsyncGenerator<?> g = r.get();
-      if (g != null && !g.isFinished()) {
-        open.add(g);
-      }
-    }
-    asyncGenerators.clear();
-    List<Task<Void>> closers = new ArrayList<>();
-    for (AsyncGenerator<?> g : open) {
-      closers.add(createTask(() -> {
-        try {
-          g.shutdown();
-        } catch (Exception e) {
-          callExceptionHandler(ExceptionContext.of(
-              "an error occurred during closing of asynchronous generator " + g, e).with("asyncgen", g));
-        }
-      }));
-    }
-    for (Task<Void> c : closers) {
-      c.await();
-    }
+    asyncGenerators.firstIteration(generator);
   }
 
   /** Checks the loop's invariants; for tests. */
