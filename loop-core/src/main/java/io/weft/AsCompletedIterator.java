@@ -109,6 +109,9 @@ final class AsCompletedIterator<T> implements Iterable<Future<T>>, Iterator<Futu
   /** One step: pending until first awaited, then until the completion it takes is there. */
   private final class Step extends Future<T> {
     private boolean claimed;
+    // The completion this step took, until its awaiter reads it or loses it to a cancellation.
+    private Object taken;
+    private boolean givenBack;
 
     Step(EventLoop loop) {
       super(loop);
@@ -138,8 +141,43 @@ final class AsCompletedIterator<T> implements Iterable<Future<T>>, Iterator<Futu
       return cancelled;
     }
 
+    /** The awaiter was cancelled after this step took a completion: the next step gets it, as in asyncio. */
+    @Override
+    void wakeupLost() {
+      if (taken == null || givenBack) {
+        return;
+      }
+      givenBack = true;
+      Step next = claimants.poll();
+      if (next != null) {
+        next.resolve(taken);
+      } else {
+        completions.addFirst(taken);
+      }
+    }
+
+    @Override
+    public T result() {
+      checkNotGivenBack();
+      return super.result();
+    }
+
+    @Override
+    public Throwable exception() {
+      checkNotGivenBack();
+      return super.exception();
+    }
+
+    private void checkNotGivenBack() {
+      if (givenBack) {
+        throw new IllegalStateException("this asCompleted step was given up when the task awaiting it was cancelled;"
+            + " its completion went to the next step");
+      }
+    }
+
     @SuppressWarnings("unchecked")
     void resolve(Object completion) {
+      taken = completion;
       if (completion == TIMED_OUT) {
         finish(null, new TimeoutError("asCompleted timed out after " + timeout));
         return;

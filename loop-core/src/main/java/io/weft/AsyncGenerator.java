@@ -173,8 +173,9 @@ public final class AsyncGenerator<T> implements AsyncIterable<T>, AutoCloseable 
       }
       return got;
     } catch (CancelledError e) {
-      if (!s.isDone()) {
-        // The consumer was cancelled while the body ran: cancel the body too; the generator is finished.
+      if (!s.isDone() || s.isCancelled()) {
+        // The consumer was cancelled while the body ran (its cancel also cancelled the supply it awaited): cancel
+        // the body too; the generator is finished.
         state = State.FINISHED;
         task.cancel(e.getMessage());
       } else if (!s.isCancelled() && s.exception() == null && s.result() != END) {
@@ -197,6 +198,11 @@ public final class AsyncGenerator<T> implements AsyncIterable<T>, AutoCloseable 
     } catch (GeneratorExit e) {
       supply.setResult(END);
       return null;
+    } catch (CancelledError e) {
+      if (!supply.isDone()) {
+        supply.setException(e);
+      }
+      throw e; // the body's task ends cancelled, as it was
     } catch (Throwable e) {
       if (!supply.isDone()) {
         supply.setException(e);

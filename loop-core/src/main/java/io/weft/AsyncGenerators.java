@@ -53,8 +53,8 @@ final class AsyncGenerators {
         }
       }));
     }
-    for (Task<Void> c : closers) {
-      c.await();
+    if (!closers.isEmpty()) {
+      Combinators.gather(true, closers).await(); // every closer is awaited, whatever the others end with
     }
   }
 }

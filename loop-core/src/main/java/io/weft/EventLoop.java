@@ -407,7 +407,13 @@ public final class EventLoop implements AutoCloseable {
     if (running() != null) {
       throw new IllegalStateException("Cannot run the event loop while another loop is running");
     }
-    runState = RunState.RUNNING;
+    synchronized (this) {
+      if (runState != RunState.IDLE) {
+        throw new IllegalStateException(runState == RunState.CLOSED ? "Event loop is closed"
+            : "This event loop is already running");
+      }
+      runState = RunState.RUNNING;
+    }
     RUNNING_LOOPS.add(this);
     try {
       carrier.runLoop(() -> ScopedValue.where(RUNNING, this).run(this::iterateUntilStopped));
@@ -513,21 +519,29 @@ public final class EventLoop implements AutoCloseable {
     if (runState == RunState.RUNNING) {
       throw new IllegalStateException("Cannot close a running event loop");
     }
-    if (runState == RunState.CLOSED) {
-      return;
+    synchronized (this) {
+      if (runState == RunState.RUNNING) {
+        throw new IllegalStateException("Cannot close a running event loop");
+      }
+      if (runState == RunState.CLOSED) {
+        return;
+      }
+      runState = RunState.CLOSED;
     }
-    runState = RunState.CLOSED;
-    // A task still pending can never finish now. asyncio reports it when the garbage collector takes the task, but
-    // the JDK keeps every virtual thread reachable unless -Djdk.trackAllThreads=false, so report it here, once.
-    for (Task<?> t : tasks.pending()) {
-      t.ref.done = true;
-      callExceptionHandler(withSource(
-          new ExceptionContext("Task was destroyed but it is pending!", null, null, null, t, Map.of()), t.createdAt));
+    try {
+      // A task still pending can never finish now. asyncio reports it when the garbage collector takes the task,
+      // but the JDK keeps every virtual thread reachable unless -Djdk.trackAllThreads=false, so report it here.
+      for (Task<?> t : tasks.pending()) {
+        t.ref.done = true;
+        callExceptionHandler(withSource(new ExceptionContext(
+            "Task was destroyed but it is pending!", null, null, null, t, Map.of()), t.createdAt));
+      }
+    } finally {
+      ready.clear();
+      timers.clear();
+      threadsafe.clear();
+      poller.close();
     }
-    ready.clear();
-    timers.clear();
-    threadsafe.clear();
-    poller.close();
   }
 
   // ------------------------------------------------------------------------------------------------------------

@@ -20,7 +20,9 @@ public record ExceptionContext(
   /** Checks that the message and extras are present, and copies the extras. */
   public ExceptionContext {
     Objects.requireNonNull(message, "message must not be null");
-    extras = Map.copyOf(Objects.requireNonNull(extras, "extras must not be null"));
+    // Insertion order, not Map.copyOf's per-JVM order: reports must read the same in every run.
+    extras = java.util.Collections.unmodifiableMap(
+        new java.util.LinkedHashMap<>(Objects.requireNonNull(extras, "extras must not be null")));
   }
 
   /** A context with only a message and an exception. */

@@ -143,6 +143,9 @@ public class Future<T> {
       if (e != null) {
         task.resumeWith = null;
         task.cancellationDelivered = true;
+        if (state != State.PENDING) {
+          wakeupLost(); // the wake/cancel race: this future completed, but its awaiter is cancelled instead
+        }
         throw Sneaky.<RuntimeException>raise(e);
       }
       if (state == State.CANCELLED && task.numCancelsRequested > 0) {
@@ -218,6 +221,13 @@ public class Future<T> {
   public String cancelMessage() {
     return cancelMessage;
   }
+
+  /**
+   * Called when this future completed and woke its awaiter, but the awaiter was cancelled before it resumed, so the
+   * outcome reached no one (asyncio's wake/cancel race). Futures whose outcome is taken from a shared source
+   * override this to hand it back.
+   */
+  void wakeupLost() {}
 
   CancelledError makeCancelledError() {
     if (cancelledError == null) {

@@ -10,7 +10,7 @@ package io.weft;
 public sealed class Handle permits TimerHandle {
 
   final EventLoop loop;
-  Runnable callback;
+  final Runnable callback;
   final Context context;
   boolean cancelled;
   final Throwable createdAt;

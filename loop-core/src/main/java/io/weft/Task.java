@@ -241,6 +241,10 @@ public final class Task<T> extends Future<T> {
     if (isDone()) {
       throw new InvalidStateError("step(): already done: " + this);
     }
+    if (phase != Phase.CREATED && phase != Phase.SUSPENDED) {
+      throw new IllegalStateException("step() of " + this + " in phase " + phase
+          + ": a step resumes a task that is created or suspended at an await");
+    }
     Throwable exc = null;
     if (mustCancel) {
       mustCancel = false;

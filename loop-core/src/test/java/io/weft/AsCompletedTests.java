@@ -477,4 +477,28 @@ class AsCompletedTests {
       super(EventLoop.CarrierChoice.BATON);
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void aStepWhoseAwaiterIsCancelledAfterItTookACompletion_handsTheCompletionToTheNextStep() {
+    Weft.run(() -> {
+      EventLoop loop = Weft.getRunningLoop();
+      Future<String> a = loop.createFuture();
+      Future<String> b = loop.createFuture();
+      java.util.Iterator<Future<String>> it = Weft.asCompleted(java.util.List.of(a, b), null).iterator();
+      Future<String> first = it.next();
+      Task<String> awaiter = Weft.createTask(first::await);
+      Weft.sleep(Duration.ZERO); // the awaiter claims the first step
+      // Runs right after asCompleted's own callback on a, in the iteration where the step takes "a": the awaiter is
+      // cancelled after its step was resolved and before it resumes (the wake/cancel race).
+      a.addDoneCallback(f -> awaiter.cancel());
+      a.setResult("a");
+      org.assertj.core.api.Assertions.assertThatThrownBy(awaiter::await).isInstanceOf(CancelledError.class);
+      assertThat(first.isDone()).isTrue();
+      assertThat(it.next().await()).isEqualTo("a"); // not lost
+      org.assertj.core.api.Assertions.assertThatThrownBy(first::result).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("given up");
+      b.setResult("b");
+      return null;
+    }, EventLoop::createVirtual);
+  }
 }

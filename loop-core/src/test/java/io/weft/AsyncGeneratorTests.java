@@ -255,6 +255,39 @@ class AsyncGeneratorTests {
   }
 
   @Nested
+  class CancellationRegressions {
+    @Test
+    void theBodyTaskEndsCancelled_atOnce_notAtShutdown_andDebugModeDoesNotCallItSwallowed() {
+      List<String> log = new ArrayList<>();
+      List<String> warnings = new ArrayList<>();
+      io.weft.spi.VirtualClock clock = new io.weft.spi.VirtualClock();
+      EventLoop loop = EventLoop.builder().clock(clock).poller(new io.weft.spi.VirtualPoller(clock)).debug(true).build();
+      loop.setWarningHandler(warnings::add);
+      loop.runUntilComplete(() -> {
+        AsyncGenerator<Integer> g = AsyncGenerator.of(out -> {
+          try {
+            Weft.sleep(Duration.ofSeconds(10));
+            out.yield(1);
+          } catch (CancelledError e) {
+            log.add("body cancelled at " + Weft.getRunningLoop().time());
+            throw e;
+          }
+        });
+        Task<Boolean> consumer = Weft.createTask(() -> g.iterator().hasNext());
+        Weft.sleep(Duration.ofSeconds(1));
+        consumer.cancel();
+        assertThatThrownBy(consumer::await).isInstanceOf(CancelledError.class);
+        Weft.sleep(Duration.ZERO);
+        Weft.sleep(Duration.ZERO);
+        assertThat(log).containsExactly("body cancelled at 1.0"); // not left sleeping until shutdown
+        return null;
+      });
+      loop.close();
+      assertThat(warnings).noneSatisfy(w -> assertThat(w).contains("finished normally"));
+    }
+  }
+
+  @Nested
   class Shutdown {
     @Test
     void weftRun_closesEverySuspendedGenerator_concurrently_runningTheirFinallyBlocks() {

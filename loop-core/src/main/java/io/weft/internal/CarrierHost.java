@@ -8,7 +8,4 @@ public interface CarrierHost {
 
   /** Queues {@code r} from another thread, waking the loop; called off the loop thread. */
   void submitFromOtherThread(Runnable r);
-
-  /** Reports that a continuation was resumed from a thread other than the loop's, naming the thread. */
-  default void resumedFromOtherThread(Thread thread) {}
 }

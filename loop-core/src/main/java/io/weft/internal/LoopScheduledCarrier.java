@@ -102,7 +102,6 @@ final class LoopScheduledCarrier implements Carrier, Executor {
         host.submitOnLoop(continuation);
       }
     } else {
-      host.resumedFromOtherThread(current);
       host.submitFromOtherThread(continuation);
     }
   }

@@ -42,7 +42,8 @@ public final class WaitQueue {
     if (loop == null) {
       loop = running;
     } else if (loop != running) {
-      throw new IllegalStateException(this + " is bound to a different event loop");
+      throw new IllegalStateException(
+          this + " is bound to a different event loop: " + loop + ", not the running " + running);
     }
     return loop;
   }
@@ -68,7 +69,7 @@ public final class WaitQueue {
     } catch (CancelledError e) {
       boolean wasWoken = waiter.isDone() && !waiter.isCancelled();
       waiter.cancel();
-      waiters.remove(waiter);
+      waiters.remove(waiter); // before passOn, so that it wakes the next waiter, not this one
       if (wasWoken) {
         passOn.run();
       }

@@ -51,6 +51,7 @@ public final class VirtualPoller implements Poller {
       throw new IllegalArgumentException(
           "VirtualPoller watches its own sources (newSource), got " + source);
     }
+    checkOps(interestOps);
     lock.lock();
     try {
       checkOpen();
@@ -65,10 +66,11 @@ public final class VirtualPoller implements Poller {
   @Override
   public int poll(long timeoutNanos, ReadySink sink) {
     List<SourceRegistration> ready = new ArrayList<>();
+    List<Integer> readyOps = new ArrayList<>();
     lock.lock();
     try {
       checkOpen();
-      collectReady(ready);
+      collectReady(ready, readyOps);
       if (ready.isEmpty() && !woken && timeoutNanos != 0) {
         if (timeoutNanos > 0 && clock.autoAdvance()) {
           lock.unlock();
@@ -88,24 +90,28 @@ public final class VirtualPoller implements Poller {
                   + " going to call callSoonThreadsafe)", e);
             }
           }
-          collectReady(ready);
+          collectReady(ready, readyOps);
         }
       }
       woken = false;
     } finally {
       lock.unlock();
     }
-    for (SourceRegistration r : ready) {
-      sink.accept(r.handler, r.source.readyOps & r.interestOps);
+    for (int i = 0; i < ready.size(); i++) {
+      sink.accept(ready.get(i).handler, readyOps.get(i));
     }
     return ready.size();
   }
 
-  private void collectReady(List<SourceRegistration> out) {
+  /** Collects, under the lock, each ready registration with its ready operations as they are now. */
+  private void collectReady(List<SourceRegistration> out, List<Integer> outOps) {
     out.clear();
+    outOps.clear();
     for (SourceRegistration r : registrations) {
-      if ((r.source.readyOps & r.interestOps) != 0) {
+      int ops = r.source.readyOps & r.interestOps;
+      if (ops != 0) {
         out.add(r);
+        outOps.add(ops);
       }
     }
   }
@@ -140,6 +146,13 @@ public final class VirtualPoller implements Poller {
       changed.signalAll();
     } finally {
       lock.unlock();
+    }
+  }
+
+  private static void checkOps(int ops) {
+    if ((ops & ~(READ | WRITE | CONNECT | ACCEPT)) != 0) {
+      throw new IllegalArgumentException(
+          "interest ops must combine READ, WRITE, CONNECT and ACCEPT, got 0x" + Integer.toHexString(ops));
     }
   }
 
@@ -212,6 +225,7 @@ public final class VirtualPoller implements Poller {
 
     @Override
     public void interestOps(int ops) {
+      checkOps(ops);
       lock.lock();
       try {
         interestOps = ops;

@@ -41,7 +41,6 @@ abstract class CoroutineContractTests {
   static final class RecordingHost implements CarrierHost {
     final AtomicInteger onLoop = new AtomicInteger();
     final AtomicInteger fromOtherThread = new AtomicInteger();
-    final AtomicInteger resumedFromOther = new AtomicInteger();
 
     @Override
     public void submitOnLoop(Runnable r) {
@@ -51,11 +50,6 @@ abstract class CoroutineContractTests {
     @Override
     public void submitFromOtherThread(Runnable r) {
       fromOtherThread.incrementAndGet();
-    }
-
-    @Override
-    public void resumedFromOtherThread(Thread thread) {
-      resumedFromOther.incrementAndGet();
     }
   }
 
@@ -163,7 +157,6 @@ abstract class CoroutineContractTests {
 
     assertThat(host.onLoop).hasValue(0);
     assertThat(host.fromOtherThread).hasValue(0);
-    assertThat(host.resumedFromOther).hasValue(0);
   }
 
   @Test

@@ -217,4 +217,13 @@ class VirtualPollerTests extends PollerContractTests {
         .hasMessageContaining("nothing was ready");
     poller.close();
   }
+
+  @org.junit.jupiter.api.Test
+  void interestOpsOutsideTheFourKinds_areRejected_namingTheValue() {
+    VirtualPoller poller = new VirtualPoller(new VirtualClock());
+    VirtualPoller.Source source = poller.newSource("s");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> poller.register(source, 2, ops -> {}))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0x2");
+    poller.close();
+  }
 }
