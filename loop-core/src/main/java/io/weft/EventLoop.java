@@ -223,6 +223,12 @@ public final class EventLoop implements AutoCloseable {
     return h;
   }
 
+  /** Queues a handle made elsewhere (a future's done callback) for the next iteration. */
+  void enqueue(Handle h) {
+    checkClosed();
+    ready.add(h);
+  }
+
   /** Schedules {@code callback} from any thread; see {@link #callSoonThreadsafe(Runnable, Context)}. */
   public Handle callSoonThreadsafe(Runnable callback) {
     return callSoonThreadsafe(callback, null);
@@ -602,7 +608,7 @@ public final class EventLoop implements AutoCloseable {
       if (debug) {
         runTimed(h);
       } else {
-        h.callback.run();
+        h.invoke();
       }
     } catch (Throwable e) {
       if (escapes(e)) {
@@ -626,14 +632,15 @@ public final class EventLoop implements AutoCloseable {
   private void runTimed(Handle h) {
     long t0 = SystemClock.INSTANCE.nanoTime();
     try {
-      h.callback.run();
+      h.invoke();
     } finally {
       long took = SystemClock.INSTANCE.nanoTime() - t0;
       if (took >= slowCallbackNanos) {
         StringBuilder sb = new StringBuilder("Executing ").append(h).append(" took ")
             .append(String.format(java.util.Locale.ROOT, "%.3f", took / 1e9)).append(" seconds");
-        if (h.callback instanceof Handle.TaskStep step) {
-          TaskReports.appendStack(sb.append("\n").append(step.task()).append(" is now at:"), step.task().stack());
+        Task<?> stepped = h.steppedTask();
+        if (stepped != null) {
+          TaskReports.appendStack(sb.append("\n").append(stepped).append(" is now at:"), stepped.stack());
         }
         warn(sb.toString());
       }

@@ -256,7 +256,7 @@ public class Future<T> {
     Objects.requireNonNull(callback, "callback must not be null");
     Callback<T> cb = new Callback<>(this, callback, context != null ? context : loop.currentContext().copy());
     if (state != State.PENDING) {
-      loop.callSoonInternal(cb, cb.context);
+      loop.enqueue(cb);
       return;
     }
     Object cbs = callbacks;
@@ -305,12 +305,12 @@ public class Future<T> {
     }
     callbacks = null;
     if (cbs instanceof Callback<?> one) {
-      loop.callSoonInternal(one, one.context);
+      loop.enqueue(one);
     } else {
       @SuppressWarnings("unchecked")
       ArrayList<Callback<?>> list = (ArrayList<Callback<?>>) cbs;
       for (Callback<?> c : list) {
-        loop.callSoonInternal(c, c.context);
+        loop.enqueue(c);
       }
     }
   }
@@ -336,26 +336,33 @@ public class Future<T> {
     }
   }
 
-  /** One done callback with its context; runnable so that scheduling it allocates only the handle. */
-  static final class Callback<T> implements Runnable {
+  /**
+   * One done callback with its context. It is its own handle: completing the future queues it on the loop as it is,
+   * so a wake-up allocates nothing more.
+   */
+  static final class Callback<T> extends Handle {
     final Future<T> future;
     final Consumer<? super Future<T>> fn;
-    final Context context;
 
     Callback(Future<T> future, Consumer<? super Future<T>> fn, Context context) {
+      super(future.loop, null, context, future.loop.debugTrace("done callback added at"));
       this.future = future;
       this.fn = fn;
-      this.context = context;
     }
 
     @Override
-    public void run() {
+    void invoke() {
       fn.accept(future);
     }
 
     @Override
-    public String toString() {
-      return fn + " of " + future;
+    Task<?> steppedTask() {
+      return fn instanceof Handle.TaskStep step ? step.task() : null;
+    }
+
+    @Override
+    String describeCallback() {
+      return (fn instanceof Handle.TaskStep step ? step.describe() : String.valueOf(fn)) + " of " + future;
     }
   }
 }

@@ -7,7 +7,7 @@ package io.weft;
  * was given. In debug mode a handle records where it was created, which error reports show.
  */
 @Api(status = Api.Status.STABLE, since = "0.1")
-public sealed class Handle permits TimerHandle {
+public sealed class Handle permits TimerHandle, Future.Callback {
 
   final EventLoop loop;
   final Runnable callback;
@@ -40,6 +40,16 @@ public sealed class Handle permits TimerHandle {
   /** Returns where the handle was created, in debug mode; null otherwise. */
   public StackTraceElement[] sourceTraceback() {
     return createdAt == null ? null : createdAt.getStackTrace();
+  }
+
+  /** Runs the callback; the loop calls this. */
+  void invoke() {
+    callback.run();
+  }
+
+  /** Returns the task this handle steps, or null if it is not a task's step. */
+  Task<?> steppedTask() {
+    return callback instanceof TaskStep step ? step.task() : null;
   }
 
   String describeCallback() {
