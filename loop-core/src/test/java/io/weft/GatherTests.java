@@ -3,16 +3,12 @@ package io.weft;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.weft.internal.Carrier;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -23,26 +19,7 @@ import org.junit.jupiter.api.Test;
  * <p>Every test runs on a loop on virtual time. The cancellation group and the schedule invariants run on both
  * coroutine carriers.
  */
-class GatherTests {
-
-  EventLoop.CarrierChoice carrierChoice = EventLoop.CarrierChoice.AUTO;
-  EventLoop loop;
-  final List<ExceptionContext> reports = new ArrayList<>();
-
-  @BeforeEach
-  void createLoop() {
-    if (carrierChoice == EventLoop.CarrierChoice.LOOP_SCHEDULED) {
-      assumeTrue(Carrier.loopScheduledAvailable(), "the loop-scheduled carrier needs --add-opens java.base/java.lang");
-    }
-    loop = TaskTests.virtualLoop(carrierChoice);
-    loop.setExceptionHandler((l, ctx) -> reports.add(ctx));
-  }
-
-  @AfterEach
-  void closeLoop() {
-    loop.close();
-    assertThat(reports).as("exception handler reports").isEmpty();
-  }
+class GatherTests extends VirtualLoopFixture {
 
   /** Runs iterations until nothing is ready (timers are left alone). */
   static void runReady(EventLoop loop) {
@@ -58,17 +35,6 @@ class GatherTests {
     @Override
     public void accept(Future<T> f) {
       calls.add(f);
-    }
-  }
-
-  abstract class OnCarrier {
-    OnCarrier(EventLoop.CarrierChoice carrier) {
-      carrierChoice = carrier;
-    }
-
-    @Test
-    void loop_usesTheChosenCarrier() {
-      assertThat(loop.carrierName()).isEqualTo(carrierChoice == EventLoop.CarrierChoice.BATON ? "baton" : "loop");
     }
   }
 

@@ -3,15 +3,11 @@ package io.weft;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.weft.internal.Carrier;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -22,37 +18,7 @@ import org.junit.jupiter.api.Test;
  * <p>Every test runs on a loop on virtual time; the cancellation group and the schedule invariants run on both
  * coroutine carriers.
  */
-class ShieldTests {
-
-  EventLoop.CarrierChoice carrierChoice = EventLoop.CarrierChoice.AUTO;
-  EventLoop loop;
-  final List<ExceptionContext> reports = new ArrayList<>();
-
-  @BeforeEach
-  void createLoop() {
-    if (carrierChoice == EventLoop.CarrierChoice.LOOP_SCHEDULED) {
-      assumeTrue(Carrier.loopScheduledAvailable(), "the loop-scheduled carrier needs --add-opens java.base/java.lang");
-    }
-    loop = TaskTests.virtualLoop(carrierChoice);
-    loop.setExceptionHandler((l, ctx) -> reports.add(ctx));
-  }
-
-  @AfterEach
-  void closeLoop() {
-    loop.close();
-    assertThat(reports).as("exception handler reports").isEmpty();
-  }
-
-  abstract class OnCarrier {
-    OnCarrier(EventLoop.CarrierChoice carrier) {
-      carrierChoice = carrier;
-    }
-
-    @Test
-    void loop_usesTheChosenCarrier() {
-      assertThat(loop.carrierName()).isEqualTo(carrierChoice == EventLoop.CarrierChoice.BATON ? "baton" : "loop");
-    }
-  }
+class ShieldTests extends VirtualLoopFixture {
 
   // ============================================================================================================
   // Following the inner future

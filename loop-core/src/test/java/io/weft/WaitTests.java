@@ -3,9 +3,7 @@ package io.weft;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.weft.internal.Carrier;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -14,8 +12,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -26,26 +22,7 @@ import org.junit.jupiter.api.Test;
  * <p>Every test runs on a loop on virtual time; the cancellation group and the schedule invariants run on both
  * coroutine carriers.
  */
-class WaitTests {
-
-  EventLoop.CarrierChoice carrierChoice = EventLoop.CarrierChoice.AUTO;
-  EventLoop loop;
-  final List<ExceptionContext> reports = new ArrayList<>();
-
-  @BeforeEach
-  void createLoop() {
-    if (carrierChoice == EventLoop.CarrierChoice.LOOP_SCHEDULED) {
-      assumeTrue(Carrier.loopScheduledAvailable(), "the loop-scheduled carrier needs --add-opens java.base/java.lang");
-    }
-    loop = TaskTests.virtualLoop(carrierChoice);
-    loop.setExceptionHandler((l, ctx) -> reports.add(ctx));
-  }
-
-  @AfterEach
-  void closeLoop() {
-    loop.close();
-    assertThat(reports).as("exception handler reports").isEmpty();
-  }
+class WaitTests extends VirtualLoopFixture {
 
   Task<String> sleeper(double seconds, String value) {
     return loop.createTask(() -> Weft.sleep(Duration.ofNanos((long) (seconds * 1e9)), value));
@@ -76,17 +53,6 @@ class WaitTests {
       int n = super.removeDoneCallback(callback);
       registered -= n;
       return n;
-    }
-  }
-
-  abstract class OnCarrier {
-    OnCarrier(EventLoop.CarrierChoice carrier) {
-      carrierChoice = carrier;
-    }
-
-    @Test
-    void loop_usesTheChosenCarrier() {
-      assertThat(loop.carrierName()).isEqualTo(carrierChoice == EventLoop.CarrierChoice.BATON ? "baton" : "loop");
     }
   }
 
