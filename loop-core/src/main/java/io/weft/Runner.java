@@ -186,16 +186,7 @@ public final class Runner implements AutoCloseable {
       t.cancel();
     }
     // Wait for every cancelled task to finish, as asyncio's gather(*to_cancel, return_exceptions=True) does.
-    Future<Void> allDone = loop.createFuture();
-    int[] remaining = {toCancel.size()};
-    for (Task<?> t : toCancel) {
-      t.addDoneCallback(f -> {
-        if (--remaining[0] == 0) {
-          allDone.setResult(null);
-        }
-      });
-    }
-    loop.runUntilComplete(allDone);
+    loop.runUntilComplete(Combinators.gather(true, toCancel));
     for (Task<?> t : toCancel) {
       if (t.isCancelled()) {
         continue;
