@@ -10,4 +10,5 @@ module io.weft.core {
   exports io.weft;
   exports io.weft.spi;
   exports io.weft.sync;
+  exports io.weft.sim;
 }

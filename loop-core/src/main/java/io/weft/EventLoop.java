@@ -2,6 +2,7 @@ package io.weft;
 
 import io.weft.internal.Carrier;
 import io.weft.internal.CarrierHost;
+import io.weft.internal.SimHooks;
 import io.weft.internal.Sneaky;
 import io.weft.spi.Clock;
 import io.weft.spi.NioPoller;
@@ -74,6 +75,10 @@ import java.util.function.Consumer;
 @Api(status = Api.Status.STABLE, since = "0.1")
 public final class EventLoop implements AutoCloseable {
 
+  static {
+    io.weft.internal.Kernel.publish(new KernelImpl());
+  }
+
   /** Bound, on the thread running a loop's iterations, to that loop. */
   static final ScopedValue<EventLoop> RUNNING = ScopedValue.newInstance();
 
@@ -138,6 +143,16 @@ public final class EventLoop implements AutoCloseable {
   // An error that must escape the loop, raised where the loop could not throw it (a task's body).
   private Throwable escaping;
 
+  // The simulation deciding this loop's orders and recording its trace; null for every loop but a simulated one.
+  final SimHooks sim;
+  private final VirtualClock simClock;
+  private final VirtualPoller simPoller;
+  private final ArrayList<Handle> simExternal = new ArrayList<>();
+  // On a simulated loop, what each waiter future of a sync primitive waits on (looked up, never iterated).
+  final Map<Future<?>, Object> simWaitTargets = new java.util.WeakHashMap<>();
+  // Real work in flight (threads, real sockets, subprocesses) that will call back through callSoonThreadsafe.
+  private final java.util.concurrent.atomic.AtomicInteger realWork = new java.util.concurrent.atomic.AtomicInteger();
+
   private ExceptionHandler exceptionHandler;
   private Consumer<String> warningHandler;
   private boolean debug;
@@ -155,6 +170,18 @@ public final class EventLoop implements AutoCloseable {
       case BATON -> Carrier.Kind.BATON;
     };
     this.carrier = Carrier.create(kind, new Host());
+    this.sim = b.sim;
+    if (sim != null) {
+      if (!(clock instanceof VirtualClock vc) || !(poller instanceof VirtualPoller vp)) {
+        throw new IllegalArgumentException("a simulated loop needs a VirtualClock and a VirtualPoller, got " + clock
+            + " and " + poller);
+      }
+      simClock = vc;
+      simPoller = vp;
+    } else {
+      simClock = null;
+      simPoller = null;
+    }
   }
 
   /** Creates a production loop: the system clock and a NIO selector. */
@@ -324,6 +351,9 @@ public final class EventLoop implements AutoCloseable {
     checkThread();
     Context ctx = context != null ? context : currentContext().copy();
     TimerHandle h = new TimerHandle(this, callback, ctx, debugTrace("timer created at"), whenNanos, timerSeq++);
+    if (sim != null && steppingTask != null) {
+      h.simOwner = (int) steppingTask.id() + 1;
+    }
     timers.add(h);
     return h;
   }
@@ -555,6 +585,10 @@ public final class EventLoop implements AutoCloseable {
   // ------------------------------------------------------------------------------------------------------------
 
   private void runOnce() {
+    if (sim != null) {
+      runOnceSimulated();
+      return;
+    }
     long timeout;
     if (!ready.isEmpty() || stopping || wakeupPending.get()) {
       timeout = 0;
@@ -592,6 +626,223 @@ public final class EventLoop implements AutoCloseable {
         runHandle(h);
       }
     }
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // One iteration of a simulated loop (io.weft.sim): the same steps, with each free choice asked of the simulation
+  // ------------------------------------------------------------------------------------------------------------
+
+  private final Poller.ReadySink simIoSink =
+      (handler, ops) -> simExternal.add(new Handle(this, () -> handler.ready(ops), new Context(), null));
+
+  /**
+   * As {@link #runOnce()}, but time moves only here, and every place where asyncio leaves the order open is a
+   * decision of {@link #sim}, whose alternative 0 is what {@code runOnce} does: external events in arrival order,
+   * timers with equal deadlines in scheduling order, a busy iteration taking no time, a timer firing on time, and
+   * (chaos mode only) the ready batch first in, first out.
+   */
+  private void runOnceSimulated() {
+    SimHooks s = sim;
+    if (!s.iteration()) {
+      stopping = true;
+      return;
+    }
+    collectExternal(s);
+    if (ready.isEmpty() && !stopping) {
+      if (realWork.get() > 0) {
+        if (!simPoller.awaitWakeup(s.realWaitNanos())) {
+          s.realWaitExpired();
+          stopping = true;
+        }
+        return; // what arrived is collected by the next iteration
+      }
+      TimerHandle next = timers.peek();
+      if (next == null) {
+        s.stuck();
+        stopping = true;
+        return;
+      }
+      long target = next.whenNanos;
+      long lateBound = s.lateBoundNanos();
+      if (lateBound > 0) {
+        target += lateBound * s.choose(SimHooks.LATE, 4, owners(next)) / 3;
+      }
+      if (!moveClockTo(s, target)) {
+        return;
+      }
+    } else if (!ready.isEmpty() && !timers.isEmpty()) {
+      long bound = s.earlyBoundNanos();
+      TimerHandle next = timers.peek();
+      long now = clock.nanoTime();
+      if (bound > 0 && next.whenNanos - (now + resolutionNanos) >= 0 && next.whenNanos - (now + bound) <= 0
+          && s.choose(SimHooks.EARLY, 2, owners(next)) == 1 && !moveClockTo(s, next.whenNanos)) {
+        return;
+      }
+    }
+    if (!timers.isEmpty()) {
+      long end = clock.nanoTime() + resolutionNanos;
+      TimerHandle t;
+      while ((t = timers.peek()) != null && t.whenNanos - end < 0) {
+        timers.poll();
+        TimerHandle tie = timers.peek();
+        if (tie == null || tie.whenNanos != t.whenNanos) {
+          ready.add(t);
+          continue;
+        }
+        ArrayList<Handle> ties = new ArrayList<>();
+        ties.add(t);
+        while ((tie = timers.peek()) != null && tie.whenNanos == t.whenNanos) {
+          ties.add(timers.poll());
+        }
+        addInChosenOrder(s, SimHooks.TIE, ties);
+      }
+    }
+    tasks.reap(this);
+    int n = ready.size();
+    if (s.chaos() && n > 1) {
+      ArrayList<Handle> batch = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        batch.add(ready.poll());
+      }
+      while (!batch.isEmpty()) {
+        int pick = batch.size() == 1 ? 0 : s.choose(SimHooks.READY, batch.size(), owners(batch));
+        Handle h = batch.remove(pick);
+        if (!h.cancelled) {
+          runSimulatedHandle(s, h);
+          if (s.failed()) {
+            stopping = true;
+            return;
+          }
+        }
+      }
+      return;
+    }
+    for (int i = 0; i < n; i++) {
+      Handle h = ready.poll();
+      if (!h.cancelled) {
+        runSimulatedHandle(s, h);
+        if (s.failed()) {
+          stopping = true;
+          return;
+        }
+      }
+    }
+  }
+
+  private void collectExternal(SimHooks s) {
+    if (poller.hasRegistrations()) {
+      try {
+        poller.poll(0, simIoSink);
+      } catch (IOException e) {
+        throw new UncheckedIOException("the poller failed", e);
+      }
+    }
+    if (wakeupPending.get()) {
+      wakeupPending.set(false);
+      Handle h;
+      while ((h = threadsafe.poll()) != null) {
+        simExternal.add(h);
+      }
+    }
+    if (!simExternal.isEmpty()) {
+      ArrayList<Handle> external = new ArrayList<>(simExternal);
+      simExternal.clear();
+      addInChosenOrder(s, SimHooks.EXTERNAL, external);
+    }
+  }
+
+  private boolean moveClockTo(SimHooks s, long targetNanos) {
+    long now = clock.nanoTime();
+    if (targetNanos - now <= 0) {
+      return true;
+    }
+    if (!s.advanceTo(targetNanos - epochNanos)) {
+      stopping = true;
+      return false;
+    }
+    simClock.advanceNanos(targetNanos - now);
+    s.event(SimHooks.EV_CLOCK, targetNanos - epochNanos);
+    return true;
+  }
+
+  private void addInChosenOrder(SimHooks s, int decision, ArrayList<Handle> handles) {
+    while (!handles.isEmpty()) {
+      int pick = handles.size() == 1 ? 0 : s.choose(decision, handles.size(), owners(handles));
+      ready.add(handles.remove(pick));
+    }
+  }
+
+  private void runSimulatedHandle(SimHooks s, Handle h) {
+    Task<?> stepped = h.steppedTask();
+    if (stepped != null) {
+      s.step(stepped);
+    } else if (h instanceof TimerHandle t) {
+      s.event(SimHooks.EV_TIMER, t.seq);
+    } else {
+      s.event(SimHooks.EV_CALLBACK, 0);
+    }
+    runHandle(h);
+  }
+
+  private static long[] owners(TimerHandle t) {
+    return new long[] {t.simOwner - 1};
+  }
+
+  private static long[] owners(List<Handle> handles) {
+    long[] out = new long[handles.size()];
+    for (int i = 0; i < out.length; i++) {
+      Handle h = handles.get(i);
+      Task<?> stepped = h.steppedTask();
+      out[i] = stepped != null ? stepped.id() : h instanceof TimerHandle t ? t.simOwner - 1 : -1;
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Real work in flight
+  // ------------------------------------------------------------------------------------------------------------
+
+  /**
+   * Work outside the loop (a thread, a real socket, a subprocess) that will report back through
+   * {@link #callSoonThreadsafe}. Closing it, from any thread, says the work is over; closing twice is harmless.
+   */
+  @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
+  public interface RealWork extends AutoCloseable {
+    /** Ends the work. Any thread; idempotent. */
+    @Override
+    void close();
+  }
+
+  /**
+   * Declares real work in flight. A production loop only counts it; a simulated loop does not move virtual time
+   * while any is open, and waits in real time (bounded by its watchdog) for what the work sends back, since a jump
+   * of virtual time would race the real world. Any thread.
+   *
+   * @param description what the work is, for reports
+   */
+  public RealWork beginRealWork(String description) {
+    Objects.requireNonNull(description, "description must not be null");
+    realWork.incrementAndGet();
+    AtomicBoolean open = new AtomicBoolean(true);
+    return new RealWork() {
+      @Override
+      public void close() {
+        if (open.compareAndSet(true, false)) {
+          realWork.decrementAndGet();
+          poller.wakeup();
+        }
+      }
+
+      @Override
+      public String toString() {
+        return "RealWork[" + description + (open.get() ? ", in flight" : ", done") + "]";
+      }
+    };
+  }
+
+  /** Returns how many {@link RealWork}s are open. Any thread. */
+  public int realWorkInFlight() {
+    return realWork.get();
   }
 
   private void ioReady(Poller.IoHandler handler, int readyOps) {
@@ -656,6 +907,9 @@ public final class EventLoop implements AutoCloseable {
   }
 
   void taskBlocked(Task<?> task) {
+    if (sim != null) {
+      sim.taskBlocked(task);
+    }
     if (debug) {
       warn(TaskReports.blocked(task));
     }
@@ -861,6 +1115,19 @@ public final class EventLoop implements AutoCloseable {
     }
   }
 
+  List<String> pendingCallbacks() {
+    List<String> out = new ArrayList<>();
+    for (Handle h : ready) {
+      if (!h.cancelled) {
+        out.add(h.toString());
+      }
+    }
+    for (TimerHandle t : timers.inOrder()) {
+      out.add(t.toString());
+    }
+    return out;
+  }
+
   int readyCount() {
     return ready.size();
   }
@@ -894,8 +1161,14 @@ public final class EventLoop implements AutoCloseable {
     private Poller poller;
     private boolean debug = debugFromEnvironment();
     private CarrierChoice carrier = CarrierChoice.AUTO;
+    private SimHooks sim;
 
     private Builder() {}
+
+    Builder sim(SimHooks sim) {
+      this.sim = sim;
+      return this;
+    }
 
     /** Sets the clock (default: the system clock). */
     public Builder clock(Clock clock) {

@@ -32,6 +32,10 @@ final class GatheringFuture<R> extends Future<List<R>> {
   private String cancelRequestMessage;
   private final Consumer<Future<?>> onChildDone = this::childDone;
 
+  List<Future<?>> children() {
+    return List.of(children);
+  }
+
   private GatheringFuture(EventLoop loop, Future<?>[] children, int distinct, boolean returnExceptions) {
     super(loop);
     this.children = children;

@@ -74,6 +74,28 @@ final class TaskRegistry {
     return out;
   }
 
+  /** Returns (name, exception) of each done task whose exception nobody retrieved, in creation order. */
+  List<java.util.Map.Entry<String, Throwable>> unretrieved() {
+    List<java.util.Map.Entry<String, Throwable>> out = new ArrayList<>();
+    for (Ref r : refs) {
+      if (r.done && r.unretrieved != null) {
+        out.add(java.util.Map.entry(r.name(), r.unretrieved));
+      }
+    }
+    return out;
+  }
+
+  /** Marks every unretrieved exception as retrieved: it was reported another way. */
+  void forgetUnretrieved() {
+    for (Ref r : refs) {
+      r.unretrieved = null;
+      Task<?> t = r.get();
+      if (t != null) {
+        t.exceptionUnretrieved = false;
+      }
+    }
+  }
+
   /** Reports the tasks the garbage collector has taken since the last call. */
   void reap(EventLoop loop) {
     Ref r;

@@ -13,6 +13,8 @@ public final class TimerHandle extends Handle {
   final long seq;
   // Invariant: index in the loop's timer heap while scheduled, -1 otherwise.
   int heapIndex = -1;
+  // A simulated loop's note of the task that set the timer, plus one (0: none); for strategies that rank tasks.
+  int simOwner;
 
   TimerHandle(EventLoop loop, Runnable callback, Context context, Throwable createdAt, long whenNanos, long seq) {
     super(loop, callback, context, createdAt);

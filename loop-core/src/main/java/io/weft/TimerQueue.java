@@ -55,6 +55,13 @@ final class TimerQueue {
     }
   }
 
+  /** Returns the timers in the order they would fire (a sorted copy; for reports). */
+  java.util.List<TimerHandle> inOrder() {
+    TimerHandle[] copy = Arrays.copyOf(heap, size);
+    Arrays.sort(copy, (a, b) -> a == b ? 0 : before(a, b) ? -1 : 1);
+    return java.util.List.of(copy);
+  }
+
   void clear() {
     for (int i = 0; i < size; i++) {
       heap[i].heapIndex = -1;

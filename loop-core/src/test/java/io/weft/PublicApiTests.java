@@ -95,7 +95,7 @@ class PublicApiTests {
   @Test
   void module_isNamedIoWeftCore_andExportsExactlyTheFacadeAndTheSpi() {
     assertThat(descriptor.name()).isEqualTo("io.weft.core");
-    assertThat(exportedPackages()).containsExactlyInAnyOrder("io.weft", "io.weft.spi", "io.weft.sync");
+    assertThat(exportedPackages()).containsExactlyInAnyOrder("io.weft", "io.weft.spi", "io.weft.sync", "io.weft.sim");
   }
 
   @Test

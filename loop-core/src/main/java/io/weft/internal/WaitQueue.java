@@ -35,6 +35,18 @@ public final class WaitQueue {
   // Invariant: every waiter here is pending or was woken and has not left yet; cancelled waiters leave at once.
   private final ArrayDeque<Future<Void>> waiters = new ArrayDeque<>();
   private EventLoop loop;
+  // The primitive this queue belongs to, named in a simulated loop's deadlock report; may be null.
+  private final Object guard;
+
+  /** Creates a queue for the primitive {@code guard} (may be null). */
+  public WaitQueue(Object guard) {
+    this.guard = guard;
+  }
+
+  /** Creates a queue that belongs to no named primitive. */
+  public WaitQueue() {
+    this(null);
+  }
 
   /** Returns the loop this queue is bound to, binding it to the running loop if it is not bound yet. */
   public EventLoop loop() {
@@ -51,6 +63,9 @@ public final class WaitQueue {
   /** Appends a waiter for the calling task and returns it; pass it to {@link #await}. */
   public Future<Void> enqueue() {
     Future<Void> w = loop().createFuture();
+    if (guard != null) {
+      Kernel.get().noteWaiter(w, guard);
+    }
     waiters.add(w);
     return w;
   }

@@ -103,6 +103,39 @@ public final class VirtualPoller implements Poller {
     return ready.size();
   }
 
+  /**
+   * Waits in real time, up to {@code realNanos}, for a {@link #wakeup()} or a ready source, without moving the clock:
+   * a simulated loop does this while real work is in flight. Returns false if the time ran out first.
+   *
+   * @throws IllegalStateException if interrupted
+   */
+  public boolean awaitWakeup(long realNanos) {
+    lock.lock();
+    try {
+      long left = realNanos;
+      List<SourceRegistration> ready = new ArrayList<>();
+      List<Integer> readyOps = new ArrayList<>();
+      while (!woken && !closed) {
+        collectReady(ready, readyOps);
+        if (!ready.isEmpty()) {
+          return true;
+        }
+        if (left <= 0) {
+          return false;
+        }
+        try {
+          left = changed.awaitNanos(left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while the simulated loop waited for real work", e);
+        }
+      }
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Collects, under the lock, each ready registration with its ready operations as they are now. */
   private void collectReady(List<SourceRegistration> out, List<Integer> outOps) {
     out.clear();

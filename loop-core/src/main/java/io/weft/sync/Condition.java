@@ -40,7 +40,7 @@ import java.util.function.BooleanSupplier;
 public final class Condition {
 
   private final Lock lock;
-  private final WaitQueue queue = new WaitQueue();
+  private final WaitQueue queue = new WaitQueue(this);
 
   /** Creates a condition with a new lock of its own. */
   public Condition() {

@@ -17,7 +17,7 @@ import io.weft.internal.WaitQueue;
 @Api(status = Api.Status.EXPERIMENTAL, since = "0.1")
 public final class Event {
 
-  private final WaitQueue queue = new WaitQueue();
+  private final WaitQueue queue = new WaitQueue(this);
   // Invariant: set implies no waiter is unwoken.
   private boolean set;
 

@@ -25,15 +25,17 @@ import io.weft.internal.WaitQueue;
  * <p>Not thread-safe: use it from the tasks and callbacks of one loop, which it binds to when a task first waits.
  */
 @Api(status = Api.Status.EXPERIMENTAL, since = "0.1")
-public final class Lock {
+public final class Lock implements io.weft.internal.Guard {
 
   /** UNLOCKED, LOCKED, or released to a woken waiter that has not resumed yet (HANDED_OFF). */
   private enum State { UNLOCKED, LOCKED, HANDED_OFF }
 
-  private final WaitQueue queue = new WaitQueue();
+  private final WaitQueue queue = new WaitQueue(this);
   // Invariant: UNLOCKED implies no waiter is unwoken (release and passOn wake the next waiter when there is one).
   // Invariant: HANDED_OFF iff exactly one waiter was woken and has neither resumed nor left the queue.
   private State state = State.UNLOCKED;
+  // The task that took the lock, or null (taken by a callback, or not held); for deadlock reports only.
+  private io.weft.Task<?> holder;
 
   /** Creates an unlocked lock. */
   public Lock() {}
@@ -53,6 +55,7 @@ public final class Lock {
     SyncChecks.requireTask(this, "acquire");
     if (state == State.UNLOCKED) {
       state = State.LOCKED;
+      holder = io.weft.Task.current();
       return true;
     }
     Future<Void> waiter = queue.enqueue();
@@ -61,6 +64,7 @@ public final class Lock {
       throw new IllegalStateException("a woken waiter resumed, but the lock is " + state + ": " + this);
     }
     state = State.LOCKED;
+    holder = io.weft.Task.current();
     return true;
   }
 
@@ -94,7 +98,15 @@ public final class Lock {
   }
 
   private void handToNext() {
+    holder = null;
     state = queue.wakeFirst() ? State.HANDED_OFF : State.UNLOCKED;
+  }
+
+  /** Returns the task holding the lock, if a task took it (for the simulator's wait-for graph). */
+  @Override
+  public java.util.List<io.weft.Task<?>> holders() {
+    io.weft.Task<?> h = holder;
+    return state == State.LOCKED && h != null ? java.util.List.of(h) : java.util.List.of();
   }
 
   /** Returns the number of waiters in the queue, cancelled ones that have not left yet included. */

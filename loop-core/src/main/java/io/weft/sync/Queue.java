@@ -61,10 +61,10 @@ public class Queue<T> {
   private final QueueStore<T> items;
   // Invariant: a getter is not woken (still waiting for its turn) only while the items are no more than the getters
   // already woken: each put wakes one getter, and a woken getter that is cancelled passes its wakeup on.
-  private final WaitQueue getters = new WaitQueue();
+  private final WaitQueue getters = new WaitQueue(this);
   // Invariant: the same for putters and free slots.
-  private final WaitQueue putters = new WaitQueue();
-  private final WaitQueue joiners = new WaitQueue();
+  private final WaitQueue putters = new WaitQueue(this);
+  private final WaitQueue joiners = new WaitQueue(this);
   // Invariant: unfinishedTasks >= items.size(); joiners are woken when it drops to 0.
   private int unfinishedTasks;
   // Invariant: once true, stays true; no item is added afterwards.

@@ -28,7 +28,7 @@ import io.weft.internal.WaitQueue;
 @Api(status = Api.Status.EXPERIMENTAL, since = "0.1")
 public sealed class Semaphore permits BoundedSemaphore {
 
-  private final WaitQueue queue = new WaitQueue();
+  private final WaitQueue queue = new WaitQueue(this);
   // Invariant: value >= 0; the permits reserved for woken waiters are already taken off.
   private int value;
   // Invariant: the number of waiters in the queue that were woken (each with a reserved permit) and have not resumed.

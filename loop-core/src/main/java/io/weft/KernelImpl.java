@@ -1,0 +1,55 @@
+package io.weft;
+
+import io.weft.internal.Kernel;
+import io.weft.internal.SimHooks;
+import io.weft.spi.VirtualClock;
+import io.weft.spi.VirtualPoller;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The kernel operations published to the module's other packages through {@link Kernel}. */
+final class KernelImpl implements Kernel {
+
+  @Override
+  public EventLoop newSimulatedLoop(VirtualClock clock, VirtualPoller poller, SimHooks hooks, boolean debug) {
+    return EventLoop.builder().clock(clock).poller(poller).debug(debug).sim(hooks).build();
+  }
+
+  @Override
+  public long taskId(Task<?> task) {
+    return task.id();
+  }
+
+  @Override
+  public List<Map.Entry<String, Throwable>> unretrievedExceptions(EventLoop loop) {
+    return loop.tasks.unretrieved();
+  }
+
+  @Override
+  public void forgetUnretrieved(EventLoop loop) {
+    loop.tasks.forgetUnretrieved();
+  }
+
+  @Override
+  public List<String> pendingCallbacks(EventLoop loop) {
+    return loop.pendingCallbacks();
+  }
+
+  @Override
+  public void noteWaiter(Future<?> waiter, Object guard) {
+    if (waiter.loop.sim != null) {
+      waiter.loop.simWaitTargets.put(waiter, guard);
+    }
+  }
+
+  @Override
+  public Object waitTarget(Future<?> waiter) {
+    return waiter.loop.simWaitTargets.get(waiter);
+  }
+
+  @Override
+  public List<Future<?>> children(Future<?> future) {
+    return future instanceof GatheringFuture<?> g ? g.children() : new ArrayList<>();
+  }
+}

@@ -1,0 +1,65 @@
+package io.weft.internal;
+
+import io.weft.EventLoop;
+import io.weft.Future;
+import io.weft.Task;
+import io.weft.spi.VirtualClock;
+import io.weft.spi.VirtualPoller;
+import java.util.List;
+
+/**
+ * The kernel's package-private operations that other packages of this module need (the simulator, the sync
+ * primitives), published by {@code io.weft} when it loads, as the JDK's {@code SharedSecrets} do.
+ */
+public interface Kernel {
+
+  /** Returns the kernel's operations, loading {@code io.weft} first if needed. */
+  static Kernel get() {
+    Kernel k = Holder.instance;
+    if (k == null) {
+      try {
+        Class.forName("io.weft.EventLoop", true, Kernel.class.getClassLoader());
+      } catch (ClassNotFoundException e) {
+        throw new AssertionError(e);
+      }
+      k = Holder.instance;
+    }
+    return k;
+  }
+
+  /** Called once by {@code io.weft}. */
+  static void publish(Kernel kernel) {
+    Holder.instance = kernel;
+  }
+
+  /** Builds a loop whose free choices the simulation makes. */
+  EventLoop newSimulatedLoop(VirtualClock clock, VirtualPoller poller, SimHooks hooks, boolean debug);
+
+  /** A task's id: its creation number on its loop. */
+  long taskId(Task<?> task);
+
+  /** Tasks that ended with an exception nobody retrieved, in creation order, as (name, exception). */
+  List<java.util.Map.Entry<String, Throwable>> unretrievedExceptions(EventLoop loop);
+
+  /** Marks every unretrieved task exception of the loop as retrieved (after reporting them). */
+  void forgetUnretrieved(EventLoop loop);
+
+  /** Descriptions of the callbacks queued and the timers set, in the order they would run. */
+  List<String> pendingCallbacks(EventLoop loop);
+
+  /** Records, on a simulated loop, that {@code waiter} waits on the primitive {@code guard}. */
+  void noteWaiter(Future<?> waiter, Object guard);
+
+  /** The primitive a waiter future waits on, if a simulated loop noted one. */
+  Object waitTarget(Future<?> waiter);
+
+  /** The futures whose completion completes {@code future}, when it is a combinator (gather); else empty. */
+  List<Future<?>> children(Future<?> future);
+
+  /** Holds the published instance. */
+  final class Holder {
+    static volatile Kernel instance;
+
+    private Holder() {}
+  }
+}

@@ -1,0 +1,71 @@
+package io.weft.internal;
+
+import io.weft.Task;
+
+/**
+ * What a simulated loop asks its simulation: every decision the loop would otherwise make by asyncio's fixed order,
+ * and every event it records in the trace. The production loop has none; see {@code io.weft.sim}.
+ *
+ * <p>A decision has {@code n > 1} alternatives; alternative 0 is always what the production loop does (first in,
+ * first out, no jitter), so a schedule of zeros is asyncio's order. {@code owners[i]} is the id of the task the
+ * alternative belongs to, or -1, for strategies (PCT, POS) that rank tasks.
+ */
+public interface SimHooks {
+
+  /** Decision: the order in which events from outside the loop (other threads, I/O) are queued. */
+  int EXTERNAL = 0;
+  /** Decision: the order of timers that fall due with equal deadlines. */
+  int TIE = 1;
+  /** Decision: how much virtual time a busy iteration takes, so that a near timer falls due before the ready work ends. */
+  int EARLY = 2;
+  /** Decision: how late the idle loop wakes for its next timer. */
+  int LATE = 3;
+  /** Decision (chaos mode only): which ready callback of the batch runs next. */
+  int READY = 4;
+
+  /** Event: a timer's callback runs; id is its sequence number. */
+  int EV_TIMER = 1;
+  /** Event: another callback runs; id is 0. */
+  int EV_CALLBACK = 2;
+  /** Event: virtual time moves; id is the new time in nanoseconds since the loop started. */
+  int EV_CLOCK = 3;
+
+  /** Returns the chosen alternative, in {@code [0, n)}. */
+  int choose(int decision, int n, long[] owners);
+
+  /** Records an event (not a task step: see {@link #step}). */
+  void event(int kind, long id);
+
+  /** Records that {@code task}'s step is about to run. */
+  void step(Task<?> task);
+
+  /** Whether chaos mode is on (the loop then asks {@link #READY}). */
+  boolean chaos();
+
+  /** The most virtual time a busy iteration may take (0: never ask {@link #EARLY}). */
+  long earlyBoundNanos();
+
+  /** The most a timer may be late (0: never ask {@link #LATE}). */
+  long lateBoundNanos();
+
+  /** Called at the start of each iteration; returns false to stop the run (a failure was recorded). */
+  boolean iteration();
+
+  /** Whether a failure was recorded; the loop stops at the end of the callback that caused it. */
+  boolean failed();
+
+  /** The loop cannot make progress: nothing is ready, no timer is set, no real work is in flight. */
+  void stuck();
+
+  /** Virtual time is about to move to {@code nanos} since the loop started; returns false to refuse (a limit). */
+  boolean advanceTo(long nanos);
+
+  /** How long, in real nanoseconds, to wait for real work in flight before giving up. */
+  long realWaitNanos();
+
+  /** Real work was in flight but nothing arrived within {@link #realWaitNanos()}. */
+  void realWaitExpired();
+
+  /** A task parked outside any await: something other than the loop will resume it. */
+  void taskBlocked(Task<?> task);
+}

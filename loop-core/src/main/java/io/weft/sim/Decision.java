@@ -1,0 +1,40 @@
+package io.weft.sim;
+
+import io.weft.Api;
+import io.weft.internal.SimHooks;
+
+/**
+ * The kinds of free choice a simulated loop makes. At each, alternative 0 is what the production loop does, so a
+ * schedule that always chooses 0 is asyncio's own order with no jitter.
+ */
+@Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
+public enum Decision {
+  /** The order in which events from outside the loop (another thread's callbacks, I/O readiness) are queued. */
+  EXTERNAL(SimHooks.EXTERNAL),
+  /** The order of timers that fall due with equal deadlines (asyncio's heap does not order them). */
+  TIE(SimHooks.TIE),
+  /**
+   * Two alternatives: 0, the busy iteration takes no time; 1, it takes long enough for the next timer (within the
+   * early bound) to fall due, so the timer runs before the chain of ready callbacks ends.
+   */
+  EARLY(SimHooks.EARLY),
+  /** Four alternatives: the idle loop wakes for its next timer 0, 1/3, 2/3 or all of the late bound after it. */
+  LATE(SimHooks.LATE),
+  /** Chaos mode only: which callback of the ready batch runs next. */
+  READY(SimHooks.READY);
+
+  private final int code;
+
+  Decision(int code) {
+    this.code = code;
+  }
+
+  static Decision of(int code) {
+    for (Decision d : values()) {
+      if (d.code == code) {
+        return d;
+      }
+    }
+    throw new IllegalArgumentException("unknown decision code " + code);
+  }
+}

@@ -1,0 +1,213 @@
+package io.weft.sim;
+
+import io.weft.Api;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * A schedule is data: what a simulated run does wherever asyncio leaves the order open, given as the strategy that
+ * chooses, its seed, the mode, the jitter bounds, and (for a replay) the choices themselves.
+ *
+ * <p>Its printable form is one line, {@code weft:1:MODE:STRATEGY:SEED:EARLY:LATE[:CHOICES]}: the format version,
+ * {@link Mode}, the strategy ({@code FIFO}, {@code RANDOM}, {@code PCT3}, {@code POS}, or {@code REPLAY}), the seed
+ * in hexadecimal, the early and late bounds in nanoseconds, and for {@code REPLAY} the choices. Choices are written
+ * in base 36 separated by dots, a run of equal values as {@code value*count}, trailing zeros dropped (a replay
+ * chooses 0 once its choices run out): {@code 0*2s.1.0*9.3}. {@link #parse} reads it back; {@code toString()}
+ * writes it.
+ *
+ * @param mode the fidelity mode
+ * @param strategy the strategy's name: {@code FIFO}, {@code RANDOM}, {@code PCT<d>}, {@code POS} or {@code REPLAY}
+ * @param seed the seed of the strategy and of {@link Simulation#random()}
+ * @param earlyBoundNanos the most virtual time a busy iteration may take ({@link Decision#EARLY}); 0 turns it off
+ * @param lateBoundNanos the most an idle loop may wake late for a timer ({@link Decision#LATE}); 0 turns it off
+ * @param choices for {@code REPLAY}, the choices in order; empty otherwise
+ */
+@Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
+public record Schedule(Mode mode, String strategy, long seed, long earlyBoundNanos, long lateBoundNanos,
+    int[] choices) {
+
+  /** The version of the printable form this class writes. */
+  public static final int FORMAT_VERSION = 1;
+
+  /** The default early bound: 1 ms. */
+  public static final long DEFAULT_EARLY_NANOS = 1_000_000L;
+  /** The default late bound: 1 ms. */
+  public static final long DEFAULT_LATE_NANOS = 1_000_000L;
+
+  /** Checks the fields and copies the choices. */
+  public Schedule {
+    Objects.requireNonNull(mode, "mode must not be null");
+    Objects.requireNonNull(strategy, "strategy must not be null");
+    Objects.requireNonNull(choices, "choices must not be null");
+    SchedulingStrategy.checkName(strategy);
+    if (earlyBoundNanos < 0 || lateBoundNanos < 0) {
+      throw new IllegalArgumentException("bounds must be >= 0, got early=" + earlyBoundNanos + " late="
+          + lateBoundNanos);
+    }
+    if (!strategy.equals("REPLAY") && choices.length > 0) {
+      throw new IllegalArgumentException("only a REPLAY schedule carries choices, not " + strategy);
+    }
+    for (int c : choices) {
+      if (c < 0) {
+        throw new IllegalArgumentException("choices must be >= 0, got " + c);
+      }
+    }
+    choices = trimTrailingZeros(choices);
+  }
+
+  /** A schedule of {@code strategy} from {@code seed} in {@code mode}, with the default bounds. */
+  public static Schedule of(Mode mode, String strategy, long seed) {
+    return new Schedule(mode, strategy, seed, DEFAULT_EARLY_NANOS, DEFAULT_LATE_NANOS, new int[0]);
+  }
+
+  /** asyncio's own order: FIFO, no jitter, in faithful mode. */
+  public static Schedule fifo() {
+    return of(Mode.FAITHFUL, "FIFO", 0);
+  }
+
+  /** The replay of {@code choices}, keeping this schedule's mode, seed and bounds. */
+  public Schedule replaying(int[] choices) {
+    return new Schedule(mode, "REPLAY", seed, earlyBoundNanos, lateBoundNanos, choices);
+  }
+
+  /** The same schedule in another mode. */
+  public Schedule withMode(Mode mode) {
+    return new Schedule(mode, strategy, seed, earlyBoundNanos, lateBoundNanos, choices);
+  }
+
+  /** The same schedule with other jitter bounds. */
+  public Schedule withBounds(long earlyBoundNanos, long lateBoundNanos) {
+    return new Schedule(mode, strategy, seed, earlyBoundNanos, lateBoundNanos, choices);
+  }
+
+  /** The choices, copied. */
+  @Override
+  public int[] choices() {
+    return choices.clone();
+  }
+
+  /** How many choices differ from 0 (from asyncio's order), the measure shrinking minimizes first. */
+  public int deviations() {
+    int n = 0;
+    for (int c : choices) {
+      if (c != 0) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Creates the strategy this schedule names. */
+  public SchedulingStrategy newStrategy() {
+    return SchedulingStrategy.create(strategy, seed, choices);
+  }
+
+  /**
+   * Reads the printable form.
+   *
+   * @throws IllegalArgumentException naming the text and what was expected, if it is not one
+   */
+  public static Schedule parse(String text) {
+    Objects.requireNonNull(text, "text must not be null");
+    String[] p = text.trim().split(":", -1);
+    if (p.length < 7 || p.length > 8 || !p[0].equals("weft")) {
+      throw new IllegalArgumentException("not a Weft schedule: '" + text
+          + "'; expected weft:1:MODE:STRATEGY:SEED:EARLY:LATE[:CHOICES]");
+    }
+    if (!p[1].equals(String.valueOf(FORMAT_VERSION))) {
+      throw new IllegalArgumentException("schedule '" + text + "' has format version " + p[1] + "; this Weft reads "
+          + FORMAT_VERSION);
+    }
+    try {
+      Mode mode = Mode.valueOf(p[2]);
+      long seed = Long.parseUnsignedLong(p[4], 16);
+      long early = Long.parseLong(p[5]);
+      long late = Long.parseLong(p[6]);
+      int[] choices = p.length == 8 ? decodeChoices(p[7]) : new int[0];
+      return new Schedule(mode, p[3], seed, early, late, choices);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("cannot read schedule '" + text + "': " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("weft:").append(FORMAT_VERSION).append(':').append(mode).append(':')
+        .append(strategy).append(':').append(Long.toHexString(seed)).append(':').append(earlyBoundNanos).append(':')
+        .append(lateBoundNanos);
+    if (strategy.equals("REPLAY")) {
+      sb.append(':').append(encodeChoices(choices));
+    }
+    return sb.toString();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Schedule s && s.mode == mode && s.strategy.equals(strategy) && s.seed == seed
+        && s.earlyBoundNanos == earlyBoundNanos && s.lateBoundNanos == lateBoundNanos
+        && Arrays.equals(s.choices, choices);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(mode, strategy, seed, earlyBoundNanos, lateBoundNanos, Arrays.hashCode(choices));
+  }
+
+  /** Writes choices in the printable form's notation (trailing zeros dropped). */
+  static String encodeChoices(int[] choices) {
+    int[] c = trimTrailingZeros(choices);
+    StringBuilder sb = new StringBuilder();
+    int i = 0;
+    while (i < c.length) {
+      int j = i;
+      while (j < c.length && c[j] == c[i]) {
+        j++;
+      }
+      if (sb.length() > 0) {
+        sb.append('.');
+      }
+      sb.append(Integer.toString(c[i], 36));
+      if (j - i > 1) {
+        sb.append('*').append(Integer.toString(j - i, 36));
+      }
+      i = j;
+    }
+    return sb.toString();
+  }
+
+  static int[] decodeChoices(String text) {
+    if (text.isEmpty()) {
+      return new int[0];
+    }
+    int[] out = new int[16];
+    int n = 0;
+    for (String tok : text.split("\\.", -1)) {
+      int star = tok.indexOf('*');
+      int value;
+      int count;
+      try {
+        value = Integer.parseInt(star < 0 ? tok : tok.substring(0, star), 36);
+        count = star < 0 ? 1 : Integer.parseInt(tok.substring(star + 1), 36);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("bad choice '" + tok + "' (expected base-36 value[*count])", e);
+      }
+      if (value < 0 || count < 1 || (long) n + count > 50_000_000L) {
+        throw new IllegalArgumentException("bad choice '" + tok + "' (value >= 0, count >= 1, at most 50M choices)");
+      }
+      while (n + count > out.length) {
+        out = Arrays.copyOf(out, out.length * 2);
+      }
+      Arrays.fill(out, n, n + count, value);
+      n += count;
+    }
+    return Arrays.copyOf(out, n);
+  }
+
+  private static int[] trimTrailingZeros(int[] c) {
+    int n = c.length;
+    while (n > 0 && c[n - 1] == 0) {
+      n--;
+    }
+    return n == c.length ? c.clone() : Arrays.copyOf(c, n);
+  }
+}

@@ -1,0 +1,181 @@
+package io.weft.sim;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** The built-in strategies; see {@link SchedulingStrategy}. */
+final class Strategies {
+
+  private Strategies() {}
+
+  static final class Fifo implements SchedulingStrategy {
+    @Override
+    public int choose(ChoicePoint point) {
+      return 0;
+    }
+
+    @Override
+    public String name() {
+      return "FIFO";
+    }
+  }
+
+  static final class UniformRandom implements SchedulingStrategy {
+    private final SimRandom random;
+
+    UniformRandom(long seed) {
+      this.random = new SimRandom(SimRandom.derive(seed, 1));
+    }
+
+    @Override
+    public int choose(ChoicePoint point) {
+      return random.nextInt(point.alternatives());
+    }
+
+    @Override
+    public String name() {
+      return "RANDOM";
+    }
+  }
+
+  static final class Replay implements SchedulingStrategy {
+    private final int[] choices;
+    private int next;
+
+    Replay(int[] choices) {
+      this.choices = choices.clone();
+    }
+
+    @Override
+    public int choose(ChoicePoint point) {
+      if (next >= choices.length) {
+        next++;
+        return 0;
+      }
+      return Math.min(choices[next++], point.alternatives() - 1);
+    }
+
+    @Override
+    public String name() {
+      return "REPLAY";
+    }
+  }
+
+  static final class Pct implements SchedulingStrategy {
+    /** The number of steps over which the change points are spread when the run's length is not known. */
+    static final int DEFAULT_STEPS = 2_000;
+
+    private final SimRandom random;
+    private final int depth;
+    private final long[] changePoints;
+    // Task id to priority; looked up, never iterated.
+    private final Map<Long, Long> priorities = new HashMap<>();
+    private long top = Long.MIN_VALUE;
+
+    Pct(long seed, int depth, int steps) {
+      this.random = new SimRandom(SimRandom.derive(seed, 2));
+      this.depth = depth;
+      this.changePoints = new long[depth - 1];
+      for (int i = 0; i < changePoints.length; i++) {
+        changePoints[i] = 1 + random.nextInt(steps);
+      }
+    }
+
+    private long priority(long task) {
+      if (task < 0) {
+        return 0;
+      }
+      Long p = priorities.get(task);
+      if (p == null) {
+        p = depth + 1 + (random.nextLong() >>> 2);
+        priorities.put(task, p);
+        top = Math.max(top, p);
+      }
+      return p;
+    }
+
+    @Override
+    public void onStep(long taskId, long step) {
+      for (int i = 0; i < changePoints.length; i++) {
+        if (changePoints[i] == step) {
+          priority(taskId);
+          priorities.put(taskId, (long) (i + 1)); // below every initial priority, later change points lower still
+        }
+      }
+    }
+
+    @Override
+    public int choose(ChoicePoint point) {
+      switch (point.decision()) {
+        case EARLY: {
+          long p = priority(point.owner(0));
+          return p >= top && point.owner(0) >= 0 ? 1 : 0;
+        }
+        case LATE: {
+          long p = priority(point.owner(0));
+          return point.owner(0) >= 0 && p <= depth ? point.alternatives() - 1 : 0;
+        }
+        default: {
+          int best = 0;
+          long bestP = Long.MIN_VALUE;
+          for (int i = 0; i < point.alternatives(); i++) {
+            long p = priority(point.owner(i));
+            if (p > bestP) {
+              best = i;
+              bestP = p;
+            }
+          }
+          return best;
+        }
+      }
+    }
+
+    @Override
+    public String name() {
+      return "PCT" + depth;
+    }
+  }
+
+  static final class Pos implements SchedulingStrategy {
+    private final SimRandom random;
+    private final Map<Long, Long> priorities = new HashMap<>();
+
+    Pos(long seed) {
+      this.random = new SimRandom(SimRandom.derive(seed, 3));
+    }
+
+    private long priority(long task) {
+      if (task < 0) {
+        return random.nextLong();
+      }
+      return priorities.computeIfAbsent(task, t -> random.nextLong());
+    }
+
+    @Override
+    public void onStep(long taskId, long step) {
+      priorities.remove(taskId);
+    }
+
+    @Override
+    public int choose(ChoicePoint point) {
+      if (point.decision() == Decision.EARLY || point.decision() == Decision.LATE) {
+        return random.nextInt(point.alternatives());
+      }
+      int best = 0;
+      long bestP = Long.MIN_VALUE;
+      for (int i = 0; i < point.alternatives(); i++) {
+        long p = priority(point.owner(i));
+        if (p > bestP) {
+          best = i;
+          bestP = p;
+        }
+      }
+      return best;
+    }
+
+    @Override
+    public String name() {
+      return "POS";
+    }
+  }
+}
