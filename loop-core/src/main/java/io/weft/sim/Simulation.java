@@ -448,7 +448,7 @@ public final class Simulation {
     fail(SimFailure.Kind.FOREIGN_RESUME, task.getName() + " parked outside any await, in " + cause
         + ": a thread other than the loop would resume it, at a time the simulation cannot control. Use the"
         + " loop's own primitives (Weft.sleep, io.weft.sync, the loop's I/O) or declare real work. At:"
-        + lines(r) + "\n      at " + String.join("\n      at", r.get(0).stack()), r, null);
+        + lines(r) + "\n      at " + String.join("\n      at ", r.get(0).stack()), r, null);
   }
 
   static String blockingCause(Task<?> task, StackTraceElement[] stack) {
