@@ -466,7 +466,8 @@ public final class Simulation {
     for (StackTraceElement f : stack) {
       String c = f.getClassName();
       // Not LockSupport: every park goes through it, CompletableFuture.join's too.
-      if (c.startsWith("java.util.concurrent.locks.AbstractQueued") || c.equals("java.util.concurrent.locks.StampedLock")
+      if (c.startsWith("java.util.concurrent.locks.AbstractQueued")
+          || c.equals("java.util.concurrent.locks.StampedLock")
           || c.startsWith("java.util.concurrent.locks.ReentrantLock")
           || c.startsWith("java.util.concurrent.locks.ReentrantReadWriteLock")) {
         return "a java.util.concurrent lock held by another thread or task";
