@@ -134,6 +134,25 @@ class SimulationFailureTests {
   }
 
   @Nested
+  class DeadlockOnAQueue {
+
+    @Test
+    void consumersOfAQueueNobodyFills_deadlockWithoutACycle() {
+      SimResult<Void> r = Simulation.run(Schedule.of(Mode.FAITHFUL, "PCT3", 9), () -> {
+        io.weft.sync.Queue<Integer> q = new io.weft.sync.Queue<>();
+        Task<Integer> c = Weft.createTask(q::get, "consumer", null);
+        c.await();
+        return null;
+      });
+      SimFailure f = failureOf(r, SimFailure.Kind.DEADLOCK);
+      assertThat(f.getMessage()).contains("no wait-for cycle");
+      assertThat(f.tasks()).extracting(TaskReport::name).containsExactly("main", "consumer");
+      assertThat(f.tasks().get(0).waitsOn()).containsExactly("consumer");
+      assertThat(f.tasks().get(1).waitsOn()).isEmpty();
+    }
+  }
+
+  @Nested
   class LeftBehind {
 
     @Test
@@ -224,6 +243,19 @@ class SimulationFailureTests {
       SimFailure f = failureOf(r, SimFailure.Kind.VIRTUAL_TIME_LIMIT);
       assertThat(f.getMessage()).contains("virtual time would reach 172800.").contains("PT24H");
       assertThat(r.virtualTime()).isLessThanOrEqualTo(Duration.ofHours(24));
+    }
+
+    @Test
+    void aBusyLoopThatNeverEnds_hitsTheWatchdog_beforeAHugeStepLimit() {
+      SimResult<Void> r = Simulation.run(Schedule.of(Mode.CHAOS, "RANDOM", 2),
+          SimOptions.DEFAULTS.withStepLimit(Long.MAX_VALUE).withWatchdog(Duration.ofMillis(50)), () -> {
+            while (true) {
+              Weft.sleep(Duration.ZERO);
+            }
+          });
+      SimFailure f = failureOf(r, SimFailure.Kind.WATCHDOG);
+      assertThat(f.getMessage()).contains("more than PT0.05S of real time");
+      assertThat(f.mode()).isEqualTo(Mode.CHAOS);
     }
 
     @Test
