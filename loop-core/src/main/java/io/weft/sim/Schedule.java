@@ -119,7 +119,7 @@ public record Schedule(Mode mode, String strategy, long seed, long earlyBoundNan
           + FORMAT_VERSION);
     }
     try {
-      Mode mode = Mode.valueOf(p[2]);
+      Mode mode = parseMode(p[2]);
       long seed = Long.parseUnsignedLong(p[4], 16);
       long early = Long.parseLong(p[5]);
       long late = Long.parseLong(p[6]);
@@ -128,6 +128,15 @@ public record Schedule(Mode mode, String strategy, long seed, long earlyBoundNan
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("cannot read schedule '" + text + "': " + e.getMessage(), e);
     }
+  }
+
+  private static Mode parseMode(String text) {
+    for (Mode m : Mode.values()) {
+      if (m.name().equals(text)) {
+        return m;
+      }
+    }
+    throw new IllegalArgumentException("unknown mode '" + text + "'; expected FAITHFUL or CHAOS");
   }
 
   @Override

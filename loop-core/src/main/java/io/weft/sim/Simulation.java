@@ -469,18 +469,32 @@ public final class Simulation {
     }
     for (StackTraceElement f : stack) {
       String c = f.getClassName();
-      if (c.startsWith("java.util.concurrent.locks.")) {
+      // Not LockSupport: every park goes through it, CompletableFuture.join's too.
+      if (c.startsWith("java.util.concurrent.locks.AbstractQueued")
+          || c.equals("java.util.concurrent.locks.StampedLock")
+          || c.startsWith("java.util.concurrent.locks.ReentrantLock")
+          || c.startsWith("java.util.concurrent.locks.ReentrantReadWriteLock")) {
         return "a java.util.concurrent lock held by another thread or task";
       }
     }
-    if (stack.length > 0 && stack[0].getClassName().equals("java.lang.Object") && stack[0].getMethodName()
-        .equals("wait0")) {
-      return "Object.wait (a monitor)";
-    }
+    boolean parked = false;
     for (StackTraceElement f : stack) {
-      if (f.getClassName().equals("java.lang.VirtualThread") && f.getMethodName().contains("Monitor")) {
+      String c = f.getClassName();
+      String m = f.getMethodName();
+      if (c.equals("java.lang.Object") && (m.equals("wait0") || m.equals("wait"))) {
+        return "Object.wait (a monitor)";
+      }
+      if (c.equals("java.lang.VirtualThread") && m.contains("Monitor")) {
         return "a contended monitor (synchronized)";
       }
+      if (c.equals("java.util.concurrent.locks.LockSupport") || (c.equals("jdk.internal.misc.Unsafe")
+          && m.equals("park")) || (c.equals("java.lang.VirtualThread") && m.startsWith("park"))) {
+        parked = true;
+      }
+    }
+    if (!parked) {
+      // A virtual thread blocked entering a monitor shows no park frame (monitorenter is not a method call).
+      return "a contended monitor (synchronized)";
     }
     return "a park that another thread must end (a foreign thread's future, such as CompletableFuture.join)";
   }
