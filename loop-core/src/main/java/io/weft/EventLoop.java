@@ -827,7 +827,9 @@ public final class EventLoop implements AutoCloseable {
   /**
    * Declares real work in flight. A production loop only counts it; a simulated loop does not move virtual time
    * while any is open, and waits in real time (bounded by its watchdog) for what the work sends back, since a jump
-   * of virtual time would race the real world. Any thread.
+   * of virtual time would race the real world. Close it in the callback that delivers the work's result
+   * ({@code callSoonThreadsafe(() -> { work.close(); future.setResult(r); })}), so that there is no moment when the
+   * result is on its way and nothing holds the clock. Any thread.
    *
    * @param description what the work is, for reports
    */

@@ -22,6 +22,11 @@ final class KernelImpl implements Kernel {
   }
 
   @Override
+  public Thread.State threadState(Task<?> task) {
+    return task.threadState();
+  }
+
+  @Override
   public List<Map.Entry<String, Throwable>> unretrievedExceptions(EventLoop loop) {
     return loop.tasks.unretrieved();
   }

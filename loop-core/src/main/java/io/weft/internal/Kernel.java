@@ -38,6 +38,9 @@ public interface Kernel {
   /** A task's id: its creation number on its loop. */
   long taskId(Task<?> task);
 
+  /** The state of the thread under a task's body (BLOCKED: entering a monitor). */
+  Thread.State threadState(Task<?> task);
+
   /** Tasks that ended with an exception nobody retrieved, in creation order, as (name, exception). */
   List<java.util.Map.Entry<String, Throwable>> unretrievedExceptions(EventLoop loop);
 

@@ -453,6 +453,9 @@ public final class Simulation {
   }
 
   static String blockingCause(Task<?> task, StackTraceElement[] stack) {
+    if (Kernel.get().threadState(task) == Thread.State.BLOCKED) {
+      return "a contended monitor (synchronized)";
+    }
     for (StackTraceElement f : stack) {
       String c = f.getClassName();
       String m = f.getMethodName();
