@@ -272,6 +272,15 @@ class AsyncTestExtensionTests {
     }
 
     @Test
+    void selfCheck_reportsNondeterminism_unshrunk() {
+      EngineExecutionResults r = run(selectClass(NondeterministicTestCase.class));
+
+      AsyncTestFailure f = failures(r).get(0);
+      assertThat(f.kind()).isEqualTo(SimFailure.Kind.NONDETERMINISM);
+      assertThat(f.getMessage()).contains("NONDETERMINISM in FAITHFUL mode").contains("not shrunk");
+    }
+
+    @Test
     void selfCheck_runsEachScheduleTwice_andPassesDeterministicCode() {
       EngineExecutionResults r = run(selectMethod(PassingTestCase.class, "twoSleepers_alwaysPass"),
           "weft.selfCheck", "true");
