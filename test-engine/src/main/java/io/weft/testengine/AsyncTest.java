@@ -34,7 +34,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code weft.shard.count} (invocation {@code i} runs only if {@code i % count == index}), {@code weft.regressions}
  * (the regression file, default {@code src/test/resources/weft-regressions.txt}; {@code none} turns it off),
  * {@code weft.traceDir} (default {@code target/weft-traces}), {@code weft.shrinkBudget} (most runs spent shrinking,
- * default 500) and {@code weft.shrinkSeconds} (most real time spent shrinking, default 10).
+ * default 500) and {@code weft.shrinkSeconds} (most real time spent shrinking, default 10). The stored regressions
+ * run on shard 0 only. {@code weft.replay} applies to every {@code @AsyncTest} method a run selects: give it together
+ * with {@code -Dtest=Class#method}.
+ *
+ * <p>The method runs inside the simulation, on the main task; {@code @BeforeEach} and {@code @AfterEach} run once per
+ * invocation, outside it. Shrinking and {@code selfCheck} invoke the method again on the same test instance, so keep
+ * the state a run changes local to the method.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

@@ -183,8 +183,7 @@ class AsyncTestExtensionTests {
           .containsPattern("tasks:\n  main \\(suspended\\) awaits <GatheringFuture pending> at "
               + "io\\.weft\\.testengine\\.DeadlockTestCase\\.lockOrder\\(DeadlockTestCase\\.java:\\d+\\)")
           .containsPattern("  Task-2 \\(suspended\\) awaits .* on Lock\\[locked, waiters:1\\] at "
-              + "io\\.weft\\.testengine\\.DeadlockTestCase\\.lambda\\$lockOrder\\$\\d+\\(DeadlockTestCase\\.java:"
-              + "\\d+\\), waiting on Task-3");
+              + "io\\.weft\\.testengine\\.DeadlockTestCase\\.both\\(DeadlockTestCase\\.java:\\d+\\), waiting on Task-3");
     }
   }
 

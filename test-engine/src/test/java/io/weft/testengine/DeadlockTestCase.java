@@ -12,22 +12,19 @@ class DeadlockTestCase {
   void lockOrder() throws Exception {
     Lock first = new Lock();
     Lock second = new Lock();
-    Task<Void> a = Weft.createTask(() -> {
-      try (Lock.Held h1 = first.hold()) {
-        Weft.sleep(Duration.ZERO);
-        try (Lock.Held h2 = second.hold()) {
-          Weft.sleep(Duration.ZERO);
-        }
-      }
-    });
-    Task<Void> b = Weft.createTask(() -> {
-      try (Lock.Held h1 = second.hold()) {
-        Weft.sleep(Duration.ZERO);
-        try (Lock.Held h2 = first.hold()) {
-          Weft.sleep(Duration.ZERO);
-        }
-      }
-    });
+    Task<Void> a = Weft.createTask(() -> both(first, second));
+    Task<Void> b = Weft.createTask(() -> both(second, first));
     Weft.gather(a, b).await();
+  }
+
+  private static void both(Lock outer, Lock inner) {
+    outer.acquire();
+    try {
+      Weft.sleep(Duration.ZERO);
+      inner.acquire();
+      inner.release();
+    } finally {
+      outer.release();
+    }
   }
 }
