@@ -245,6 +245,9 @@ public final class EventLoop implements AutoCloseable {
 
   Handle callSoonInternal(Runnable callback, Context context) {
     checkClosed();
+    if (sim != null) {
+      checkThread();
+    }
     Handle h = new Handle(this, callback, context, debugTrace("handle created at"));
     ready.add(h);
     return h;
@@ -253,6 +256,9 @@ public final class EventLoop implements AutoCloseable {
   /** Queues a handle made elsewhere (a future's done callback) for the next iteration. */
   void enqueue(Handle h) {
     checkClosed();
+    if (sim != null) {
+      checkThread();
+    }
     ready.add(h);
   }
 
@@ -360,6 +366,11 @@ public final class EventLoop implements AutoCloseable {
 
   void timerCancelled(TimerHandle h) {
     timers.remove(h);
+  }
+
+  /** For timeout messages: says the time was virtual when the loop's clock is, so nobody hunts a real delay. */
+  static String timeNote(EventLoop loop) {
+    return loop.clock instanceof VirtualClock ? " (virtual time)" : "";
   }
 
   /** Returns the loop's time: seconds on its clock since the loop was created. */
@@ -1042,7 +1053,10 @@ public final class EventLoop implements AutoCloseable {
   }
 
   void checkThread() {
-    if (debug && runState == RunState.RUNNING && !isOnLoop()) {
+    if ((debug || sim != null) && runState == RunState.RUNNING && !isOnLoop()) {
+      if (sim != null) {
+        sim.foreignThread(Thread.currentThread().toString());
+      }
       throw new IllegalStateException("Non-thread-safe operation invoked on an event loop other than the current one: "
           + "called from " + Thread.currentThread() + "; use callSoonThreadsafe");
     }

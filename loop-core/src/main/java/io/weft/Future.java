@@ -175,6 +175,9 @@ public class Future<T> {
   }
 
   final void finish(T value, Throwable error) {
+    if (loop.sim != null) {
+      loop.checkThread(); // a simulated run fails, naming the thread, instead of racing it
+    }
     if (state != State.PENDING) {
       throw new InvalidStateError("invalid state " + state + ": " + this);
     }

@@ -66,6 +66,9 @@ public interface SimHooks {
   /** Real work was in flight but nothing arrived within {@link #realWaitNanos()}. */
   void realWaitExpired();
 
+  /** A thread other than the loop's called a loop-only operation (it was refused). */
+  void foreignThread(String thread);
+
   /** A task parked outside any await: something other than the loop will resume it. */
   void taskBlocked(Task<?> task);
 }

@@ -7,7 +7,7 @@ import io.weft.EventLoop;
 import io.weft.ExceptionContext;
 import io.weft.Future;
 import io.weft.Task;
-import io.weft.internal.Guard;
+import io.weft.internal.Guards;
 import io.weft.internal.Kernel;
 import io.weft.internal.SimHooks;
 import io.weft.spi.VirtualClock;
@@ -75,8 +75,9 @@ public final class Simulation {
   private long iterations;
   private long cleanupSteps;
   private boolean cleanup;
-  private boolean stop;
-  private SimFailure failure;
+  // Volatile: a foreign thread may record a failure (foreignThread) while the loop runs.
+  private volatile boolean stop;
+  private volatile SimFailure failure;
   private Task<?> main;
 
   private Simulation(Schedule schedule, SimOptions options) {
@@ -324,7 +325,7 @@ public final class Simulation {
     }
   }
 
-  private void fail(SimFailure.Kind kind, String message, List<TaskReport> tasks, Throwable cause) {
+  private synchronized void fail(SimFailure.Kind kind, String message, List<TaskReport> tasks, Throwable cause) {
     stop = true;
     if (failure == null && !cleanup) {
       failure = new SimFailure(kind, schedule.mode(), message, tasks, cause);
@@ -379,8 +380,8 @@ public final class Simulation {
       return;
     }
     Object target = Kernel.get().waitTarget(f);
-    if (target instanceof Guard g) {
-      for (Task<?> h : g.holders()) {
+    if (target != null) {
+      for (Task<?> h : Guards.holders(target)) {
         if (!h.isDone()) {
           out.add(h);
         }
@@ -448,7 +449,7 @@ public final class Simulation {
     fail(SimFailure.Kind.FOREIGN_RESUME, task.getName() + " parked outside any await, in " + cause
         + ": a thread other than the loop would resume it, at a time the simulation cannot control. Use the"
         + " loop's own primitives (Weft.sleep, io.weft.sync, the loop's I/O) or declare real work. At:"
-        + lines(r) + "\n      at " + String.join("\n      at", r.get(0).stack()), r, null);
+        + lines(r) + "\n      at " + String.join("\n      at ", r.get(0).stack()), r, null);
   }
 
   static String blockingCause(Task<?> task, StackTraceElement[] stack) {
@@ -457,6 +458,9 @@ public final class Simulation {
       String m = f.getMethodName();
       if (c.equals("java.lang.Thread") && (m.equals("sleep") || m.equals("sleepNanos"))) {
         return "Thread.sleep (real time, not the loop's: use Weft.sleep)";
+      }
+      if (c.equals("java.lang.Thread") && m.equals("join")) {
+        return "Thread.join (waiting for a real thread)";
       }
       if (c.startsWith("sun.nio.ch.") || c.startsWith("java.net.") || c.startsWith("java.io.")
           || c.startsWith("sun.nio.fs.")) {
@@ -594,6 +598,14 @@ public final class Simulation {
       fail(SimFailure.Kind.WATCHDOG, loop.realWorkInFlight() + " real work item(s) in flight sent nothing back within"
           + " the watchdog of " + options.watchdog() + " (real time; virtual time stood at "
           + seconds(clock.nanoTime()) + ")", reports(pending()), null);
+    }
+
+    @Override
+    public void foreignThread(String thread) {
+      fail(SimFailure.Kind.FOREIGN_RESUME, thread + " called a loop-only operation of the simulated loop (completing a"
+          + " future, scheduling a callback): the loop's state may only be touched from the loop; from another"
+          + " thread use callSoonThreadsafe, and declare the work with beginRealWork", List.of(), null);
+      loop.poller().wakeup();
     }
 
     @Override

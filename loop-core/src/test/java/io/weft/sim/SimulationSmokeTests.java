@@ -65,6 +65,42 @@ class SimulationSmokeTests {
     assertThat(hashes.stream().distinct().count()).isGreaterThan(1);
   }
 
+  @Test
+  void foreignThreadCompletingAFuture_failsTheRunNamingTheThread() {
+    SimResult<Object> r = Simulation.run(Schedule.fifo(), () -> {
+      io.weft.Future<String> f = io.weft.EventLoop.getRunningLoop().createFuture();
+      io.weft.EventLoop.getRunningLoop().beginRealWork("the intruder thread");
+      Thread.ofPlatform().name("intruder").start(() -> {
+        try {
+          f.setResult("x");
+        } catch (IllegalStateException expected) {
+          // refused; the run records it
+        }
+      });
+      return f.await();
+    });
+    assertThat(r.failure()).isNotNull();
+    assertThat(r.failure().kind()).isEqualTo(SimFailure.Kind.FOREIGN_RESUME);
+    assertThat(r.failure().getMessage()).contains("intruder").contains("callSoonThreadsafe");
+  }
+
+  @Test
+  void threadJoinInATask_isAForeignResumeNamedThreadJoin() {
+    SimResult<Object> r = Simulation.run(Schedule.fifo(), () -> {
+      Thread t = Thread.ofPlatform().start(() -> {
+        try {
+          Thread.sleep(200); // long enough that join() must park
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      t.join();
+      return null;
+    });
+    assertThat(r.failure().kind()).isEqualTo(SimFailure.Kind.FOREIGN_RESUME);
+    assertThat(r.failure().getMessage()).contains("Thread.join");
+  }
+
   static Void ticker() {
     List<Task<Void>> ts = new ArrayList<>();
     Lock lock = new Lock();
