@@ -1,9 +1,13 @@
 /**
- * {@code @AsyncTest}: Weft's JUnit Jupiter extension for exploring schedules, shrinking failures and replaying them.
- * The engine arrives with the simulator (see the project's issues); this module holds the place in the build.
+ * {@code @AsyncTest}: Weft's JUnit Jupiter extension that runs a test method as the main task of a simulated loop
+ * under many schedules, shrinks a failing schedule toward asyncio's own order, reports it with the exact line that
+ * replays it, and keeps every failure in a regression file that later runs replay first.
  */
 module io.weft.testengine {
   requires transitive io.weft.core;
   requires io.weft.fault;
-  requires org.junit.jupiter.api;
+  requires transitive org.junit.jupiter.api;
+  requires org.junit.platform.commons;
+
+  exports io.weft.testengine;
 }

@@ -1,0 +1,143 @@
+package io.weft.testengine;
+
+import io.weft.sim.Mode;
+import io.weft.sim.Schedule;
+import io.weft.sim.SimOptions;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The settings of one {@code @AsyncTest} method: its annotation, overridden by configuration parameters.
+ *
+ * @param schedules how many generated schedules
+ * @param seed the base seed
+ * @param seedWasRandom whether the seed was drawn for this run ({@code seed = "random"})
+ * @param strategy the strategy name
+ * @param mode the mode
+ * @param stepLimit the step limit
+ * @param virtualTimeLimitSeconds the virtual-time limit
+ * @param earlyBoundNanos the early bound
+ * @param lateBoundNanos the late bound
+ * @param shrink whether to shrink
+ * @param replay the one schedule to run, or null
+ * @param selfCheck whether each schedule runs twice
+ * @param shardIndex this shard
+ * @param shardCount the number of shards
+ * @param regressions the regression file, or null if off
+ * @param traceDir where trace files go
+ * @param shrinkRuns the shrinking budget in runs
+ * @param shrinkTime the shrinking budget in real time
+ */
+record Settings(int schedules, long seed, boolean seedWasRandom, String strategy, Mode mode, long stepLimit,
+    long virtualTimeLimitSeconds, long earlyBoundNanos, long lateBoundNanos, boolean shrink, Schedule replay,
+    boolean selfCheck, int shardIndex, int shardCount, Path regressions, Path traceDir, int shrinkRuns,
+    Duration shrinkTime) {
+
+  static final String DEFAULT_REGRESSIONS = "src/test/resources/weft-regressions.txt";
+  static final String DEFAULT_TRACE_DIR = "target/weft-traces";
+
+  /** Reads the settings: each configuration parameter, if present, overrides the annotation's attribute. */
+  static Settings resolve(AsyncTest a, Function<String, Optional<String>> config) {
+    int schedules = intValue(config, "weft.schedules", a.schedules());
+    if (schedules < 1) {
+      throw new IllegalArgumentException("weft.schedules / schedules() must be >= 1, got " + schedules);
+    }
+    String seedText = config.apply("weft.seed").orElse(a.seed()).trim();
+    boolean random = seedText.equalsIgnoreCase("random");
+    long seed = random ? new SecureRandom().nextLong() : parseSeed(seedText);
+    String strategy = config.apply("weft.strategy").orElse(a.strategy()).trim().toUpperCase(Locale.ROOT);
+    Mode mode = config.apply("weft.mode").map(s -> Mode.valueOf(s.trim().toUpperCase(Locale.ROOT)))
+        .orElse(a.mode());
+    long stepLimit = longValue(config, "weft.stepLimit", a.stepLimit());
+    long vtl = longValue(config, "weft.virtualTimeLimitSeconds", a.virtualTimeLimitSeconds());
+    long early = longValue(config, "weft.earlyBoundMicros", a.earlyBoundMicros());
+    long late = longValue(config, "weft.lateBoundMicros", a.lateBoundMicros());
+    boolean shrink = boolValue(config, "weft.shrink", a.shrink());
+    String replayText = config.apply("weft.replay").orElse(a.replay()).trim();
+    Schedule replay = replayText.isEmpty() ? null : Schedule.parse(replayText);
+    boolean selfCheck = boolValue(config, "weft.selfCheck", a.selfCheck());
+    int shardCount = intValue(config, "weft.shard.count", 1);
+    int shardIndex = intValue(config, "weft.shard.index", 0);
+    if (shardCount < 1 || shardIndex < 0 || shardIndex >= shardCount) {
+      throw new IllegalArgumentException("weft.shard.index must be in [0, weft.shard.count) and the count >= 1, got"
+          + " index " + shardIndex + " of " + shardCount);
+    }
+    String reg = config.apply("weft.regressions").orElse(DEFAULT_REGRESSIONS).trim();
+    Path regressions = reg.equalsIgnoreCase("none") || reg.isEmpty() ? null : Path.of(reg);
+    Path traceDir = Path.of(config.apply("weft.traceDir").orElse(DEFAULT_TRACE_DIR).trim());
+    int shrinkRuns = intValue(config, "weft.shrinkBudget", Shrinker.DEFAULT_MAX_RUNS);
+    long shrinkSeconds = longValue(config, "weft.shrinkSeconds", Shrinker.DEFAULT_MAX_TIME.toSeconds());
+    // Checked here, so that a bad strategy name fails the container with its reason instead of every invocation.
+    Schedule.of(mode, strategy, seed).withBounds(micros(early, "earlyBoundMicros"), micros(late, "lateBoundMicros"));
+    Settings s = new Settings(schedules, seed, random, strategy, mode, stepLimit, vtl, micros(early, ""),
+        micros(late, ""), shrink, replay, selfCheck, shardIndex, shardCount, regressions, traceDir, shrinkRuns,
+        Duration.ofSeconds(shrinkSeconds));
+    s.options(); // checks the limits
+    return s;
+  }
+
+  /** Schedule {@code index}: seed {@code SimRandom.derive(seed, index)}. */
+  Schedule schedule(int index) {
+    return Schedule.of(mode, strategy, io.weft.sim.SimRandom.derive(seed, index))
+        .withBounds(earlyBoundNanos, lateBoundNanos);
+  }
+
+  SimOptions options() {
+    return SimOptions.DEFAULTS.withStepLimit(stepLimit).withVirtualTimeLimit(Duration.ofSeconds(
+        virtualTimeLimitSeconds));
+  }
+
+  static long parseSeed(String text) {
+    String t = text.trim().replace("_", "");
+    try {
+      if (t.startsWith("0x") || t.startsWith("0X")) {
+        return Long.parseUnsignedLong(t.substring(2), 16);
+      }
+      return Long.parseLong(t);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("seed must be a decimal number, 0x-hexadecimal, or 'random', got '" + text
+          + "'", e);
+    }
+  }
+
+  private static long micros(long micros, String name) {
+    if (micros < 0) {
+      throw new IllegalArgumentException(name + " must be >= 0, got " + micros);
+    }
+    return Math.multiplyExact(micros, 1000L);
+  }
+
+  private static int intValue(Function<String, Optional<String>> config, String key, int fallback) {
+    return config.apply(key).map(v -> {
+      try {
+        return Integer.parseInt(v.trim().replace("_", ""));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(key + " must be an integer, got '" + v + "'", e);
+      }
+    }).orElse(fallback);
+  }
+
+  private static long longValue(Function<String, Optional<String>> config, String key, long fallback) {
+    return config.apply(key).map(v -> {
+      try {
+        return Long.parseLong(v.trim().replace("_", ""));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(key + " must be an integer, got '" + v + "'", e);
+      }
+    }).orElse(fallback);
+  }
+
+  private static boolean boolValue(Function<String, Optional<String>> config, String key, boolean fallback) {
+    return config.apply(key).map(v -> {
+      String t = v.trim().toLowerCase(Locale.ROOT);
+      if (!t.equals("true") && !t.equals("false")) {
+        throw new IllegalArgumentException(key + " must be true or false, got '" + v + "'");
+      }
+      return t.equals("true");
+    }).orElse(fallback);
+  }
+}
