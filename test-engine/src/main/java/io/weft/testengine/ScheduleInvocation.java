@@ -1,5 +1,7 @@
 package io.weft.testengine;
 
+import org.opentest4j.TestAbortedException;
+
 import io.weft.EventLoop;
 import io.weft.sim.Schedule;
 import io.weft.sim.Simulation;
@@ -76,11 +78,24 @@ final class ScheduleInvocation implements TestTemplateInvocationContext, Invocat
   public void interceptTestTemplateMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> ic,
       ExtensionContext ec) throws Throwable {
     invocation.skip();
+    ExtensionContext.Store store = ec.getParent().orElse(ec).getStore(STOP);
+    Object failedFirst = store.get("failed");
+    if (settings.stopAfterFailure() && failedFirst != null && origin != Origin.REPLAY) {
+      throw new TestAbortedException("not run: " + failedFirst + " already failed (set weft.afterFailure=continue"
+          + " to explore every schedule)");
+    }
     Method method = ic.getExecutable();
     Object target = ic.getTarget().orElse(null);
     Object[] resolved = ic.getArguments().toArray();
-    Explorer.explore(settings, key, schedule, origin, method, target, resolved, ec);
+    try {
+      Explorer.explore(settings, key, schedule, origin, method, target, resolved, ec);
+    } catch (AsyncTestFailure e) {
+      store.put("failed", name);
+      throw e;
+    }
   }
+
+  private static final ExtensionContext.Namespace STOP = ExtensionContext.Namespace.create(ScheduleInvocation.class);
 
   /** The arguments of one run: JUnit's, with the simulation's objects in place of the placeholders. */
   static Object[] arguments(Method method, Object[] resolved) {

@@ -31,11 +31,12 @@ import java.util.function.Function;
  * @param traceDir where trace files go
  * @param shrinkRuns the shrinking budget in runs
  * @param shrinkTime the shrinking budget in real time
+ * @param stopAfterFailure whether the method's remaining schedules are skipped once one failed
  */
 record Settings(int schedules, long seed, boolean seedWasRandom, String strategy, Mode mode, long stepLimit,
     long virtualTimeLimitSeconds, long earlyBoundNanos, long lateBoundNanos, boolean shrink, Schedule replay,
     boolean selfCheck, int shardIndex, int shardCount, Path regressions, Path traceDir, int shrinkRuns,
-    Duration shrinkTime) {
+    Duration shrinkTime, boolean stopAfterFailure) {
 
   static final String DEFAULT_REGRESSIONS = "src/test/resources/weft-regressions.txt";
   static final String DEFAULT_TRACE_DIR = "target/weft-traces";
@@ -71,11 +72,15 @@ record Settings(int schedules, long seed, boolean seedWasRandom, String strategy
     Path traceDir = Path.of(config.apply("weft.traceDir").orElse(DEFAULT_TRACE_DIR).trim());
     int shrinkRuns = intValue(config, "weft.shrinkBudget", Shrinker.DEFAULT_MAX_RUNS);
     long shrinkSeconds = longValue(config, "weft.shrinkSeconds", Shrinker.DEFAULT_MAX_TIME.toSeconds());
+    String after = config.apply("weft.afterFailure").orElse("stop").trim().toLowerCase(Locale.ROOT);
+    if (!after.equals("stop") && !after.equals("continue")) {
+      throw new IllegalArgumentException("weft.afterFailure must be 'stop' or 'continue', got '" + after + "'");
+    }
     // Checked here, so that a bad strategy name fails the container with its reason instead of every invocation.
     Schedule.of(mode, strategy, seed).withBounds(micros(early, "earlyBoundMicros"), micros(late, "lateBoundMicros"));
     Settings s = new Settings(schedules, seed, random, strategy, mode, stepLimit, vtl, micros(early, ""),
         micros(late, ""), shrink, replay, selfCheck, shardIndex, shardCount, regressions, traceDir, shrinkRuns,
-        Duration.ofSeconds(shrinkSeconds));
+        Duration.ofSeconds(shrinkSeconds), after.equals("stop"));
     s.options(); // checks the limits
     return s;
   }

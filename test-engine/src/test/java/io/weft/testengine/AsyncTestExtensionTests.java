@@ -32,6 +32,7 @@ class AsyncTestExtensionTests {
     Map<String, String> params = new LinkedHashMap<>();
     params.put("weft.regressions", tmp.resolve("regressions.txt").toString());
     params.put("weft.traceDir", tmp.resolve("traces").toString());
+    params.put("weft.afterFailure", "continue"); // most tests look at every failing schedule; see StopAfterFailure
     for (int i = 0; i < keyValues.length; i += 2) {
       params.put(keyValues[i], keyValues[i + 1]);
     }
@@ -93,6 +94,34 @@ class AsyncTestExtensionTests {
       run(selectClass(PassingTestCase.class));
 
       assertThat(tmp.resolve("regressions.txt")).doesNotExist();
+    }
+  }
+
+  @Nested
+  class StopAfterFailure {
+
+    @Test
+    void byDefault_theSchedulesAfterTheFirstFailureAreSkipped_namingIt() {
+      EngineExecutionResults r = run(selectClass(RacyTestCase.class), "weft.afterFailure", "stop");
+
+      List<AsyncTestFailure> failures = failures(r);
+      assertThat(failures).hasSize(1);
+      long aborted = r.testEvents().aborted().count();
+      assertThat(aborted).isPositive();
+      assertThat(r.testEvents().aborted().stream()
+          .map(e -> e.getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow()
+              .getThrowable().orElseThrow().getMessage()))
+          .allSatisfy(m -> assertThat(m).startsWith("not run: [").contains("already failed"));
+    }
+
+    @Test
+    void aBadValue_failsTheContainerNamingIt() {
+      EngineExecutionResults r = run(selectClass(RacyTestCase.class), "weft.afterFailure", "later");
+
+      assertThat(r.containerEvents().failed().stream()
+          .map(e -> e.getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow()
+              .getThrowable().orElseThrow().getMessage()))
+          .anySatisfy(m -> assertThat(m).contains("weft.afterFailure").contains("'later'"));
     }
   }
 
