@@ -676,7 +676,7 @@ public final class EventLoop implements AutoCloseable {
       long target = next.whenNanos;
       long lateBound = s.lateBoundNanos();
       if (lateBound > 0) {
-        target += lateBound * s.choose(SimHooks.LATE, 4, owners(next)) / 3;
+        target += lateBound * s.choose(SimHooks.LATE, 4, new Handle[] {next}, 0) / 3;
       }
       if (!moveClockTo(s, target)) {
         return;
@@ -686,7 +686,7 @@ public final class EventLoop implements AutoCloseable {
       TimerHandle next = timers.peek();
       long now = clock.nanoTime();
       if (bound > 0 && next.whenNanos - (now + resolutionNanos) >= 0 && next.whenNanos - (now + bound) <= 0
-          && s.choose(SimHooks.EARLY, 2, owners(next)) == 1 && !moveClockTo(s, next.whenNanos)) {
+          && s.choose(SimHooks.EARLY, 2, new Handle[] {next}, 0) == 1 && !moveClockTo(s, next.whenNanos)) {
         return;
       }
     }
@@ -705,19 +705,18 @@ public final class EventLoop implements AutoCloseable {
         while ((tie = timers.peek()) != null && tie.whenNanos == t.whenNanos) {
           ties.add(timers.poll());
         }
-        addInChosenOrder(s, SimHooks.TIE, ties);
+        addInChosenOrder(s, SimHooks.TIE, ties.toArray(new Handle[0]));
       }
     }
     tasks.reap(this);
     int n = ready.size();
     if (s.chaos() && n > 1) {
-      ArrayList<Handle> batch = new ArrayList<>(n);
+      Handle[] batch = new Handle[n];
       for (int i = 0; i < n; i++) {
-        batch.add(ready.poll());
+        batch[i] = ready.poll();
       }
-      while (!batch.isEmpty()) {
-        int pick = batch.size() == 1 ? 0 : s.choose(SimHooks.READY, batch.size(), owners(batch));
-        Handle h = batch.remove(pick);
+      for (int from = 0; from < n; from++) {
+        Handle h = takeChosen(s, SimHooks.READY, batch, from);
         if (!h.cancelled) {
           runSimulatedHandle(s, h);
           if (s.failed()) {
@@ -756,7 +755,7 @@ public final class EventLoop implements AutoCloseable {
       }
     }
     if (!simExternal.isEmpty()) {
-      ArrayList<Handle> external = new ArrayList<>(simExternal);
+      Handle[] external = simExternal.toArray(new Handle[0]);
       simExternal.clear();
       addInChosenOrder(s, SimHooks.EXTERNAL, external);
     }
@@ -776,11 +775,31 @@ public final class EventLoop implements AutoCloseable {
     return true;
   }
 
-  private void addInChosenOrder(SimHooks s, int decision, ArrayList<Handle> handles) {
-    while (!handles.isEmpty()) {
-      int pick = handles.size() == 1 ? 0 : s.choose(decision, handles.size(), owners(handles));
-      ready.add(handles.remove(pick));
+  private void addInChosenOrder(SimHooks s, int decision, Handle[] handles) {
+    for (int from = 0; from < handles.length; from++) {
+      ready.add(takeChosen(s, decision, handles, from));
     }
+  }
+
+  /**
+   * Asks the simulation which of {@code handles[from..]} goes next, moves it to {@code handles[from]} keeping the
+   * others in order, and returns it. Choosing 0 (FIFO) costs nothing; choosing k shifts k references.
+   */
+  private static Handle takeChosen(SimHooks s, int decision, Handle[] handles, int from) {
+    int left = handles.length - from;
+    int pick = left == 1 ? 0 : s.choose(decision, left, handles, from);
+    Handle h = handles[from + pick];
+    if (pick > 0) {
+      System.arraycopy(handles, from, handles, from + 1, pick);
+      handles[from] = h;
+    }
+    return h;
+  }
+
+  /** The id of the task a handle belongs to (the task its step resumes, or that set the timer), or -1. */
+  static long simOwner(Handle h) {
+    Task<?> stepped = h.steppedTask();
+    return stepped != null ? stepped.id() : h instanceof TimerHandle t ? t.simOwner - 1 : -1;
   }
 
   private void runSimulatedHandle(SimHooks s, Handle h) {
@@ -795,19 +814,6 @@ public final class EventLoop implements AutoCloseable {
     runHandle(h);
   }
 
-  private static long[] owners(TimerHandle t) {
-    return new long[] {t.simOwner - 1};
-  }
-
-  private static long[] owners(List<Handle> handles) {
-    long[] out = new long[handles.size()];
-    for (int i = 0; i < out.length; i++) {
-      Handle h = handles.get(i);
-      Task<?> stepped = h.steppedTask();
-      out[i] = stepped != null ? stepped.id() : h instanceof TimerHandle t ? t.simOwner - 1 : -1;
-    }
-    return out;
-  }
 
   // ------------------------------------------------------------------------------------------------------------
   // Real work in flight

@@ -17,6 +17,11 @@ final class KernelImpl implements Kernel {
   }
 
   @Override
+  public long owner(Handle handle) {
+    return EventLoop.simOwner(handle);
+  }
+
+  @Override
   public long taskId(Task<?> task) {
     return task.id();
   }

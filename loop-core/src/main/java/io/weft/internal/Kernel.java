@@ -35,6 +35,9 @@ public interface Kernel {
   /** Builds a loop whose free choices the simulation makes. */
   EventLoop newSimulatedLoop(VirtualClock clock, VirtualPoller poller, SimHooks hooks, boolean debug);
 
+  /** The id of the task a handle belongs to (the task its step resumes, or that set the timer), or -1. */
+  long owner(io.weft.Handle handle);
+
   /** A task's id: its creation number on its loop. */
   long taskId(Task<?> task);
 

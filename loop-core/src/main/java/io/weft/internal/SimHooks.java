@@ -7,8 +7,10 @@ import io.weft.Task;
  * and every event it records in the trace. The production loop has none; see {@code io.weft.sim}.
  *
  * <p>A decision has {@code n > 1} alternatives; alternative 0 is always what the production loop does (first in,
- * first out, no jitter), so a schedule of zeros is asyncio's order. {@code owners[i]} is the id of the task the
- * alternative belongs to, or -1, for strategies (PCT, POS) that rank tasks.
+ * first out, no jitter), so a schedule of zeros is asyncio's order. The subjects say what the alternatives are about,
+ * for strategies (PCT, POS) that rank tasks: when choosing among handles, alternative i is {@code subjects[from + i]};
+ * when deciding about one timer (EARLY, LATE), {@code subjects[from]} is that timer. The array is the loop's: read it
+ * during the call only.
  */
 public interface SimHooks {
 
@@ -31,7 +33,7 @@ public interface SimHooks {
   int EV_CLOCK = 3;
 
   /** Returns the chosen alternative, in {@code [0, n)}. */
-  int choose(int decision, int n, long[] owners);
+  int choose(int decision, int n, io.weft.Handle[] subjects, int from);
 
   /** Records an event (not a task step: see {@link #step}). */
   void event(int kind, long id);

@@ -508,9 +508,11 @@ public final class Simulation {
 
   private final class Hooks implements SimHooks {
     @Override
-    public int choose(int decision, int n, long[] owners) {
+    public int choose(int decision, int n, io.weft.Handle[] subjects, int from) {
       Decision d = Decision.of(decision);
-      int c = strategy.choose(new ChoicePoint(d, n, owners, choiceCount));
+      boolean single = decision == EARLY || decision == LATE;
+      int c = strategy.choose(new ChoicePoint(d, n,
+          i -> Kernel.get().owner(subjects[single ? from : from + i]), choiceCount));
       if (c < 0 || c >= n) {
         throw new IllegalStateException("strategy " + strategy.name() + " chose " + c + " of " + n + " at " + d);
       }
