@@ -2,4 +2,5 @@
 module io.weft.examples {
   requires io.weft.core;
   exports io.weft.examples;
+  exports io.weft.examples.bank;
 }

@@ -179,7 +179,7 @@ final class AsCompletedIterator<T> implements Iterable<Future<T>>, Iterator<Futu
     void resolve(Object completion) {
       taken = completion;
       if (completion == TIMED_OUT) {
-        finish(null, new TimeoutError("asCompleted timed out after " + timeout));
+        finish(null, new TimeoutError("asCompleted timed out after " + timeout + EventLoop.timeNote(loop)));
         return;
       }
       Future<? extends T> input = (Future<? extends T>) completion;

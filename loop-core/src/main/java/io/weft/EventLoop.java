@@ -362,6 +362,11 @@ public final class EventLoop implements AutoCloseable {
     timers.remove(h);
   }
 
+  /** For timeout messages: says the time was virtual when the loop's clock is, so nobody hunts a real delay. */
+  static String timeNote(EventLoop loop) {
+    return loop.clock instanceof VirtualClock ? " (virtual time)" : "";
+  }
+
   /** Returns the loop's time: seconds on its clock since the loop was created. */
   public double time() {
     return toLoopSeconds(clock.nanoTime());

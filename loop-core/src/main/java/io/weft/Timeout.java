@@ -264,10 +264,11 @@ public final class Timeout {
       return; // someone else cancelled the task too, or the body swallowed the cancellation and returned
     }
     if (exc instanceof CancelledError cancelled) {
-      throw new TimeoutError("Timeout expired at when=" + when, cancelled);
+      throw new TimeoutError("Timeout expired at when=" + when + EventLoop.timeNote(task.loop), cancelled);
     }
     exc.addSuppressed(new TimeoutError(
-        "Timeout expired at when=" + when + " while the body was handling its cancellation", firstCancelled(exc)));
+        "Timeout expired at when=" + when + EventLoop.timeNote(task.loop)
+            + " while the body was handling its cancellation", firstCancelled(exc)));
   }
 
   private static CancelledError firstCancelled(Throwable e) {
@@ -323,7 +324,7 @@ public final class Timeout {
       try {
         return future.result();
       } catch (CancelledError e) {
-        throw new TimeoutError("wait_for timed out: timeout was " + timeout, e);
+        throw new TimeoutError("wait_for timed out: timeout was " + timeout + EventLoop.timeNote(future.loop), e);
       }
     }
     return run(timeout, t -> future.await());

@@ -7,7 +7,7 @@ import io.weft.EventLoop;
 import io.weft.ExceptionContext;
 import io.weft.Future;
 import io.weft.Task;
-import io.weft.internal.Guard;
+import io.weft.internal.Guards;
 import io.weft.internal.Kernel;
 import io.weft.internal.SimHooks;
 import io.weft.spi.VirtualClock;
@@ -379,8 +379,8 @@ public final class Simulation {
       return;
     }
     Object target = Kernel.get().waitTarget(f);
-    if (target instanceof Guard g) {
-      for (Task<?> h : g.holders()) {
+    if (target != null) {
+      for (Task<?> h : Guards.holders(target)) {
         if (!h.isDone()) {
           out.add(h);
         }

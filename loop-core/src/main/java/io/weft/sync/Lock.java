@@ -25,7 +25,11 @@ import io.weft.internal.WaitQueue;
  * <p>Not thread-safe: use it from the tasks and callbacks of one loop, which it binds to when a task first waits.
  */
 @Api(status = Api.Status.EXPERIMENTAL, since = "0.1")
-public final class Lock implements io.weft.internal.Guard {
+public final class Lock {
+
+  static {
+    io.weft.internal.Guards.publish(g -> g instanceof Lock l ? l.holders() : java.util.List.of());
+  }
 
   /** UNLOCKED, LOCKED, or released to a woken waiter that has not resumed yet (HANDED_OFF). */
   private enum State { UNLOCKED, LOCKED, HANDED_OFF }
@@ -103,8 +107,7 @@ public final class Lock implements io.weft.internal.Guard {
   }
 
   /** Returns the task holding the lock, if a task took it (for the simulator's wait-for graph). */
-  @Override
-  public java.util.List<io.weft.Task<?>> holders() {
+  java.util.List<io.weft.Task<?>> holders() {
     io.weft.Task<?> h = holder;
     return state == State.LOCKED && h != null ? java.util.List.of(h) : java.util.List.of();
   }

@@ -1,0 +1,53 @@
+package io.weft.examples.bank;
+
+import io.weft.Task;
+import io.weft.Weft;
+import java.time.Duration;
+
+/**
+ * The scenario both banks are tested with: Alice has 100; her rent (80) is paid now, and a card payment (60) arrives
+ * 0.2 ms later. At most one can go through, and no money may appear or vanish. Run it as the main task of a loop.
+ */
+public final class Payday {
+
+  private Payday() {}
+
+  /** Runs the scenario against {@link RacyBank}; throws an AssertionError if money appeared or Alice is overdrawn. */
+  public static void racy() {
+    try (AuditLog audit = new AuditLog()) {
+      RacyBank bank = new RacyBank(audit);
+      bank.open("alice", 100);
+      bank.open("landlord", 0);
+      bank.open("shop", 0);
+      Task<Boolean> card = Weft.createTask(() -> {
+        Weft.sleep(Duration.ofNanos(200_000));
+        return bank.transfer("alice", "shop", 60);
+      });
+      Task<Boolean> rent = Weft.createTask(() -> bank.transfer("alice", "landlord", 80));
+      check(rent.await(), card.await(), bank.balance("alice"), bank.total());
+    }
+  }
+
+  /** Runs the scenario against {@link Bank}, the fixed version. */
+  public static void fixed() {
+    try (AuditLog audit = new AuditLog()) {
+      Bank bank = new Bank(audit);
+      bank.open("alice", 100);
+      bank.open("landlord", 0);
+      bank.open("shop", 0);
+      Task<Boolean> card = Weft.createTask(() -> {
+        Weft.sleep(Duration.ofNanos(200_000));
+        return bank.transfer("alice", "shop", 60);
+      });
+      Task<Boolean> rent = Weft.createTask(() -> bank.transfer("alice", "landlord", 80));
+      check(rent.await(), card.await(), bank.balance("alice"), bank.total());
+    }
+  }
+
+  private static void check(boolean rentPaid, boolean cardPaid, long alice, long total) {
+    if (total != 100 || alice < 0 || (rentPaid && cardPaid)) {
+      throw new AssertionError("money appeared: rent paid=" + rentPaid + ", card paid=" + cardPaid + ", alice has "
+          + alice + ", the bank holds " + total + " (expected 100)");
+    }
+  }
+}

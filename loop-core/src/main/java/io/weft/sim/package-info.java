@@ -1,0 +1,57 @@
+/**
+ * Deterministic simulation: run async code on the production {@link io.weft.EventLoop} with virtual time, an
+ * in-memory poller and a seeded {@link io.weft.sim.SchedulingStrategy} that makes every choice asyncio leaves open,
+ * and get back a trace with a hash, the choices made, and what went wrong.
+ *
+ * <h2>Running a schedule</h2>
+ *
+ * <pre>{@code
+ * SimResult<Void> r = Simulation.run(Schedule.of(Mode.FAITHFUL, "RANDOM", 42), () -> {
+ *   Payday.racy();            // ordinary async code: tasks, sleeps, locks, queues
+ *   return null;
+ * });
+ * if (!r.passed()) {
+ *   System.out.println(r.failure().getMessage());   // "TEST_FAILED (found in FAITHFUL mode): ..."
+ *   System.out.println(r.replay());                 // weft:1:FAITHFUL:REPLAY:2a:1000000:1000000:0*3.1
+ * }
+ * }</pre>
+ *
+ * <p>{@code @AsyncTest} (module {@code weft-test-engine}) does this for JUnit: many schedules per test, shrinking,
+ * replay lines and a regression file.
+ *
+ * <h2>What varies, and what never does</h2>
+ *
+ * <p>In {@link io.weft.sim.Mode#FAITHFUL} mode (the default) a simulated run keeps every ordering guarantee of
+ * asyncio: the callbacks ready in one iteration run first in, first out; timers run in deadline order; done callbacks
+ * run in registration order; {@code sleep(0)} gives up exactly one iteration. What varies is what varies on a real
+ * machine ({@link io.weft.sim.Decision}): the order of events from outside the loop, the order of timers with equal
+ * deadlines, how long a busy iteration takes (so a timer within the early bound may fall due before a chain of ready
+ * callbacks ends: the "slow moment" behind most rare interleavings), and how late the loop wakes for a timer.
+ * {@link io.weft.sim.Mode#CHAOS} mode also permutes each ready batch; a failure found that way may be impossible
+ * under asyncio, and every failure says which mode found it.
+ *
+ * <h2>Schedules, traces, replay</h2>
+ *
+ * <p>A {@link io.weft.sim.Schedule} is data with a one-line printable form. Every choice is recorded, so
+ * {@link io.weft.sim.SimResult#replay()} is a {@code REPLAY} schedule that reproduces the run exactly, whatever
+ * strategy made it; alternative 0 of every choice is asyncio's own order, so shrinking a replay toward zeros moves
+ * it toward FIFO with no jitter. A {@link io.weft.sim.Trace} records each task step, timer, callback, clock jump and
+ * choice, and hashes them; the same schedule gives the same hash in every run and every JVM
+ * ({@link io.weft.sim.Simulation#selfCheck} checks it). Code under test that needs randomness takes it from
+ * {@link io.weft.sim.Simulation#random()}.
+ *
+ * <h2>Time</h2>
+ *
+ * <p>Virtual time jumps to the next timer when nothing is ready. Real work declared with
+ * {@link io.weft.EventLoop#beginRealWork} holds it still while in flight; a real-time watchdog bounds each run;
+ * timeouts on a virtual clock say "(virtual time)" in their message.
+ *
+ * <h2>Checks</h2>
+ *
+ * <p>On by default ({@link io.weft.sim.SimOptions}): deadlock, with every task, what it awaits, where, and the wait-for
+ * cycle through tasks awaited, gathers and lock holders; tasks still pending and timers still set when the main task
+ * ends; task exceptions never retrieved; callback exceptions; step, virtual-time and watchdog limits; and a task
+ * parking outside an await (Thread.sleep, blocking I/O, a contended monitor, a foreign thread's future), which would
+ * be resumed by a thread the simulation cannot order. See {@link io.weft.sim.SimFailure.Kind}.
+ */
+package io.weft.sim;
