@@ -5,9 +5,13 @@ Used by scripts/bench.sh; can be run by hand on saved files:
   python3 benchmarks/bench_table.py --anchors results-<stamp>.json --jmh jmh.json --sleepers sleepers.txt
 
 --anchors  the results-<stamp>.json that shared/bench/anchors/run_all.py writes (variant "all-cpus" is used)
---jmh      JMH's `-rf json` output for the io.weft.bench benchmarks (the carrier is the `carrier` param)
+--jmh      JMH's `-rf json` output for the io.weft.bench benchmarks (the carrier is the `carrier` param); may be given
+           more than once (scripts/bench.sh runs SimHourBench separately)
 --sleepers lines printed by io.weft.bench.Sleepers (`case=sleepers loop=weft n=... carrier=...`)
 Any of them may be missing or empty: its cells show as a dash.
+
+If the JMH results hold the simulation benchmarks of issue 4 (io.weft.bench.Sim*Bench), a second table follows with
+their medians against the issue's targets and against the production loop.
 """
 import argparse
 import json
@@ -71,18 +75,90 @@ def anchor_metric(res, m):
     raise ValueError(m)
 
 
-def load_jmh(path):
-    """{(benchmark, carrier): score in ops/s}."""
-    out = {}
-    if not path or not os.path.exists(path) or os.path.getsize(path) == 0:
-        return out
-    with open(path) as f:
-        for r in json.load(f):
-            unit = r["primaryMetric"]["scoreUnit"]
-            if unit != "ops/s":
-                raise ValueError(f"{r['benchmark']}: expected ops/s, got {unit}")
-            out[(r["benchmark"], r.get("params", {}).get("carrier", "loop"))] = float(r["primaryMetric"]["score"])
+def load_jmh_records(paths):
+    """The JMH result records of all the files that exist and are not empty."""
+    out = []
+    for path in paths or []:
+        if path and os.path.exists(path) and os.path.getsize(path) > 0:
+            with open(path) as f:
+                out += json.load(f)
     return out
+
+
+def load_jmh(records):
+    """{(benchmark, carrier): score in ops/s} for the benchmarks of the first table (the simulation's are apart)."""
+    out = {}
+    for r in records:
+        if r["benchmark"] in SIM_BENCHMARKS:
+            continue
+        unit = r["primaryMetric"]["scoreUnit"]
+        if unit != "ops/s":
+            raise ValueError(f"{r['benchmark']}: expected ops/s, got {unit}")
+        out[(r["benchmark"], r.get("params", {}).get("carrier", "loop"))] = float(r["primaryMetric"]["score"])
+    return out
+
+
+# --- the simulation (issue 4) -----------------------------------------------------------------------------------
+SIM_SCHED = "io.weft.bench.SimScheduleBench.lockSchedule"
+SIM_LOCK = "io.weft.bench.SimSwitchBench.lock"
+SIM_PING = "io.weft.bench.SimSwitchBench.pingPong"
+SIM_HOUR = "io.weft.bench.SimHourBench.simulatedHour"
+SIM_BENCHMARKS = {SIM_SCHED, SIM_LOCK, SIM_PING, SIM_HOUR}
+SCHEDULES_TARGET = 1000.0  # schedules/s
+SWITCH_TARGET = 0.5  # simulated / production
+HOUR_TARGET_S = 5.0  # seconds per run
+
+
+def load_sim(records):
+    """{(benchmark, param value): median of the measured iterations, in ops/s or s/op}."""
+    out = {}
+    for r in records:
+        b = r["benchmark"]
+        if b not in SIM_BENCHMARKS:
+            continue
+        unit = r["primaryMetric"]["scoreUnit"]
+        expected = "s/op" if b == SIM_HOUR else "ops/s"
+        if unit != expected:
+            raise ValueError(f"{b}: expected {expected}, got {unit}")
+        params = r.get("params", {})
+        param = params.get("schedule", params.get("loop", params.get("trace")))
+        raw = [x for fork in r["primaryMetric"].get("rawData", []) for x in fork]
+        out[(b, param)] = statistics.median(raw) if raw else float(r["primaryMetric"]["score"])
+    return out
+
+
+def sim_table(sim):
+    def row(label, value, ref, ref_text, m, ratio_v, target_text, met):
+        return (f"| {label} | {fmt(value, m)} | {ref_text if ref is None else fmt(ref, m)} | "
+                f"{'—' if ratio_v is None else f'{ratio_v:.2f}×'} | {target_text} | "
+                f"{'—' if met is None else ('yes' if met else 'no')} |")
+
+    out = ["| case | simulation | reference | ratio | target | met |", "|---|---:|---:|---:|---|---|"]
+    for sched in ("RANDOM", "FIFO", "CHAOS:RANDOM", "PCT3"):
+        v = sim.get((SIM_SCHED, sched))
+        if v is not None:
+            out.append(row(f"schedules/s, 10 tasks x 100 lock rounds, {sched}", v, SCHEDULES_TARGET, None, "rate",
+                           v / SCHEDULES_TARGET, ">= 1,000/s", v >= SCHEDULES_TARGET))
+    for bench, what in ((SIM_LOCK, "lock 10 x 100, fresh loop per run (rounds/s)"),
+                        (SIM_PING, "ping-pong via sleep(0), 2 x 100k (switches/s)")):
+        v = sim.get((bench, "sim"))
+        for loop in ("create", "createVirtual"):
+            ref = sim.get((bench, loop))
+            if v is not None or ref is not None:
+                r = v / ref if v is not None and ref else None
+                out.append(row(f"{what}: Simulation FIFO vs EventLoop.{loop}()", v, ref, "—", "rate", r,
+                               ">= 0.5x production" if loop == "create" else "(for reference)",
+                               (r >= SWITCH_TARGET if r is not None else None) if loop == "create" else None))
+    for trace, what in (("0", "trace limit 0"), ("default", "default trace limit")):
+        v = sim.get((SIM_HOUR, trace))
+        if v is not None:
+            out.append(row(f"one simulated hour, 1,000 tasks at 1 Hz (3.6M wakeups), FIFO, {what}: wall s per run",
+                           v, HOUR_TARGET_S, None, "seconds", v / HOUR_TARGET_S, "<= 5 s",
+                           v <= HOUR_TARGET_S))
+    out += ["",
+            "Simulation figures are medians of the measured JMH iterations (1 fork); reference: the issue's target or"
+            " the production loop measured in the same run; on rates a ratio above 1 is faster, on seconds below 1."]
+    return "\n".join(out)
 
 
 def load_sleepers(path):
@@ -156,10 +232,17 @@ def table(anchors, jmh, sleepers):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--anchors")
-    ap.add_argument("--jmh")
+    ap.add_argument("--jmh", action="append")
     ap.add_argument("--sleepers")
     a = ap.parse_args()
-    print(table(load_anchors(a.anchors), load_jmh(a.jmh), load_sleepers(a.sleepers)))
+    records = load_jmh_records(a.jmh)
+    print(table(load_anchors(a.anchors), load_jmh(records), load_sleepers(a.sleepers)))
+    sim = load_sim(records)
+    if sim:
+        print()
+        print("Simulation (issue 4)")
+        print()
+        print(sim_table(sim))
 
 
 if __name__ == "__main__":
