@@ -1,6 +1,10 @@
 /** Runnable Weft programs; the README's main job lives here. */
 module io.weft.examples {
   requires io.weft.core;
+  requires io.weft.testengine;
+  requires org.junit.jupiter.api;
+  requires org.junit.platform.launcher;
+  opens io.weft.examples.bank to org.junit.platform.commons;
   exports io.weft.examples;
   exports io.weft.examples.bank;
 }

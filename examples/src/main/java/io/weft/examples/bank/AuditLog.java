@@ -25,7 +25,7 @@ public final class AuditLog implements AutoCloseable {
 
   /** Starts the writer task on the running loop. */
   public AuditLog() {
-    this.writer = Weft.createTask(this::writeLoop);
+    this.writer = Weft.createTask(this::writeLoop, "audit-writer", null);
   }
 
   private Void writeLoop() {

@@ -22,8 +22,8 @@ public final class Payday {
       Task<Boolean> card = Weft.createTask(() -> {
         Weft.sleep(Duration.ofNanos(200_000));
         return bank.transfer("alice", "shop", 60);
-      });
-      Task<Boolean> rent = Weft.createTask(() -> bank.transfer("alice", "landlord", 80));
+      }, "card", null);
+      Task<Boolean> rent = Weft.createTask(() -> bank.transfer("alice", "landlord", 80), "rent", null);
       check(rent.await(), card.await(), bank.balance("alice"), bank.total());
     }
   }
@@ -38,8 +38,8 @@ public final class Payday {
       Task<Boolean> card = Weft.createTask(() -> {
         Weft.sleep(Duration.ofNanos(200_000));
         return bank.transfer("alice", "shop", 60);
-      });
-      Task<Boolean> rent = Weft.createTask(() -> bank.transfer("alice", "landlord", 80));
+      }, "card", null);
+      Task<Boolean> rent = Weft.createTask(() -> bank.transfer("alice", "landlord", 80), "rent", null);
       check(rent.await(), card.await(), bank.balance("alice"), bank.total());
     }
   }

@@ -1,0 +1,31 @@
+package io.weft.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The README's main job: exploration finds the bank's bug, prints the replay line, and the replay fails alike. */
+class ExploreTests {
+
+  @Test
+  void explore_findsTheBug_printsTheReplayLine_andTheReplayFailsTheSameWay() {
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    int status;
+    try (PrintStream out = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
+      status = Explore.run("200", out);
+    }
+    String text = captured.toString(StandardCharsets.UTF_8);
+    System.out.println(text);
+
+    assertThat(status).isZero();
+    assertThat(text).contains("TEST_FAILED in FAITHFUL mode")
+        .contains("money appeared")
+        .contains("shrunk schedule:   weft:1:FAITHFUL:REPLAY:")
+        .containsPattern("-Dweft\\.replay=weft:1:FAITHFUL:REPLAY:\\S+")
+        .contains("The replay fails the same way: @AsyncTest RacyBankScenario.paydayNeverCreatesMoney failed:"
+            + " TEST_FAILED in FAITHFUL mode");
+  }
+}
