@@ -20,6 +20,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.weft.examples.bank.AuditLog;
+import io.weft.examples.bank.Bank;
+import io.weft.examples.bank.Payday;
+import io.weft.sim.Mode;
+import io.weft.sim.Schedule;
+import io.weft.sim.SimResult;
+import io.weft.sim.Simulation;
+import io.weft.spi.VirtualClock;
+import io.weft.testengine.AsyncTest;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -74,6 +84,47 @@ class ReadmeExampleTests {
     double t = loop.time();
     loop.close();
     return t;
+  }
+
+  /** The README's @AsyncTest example, verbatim: it runs with the other tests, 2,000 schedules. */
+  @Nested
+  class ReadmeAsyncTest {
+    @AsyncTest(schedules = 2000)
+    void payday_neverCreatesMoney(EventLoop loop, VirtualClock clock) {
+      try (AuditLog audit = new AuditLog()) {        // starts its writer task on the simulated loop
+        Bank bank = new Bank(audit);
+        bank.open("alice", 100);
+        bank.open("landlord", 0);
+        bank.open("shop", 0);
+        Task<Boolean> card = Weft.createTask(() -> {
+          Weft.sleep(Duration.ofNanos(200_000));     // virtual time: the 0.2 ms pass at once
+          return bank.transfer("alice", "shop", 60);
+        });
+        Task<Boolean> rent = Weft.createTask(() -> bank.transfer("alice", "landlord", 80));
+        boolean rentPaid = rent.await();
+        boolean cardPaid = card.await();
+        assertThat(rentPaid && cardPaid).isFalse();     // Alice has 100: not both
+        assertThat(bank.total()).isEqualTo(100);
+        assertThat(clock.nanoTime()).isBetween(200_000L, 1_200_000L);   // 0.2 ms, plus up to 1 ms of timer jitter
+      }
+    }
+  }
+
+  /** The README's simulation example, verbatim; returns passed, and whether the replay had the same trace. */
+  static boolean[] readmeSimulation() {
+    SimResult<Void> r = Simulation.run(Schedule.of(Mode.FAITHFUL, "RANDOM", 1), () -> {
+      Payday.racy();                                   // the racy bank's scenario
+      return null;
+    });
+    r.passed();                                        // false: money appeared
+    r.replay();                                        // weft:1:FAITHFUL:REPLAY:...: replays this exact run
+    boolean same = Simulation.run(r.replay(), () -> { Payday.racy(); return null; }).traceHash() == r.traceHash();
+    return new boolean[] {r.passed(), same};
+  }
+
+  @Test
+  void readmeSimulation_seedOneFindsTheRace_andItsReplayHasTheSameTrace() {
+    assertThat(readmeSimulation()).containsExactly(false, true);
   }
 
   /** The README's queue-and-lock example, verbatim. */
