@@ -21,7 +21,10 @@ public final class SimFailure extends AssertionError {
     DEADLOCK,
     /** Tasks were still pending when the main task finished. */
     LEAKED_TASKS,
-    /** Callbacks were still queued or timers still set when the main task finished. */
+    /**
+     * Timers were still set when the main task finished. (Callbacks already queued are not a leak: they run while the
+     * remaining tasks are cancelled, as in asyncio.run's shutdown.)
+     */
     PENDING_CALLBACKS,
     /** A task ended with an exception that nobody retrieved. */
     UNRETRIEVED_EXCEPTION,

@@ -10,7 +10,7 @@ import java.util.Objects;
  * @param stepLimit the most callbacks (task steps included) a run may run before it fails as a livelock
  * @param virtualTimeLimit the most virtual time a run may reach
  * @param watchdog the most real time a run may take
- * @param checkLeaks fail if tasks are pending, callbacks queued or timers set when the main task ends
+ * @param checkLeaks fail if tasks are pending or timers set when the main task ends
  * @param checkUnretrieved fail if a task ended with an exception nobody retrieved
  * @param checkCallbackExceptions fail if a callback's exception reached the loop's exception handler
  * @param traceLimit how many events the trace keeps for reports (the hash covers all)
