@@ -608,19 +608,9 @@ public final class EventLoop implements AutoCloseable {
       timeout = next == null ? -1 : Math.max(0, next.whenNanos - clock.nanoTime());
     }
     if (timeout != 0 || poller.hasRegistrations()) {
-      try {
-        poller.poll(timeout, ioSink);
-      } catch (IOException e) {
-        throw new UncheckedIOException("the poller failed", e);
-      }
+      poll(timeout, ioSink);
     }
-    if (wakeupPending.get()) {
-      wakeupPending.set(false);
-      Handle h;
-      while ((h = threadsafe.poll()) != null) {
-        ready.add(h);
-      }
-    }
+    drainThreadsafe(ready);
     if (!timers.isEmpty()) {
       long end = clock.nanoTime() + resolutionNanos;
       TimerHandle t;
@@ -741,19 +731,9 @@ public final class EventLoop implements AutoCloseable {
 
   private void collectExternal(SimHooks s) {
     if (poller.hasRegistrations()) {
-      try {
-        poller.poll(0, simIoSink);
-      } catch (IOException e) {
-        throw new UncheckedIOException("the poller failed", e);
-      }
+      poll(0, simIoSink);
     }
-    if (wakeupPending.get()) {
-      wakeupPending.set(false);
-      Handle h;
-      while ((h = threadsafe.poll()) != null) {
-        simExternal.add(h);
-      }
-    }
+    drainThreadsafe(simExternal);
     if (!simExternal.isEmpty()) {
       Handle[] external = simExternal.toArray(new Handle[0]);
       simExternal.clear();
@@ -862,6 +842,25 @@ public final class EventLoop implements AutoCloseable {
   /** Returns how many {@link RealWork}s are open. Any thread. */
   public int realWorkInFlight() {
     return realWork.get();
+  }
+
+  private void poll(long timeoutNanos, Poller.ReadySink sink) {
+    try {
+      poller.poll(timeoutNanos, sink);
+    } catch (IOException e) {
+      throw new UncheckedIOException("the poller failed", e);
+    }
+  }
+
+  /** Moves the callbacks other threads sent, if a wakeup says there are any, to {@code into}. */
+  private void drainThreadsafe(java.util.Collection<Handle> into) {
+    if (wakeupPending.get()) {
+      wakeupPending.set(false);
+      Handle h;
+      while ((h = threadsafe.poll()) != null) {
+        into.add(h);
+      }
+    }
   }
 
   private void ioReady(Poller.IoHandler handler, int readyOps) {

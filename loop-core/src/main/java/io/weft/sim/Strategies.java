@@ -8,6 +8,20 @@ final class Strategies {
 
   private Strategies() {}
 
+  /** The alternative whose owner has the highest priority; the first of equals. */
+  static int highest(ChoicePoint point, java.util.function.LongUnaryOperator priorityOfOwner) {
+    int best = 0;
+    long bestP = Long.MIN_VALUE;
+    for (int i = 0; i < point.alternatives(); i++) {
+      long p = priorityOfOwner.applyAsLong(point.owner(i));
+      if (p > bestP) {
+        best = i;
+        bestP = p;
+      }
+    }
+    return best;
+  }
+
   static final class Fifo implements SchedulingStrategy {
     @Override
     public int choose(ChoicePoint point) {
@@ -115,18 +129,8 @@ final class Strategies {
           long p = priority(point.owner(0));
           return point.owner(0) >= 0 && p <= depth ? point.alternatives() - 1 : 0;
         }
-        default: {
-          int best = 0;
-          long bestP = Long.MIN_VALUE;
-          for (int i = 0; i < point.alternatives(); i++) {
-            long p = priority(point.owner(i));
-            if (p > bestP) {
-              best = i;
-              bestP = p;
-            }
-          }
-          return best;
-        }
+        default:
+          return highest(point, this::priority);
       }
     }
 
@@ -161,16 +165,7 @@ final class Strategies {
       if (point.decision() == Decision.EARLY || point.decision() == Decision.LATE) {
         return random.nextInt(point.alternatives());
       }
-      int best = 0;
-      long bestP = Long.MIN_VALUE;
-      for (int i = 0; i < point.alternatives(); i++) {
-        long p = priority(point.owner(i));
-        if (p > bestP) {
-          best = i;
-          bestP = p;
-        }
-      }
-      return best;
+      return highest(point, this::priority);
     }
 
     @Override

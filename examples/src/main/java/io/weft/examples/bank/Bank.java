@@ -8,7 +8,7 @@ import java.util.TreeMap;
  * {@link RacyBank} fixed: each account has an {@link io.weft.sync.Lock}, held from the balance check to the write, so
  * a second transfer from the same account waits for the first to finish instead of reading a stale balance.
  */
-public final class Bank {
+public final class Bank implements Accounts {
 
   private final Map<String, Long> balances = new TreeMap<>();
   private final Map<String, Lock> locks = new TreeMap<>();
@@ -20,12 +20,14 @@ public final class Bank {
   }
 
   /** Opens an account with a balance. */
+  @Override
   public void open(String account, long balance) {
     balances.put(account, balance);
     locks.put(account, new Lock());
   }
 
   /** Moves {@code amount} from one account to another if the balance covers it; returns whether it did. */
+  @Override
   public boolean transfer(String from, String to, long amount) {
     try (Lock.Held held = locks.get(from).hold()) {
       long balance = balances.get(from);
@@ -40,11 +42,13 @@ public final class Bank {
   }
 
   /** The balance of an account. */
+  @Override
   public long balance(String account) {
     return balances.get(account);
   }
 
   /** The sum of all balances, which transfers must not change. */
+  @Override
   public long total() {
     return balances.values().stream().mapToLong(Long::longValue).sum();
   }

@@ -3,6 +3,7 @@ package io.weft.examples.bank;
 import io.weft.Task;
 import io.weft.Weft;
 import java.time.Duration;
+import java.util.function.Function;
 
 /**
  * The scenario both banks are tested with: Alice has 100; her rent (80) is paid now, and a card payment (60) arrives
@@ -14,24 +15,18 @@ public final class Payday {
 
   /** Runs the scenario against {@link RacyBank}; throws an AssertionError if money appeared or Alice is overdrawn. */
   public static void racy() {
-    try (AuditLog audit = new AuditLog()) {
-      RacyBank bank = new RacyBank(audit);
-      bank.open("alice", 100);
-      bank.open("landlord", 0);
-      bank.open("shop", 0);
-      Task<Boolean> card = Weft.createTask(() -> {
-        Weft.sleep(Duration.ofNanos(200_000));
-        return bank.transfer("alice", "shop", 60);
-      }, "card", null);
-      Task<Boolean> rent = Weft.createTask(() -> bank.transfer("alice", "landlord", 80), "rent", null);
-      check(rent.await(), card.await(), bank.balance("alice"), bank.total());
-    }
+    run(RacyBank::new);
   }
 
   /** Runs the scenario against {@link Bank}, the fixed version. */
   public static void fixed() {
+    run(Bank::new);
+  }
+
+  /** Runs the scenario against the bank {@code newBank} makes around the audit log. */
+  public static void run(Function<AuditLog, Accounts> newBank) {
     try (AuditLog audit = new AuditLog()) {
-      Bank bank = new Bank(audit);
+      Accounts bank = newBank.apply(audit);
       bank.open("alice", 100);
       bank.open("landlord", 0);
       bank.open("shop", 0);

@@ -11,7 +11,7 @@ import java.util.TreeMap;
  * the second transfer never falls in that window; it does when the loop is slow for a moment.
  * {@link Bank} is the fixed version.
  */
-public final class RacyBank {
+public final class RacyBank implements Accounts {
 
   private final Map<String, Long> balances = new TreeMap<>();
   private final AuditLog audit;
@@ -22,11 +22,13 @@ public final class RacyBank {
   }
 
   /** Opens an account with a balance. */
+  @Override
   public void open(String account, long balance) {
     balances.put(account, balance);
   }
 
   /** Moves {@code amount} from one account to another if the balance covers it; returns whether it did. */
+  @Override
   public boolean transfer(String from, String to, long amount) {
     long balance = balances.get(from);
     if (balance < amount) {
@@ -39,11 +41,13 @@ public final class RacyBank {
   }
 
   /** The balance of an account. */
+  @Override
   public long balance(String account) {
     return balances.get(account);
   }
 
   /** The sum of all balances, which transfers must not change. */
+  @Override
   public long total() {
     return balances.values().stream().mapToLong(Long::longValue).sum();
   }
