@@ -241,7 +241,7 @@ public final class Simulation {
     }
     Throwable error = mainTask.exception();
     if (error != null) {
-      fail(SimFailure.Kind.TEST_FAILED, "the main task failed: " + error, List.of(), error);
+      fail(SimFailure.Kind.TEST_FAILED, "the main task failed: " + error, reports(pending()), error);
       return null;
     }
     if (options.checkLeaks()) {
