@@ -37,7 +37,9 @@ public class Future<T> {
   private Throwable exception;
   private String cancelMessage;
   private CancelledError cancelledError;
-  // Invariant: null, one Callback, or an ArrayList<Callback>; empty once the future is done and they are scheduled.
+  // Invariant: null, one Callback, a Task (standing for the Callback that steps it in its context: a task awaiting
+  // this future, stored without allocating; the Callback is made when it is scheduled), or an ArrayList<Callback>;
+  // null once the future is done and they are scheduled.
   private Object callbacks;
   // Invariant: true only while FINISHED with an exception that no one has read.
   boolean exceptionUnretrieved;
@@ -257,17 +259,23 @@ public class Future<T> {
    */
   public void addDoneCallback(Consumer<? super Future<T>> callback, Context context) {
     Objects.requireNonNull(callback, "callback must not be null");
+    Object cbs = callbacks;
+    if (cbs == null && state == State.PENDING && callback instanceof Handle.TaskStep step
+        && context == step.task().context && !loop.isDebug()) {
+      // A task awaiting this future, its only callback: stored as the task, without allocating (see the invariant).
+      callbacks = step.task();
+      return;
+    }
     Callback<T> cb = new Callback<>(this, callback, context != null ? context : loop.currentContext().copy());
     if (state != State.PENDING) {
       loop.enqueue(cb);
       return;
     }
-    Object cbs = callbacks;
     if (cbs == null) {
       callbacks = cb;
-    } else if (cbs instanceof Callback<?>) {
+    } else if (cbs instanceof Callback<?> || cbs instanceof Task<?>) {
       ArrayList<Callback<?>> list = new ArrayList<>(4);
-      list.add((Callback<?>) cbs);
+      list.add(cbs instanceof Task<?> t ? stepCallback(t) : (Callback<?>) cbs);
       list.add(cb);
       callbacks = list;
     } else {
@@ -294,6 +302,13 @@ public class Future<T> {
       }
       return 0;
     }
+    if (cbs instanceof Task<?> t) {
+      if (((Object) t.step).equals(callback)) {
+        callbacks = null;
+        return 1;
+      }
+      return 0;
+    }
     @SuppressWarnings("unchecked")
     ArrayList<Callback<?>> list = (ArrayList<Callback<?>>) cbs;
     int before = list.size();
@@ -309,6 +324,8 @@ public class Future<T> {
     callbacks = null;
     if (cbs instanceof Callback<?> one) {
       loop.enqueue(one);
+    } else if (cbs instanceof Task<?> t) {
+      loop.enqueue(stepCallback(t));
     } else {
       @SuppressWarnings("unchecked")
       ArrayList<Callback<?>> list = (ArrayList<Callback<?>>) cbs;
@@ -316,6 +333,11 @@ public class Future<T> {
         loop.enqueue(c);
       }
     }
+  }
+
+  /** The done callback that steps {@code task}, awaiting this future, in the task's context. */
+  private Callback<T> stepCallback(Task<?> task) {
+    return new Callback<>(this, task.step, task.context);
   }
 
   @Override
