@@ -24,8 +24,9 @@ import java.util.Locale;
  * The warm-up batch is 1,000 tasks, as the anchors' ({@code -Dweft.sleepers.warmup=N} changes it: with a JIT-compiled
  * path every parked stack is smaller, so a larger warm-up shows the steady state),
  * with the baseline read after the warm-up batch and a {@code System.gc()} (as in {@code VtBench.java}).
- * The anchor awaits with {@code asyncio.gather}; Weft has no gather yet, so the main task awaits each task in
- * creation order, which suspends it once per task still sleeping.
+ * The anchor awaits with {@code asyncio.gather}; here the main task awaits each task in creation order instead
+ * (which suspends it once per task still sleeping), so the measured memory is the sleeping tasks' alone, without
+ * {@code Weft.gather}'s per-child callbacks and result list.
  *
  * <p>Extras: {@code kb_per_task_rss_mid} and {@code kb_per_task_heap} are the VmRSS and heap-used deltas per task
  * sampled once every task is asleep (after one {@code sleep(0)} of the main task); with the fourth argument
