@@ -96,7 +96,14 @@ public final class EventLoop implements AutoCloseable {
     /** Virtual threads scheduled by the loop itself; needs {@code --add-opens java.base/java.lang}. */
     LOOP_SCHEDULED,
     /** Virtual threads handing a baton to a loop that runs on a virtual thread; slower, needs nothing. */
-    BATON
+    BATON,
+    /**
+     * EXPERIMENTAL: each task body is a raw JDK continuation run on the loop thread (no virtual thread per task);
+     * needs {@code --add-exports java.base/jdk.internal.vm} and {@code --add-opens java.base/java.lang}. Bodies share
+     * the loop thread: thread-locals and thread-owned locks are shared, blocking calls block the loop, and an await
+     * inside {@code synchronized} throws IllegalStateException.
+     */
+    CONTINUATION
   }
 
   /** The lifecycle of a loop. */
@@ -168,6 +175,7 @@ public final class EventLoop implements AutoCloseable {
       case AUTO -> Carrier.Kind.AUTO;
       case LOOP_SCHEDULED -> Carrier.Kind.LOOP;
       case BATON -> Carrier.Kind.BATON;
+      case CONTINUATION -> Carrier.Kind.CONTINUATION;
     };
     this.carrier = Carrier.create(kind, new Host());
     this.sim = b.sim;
@@ -1081,15 +1089,15 @@ public final class EventLoop implements AutoCloseable {
   /** Returns the current context, answering from the loop's own state when the caller is the loop or its task. */
   Context currentContext() {
     Thread t = Thread.currentThread();
+    // The stepping task first: on the continuation carrier a body runs on the loop thread itself.
+    Task<?> st = steppingTask;
+    if (st != null && st.runsOn(t)) {
+      return st.currentContext;
+    }
     if (t == loopThread) {
       Context c = handleContext;
       if (c != null) {
         return c;
-      }
-    } else {
-      Task<?> st = steppingTask;
-      if (st != null && st.runsOn(t)) {
-        return st.currentContext;
       }
     }
     return Context.current();

@@ -7,7 +7,7 @@ import java.util.concurrent.Executor;
 /**
  * Runs task bodies as coroutines: the one internal SPI behind which the coroutine mechanism hides.
  *
- * <p>Two implementations, chosen once per loop:
+ * <p>Three implementations, chosen once per loop:
  *
  * <ul>
  *   <li>{@link LoopScheduledCarrier}: each body is a virtual thread whose scheduler is the loop itself, so the loop
@@ -16,13 +16,19 @@ import java.util.concurrent.Executor;
  *   <li>{@link BatonCarrier}: each body is an ordinary virtual thread, and the loop (itself run on a virtual thread)
  *       passes a baton to it and waits for it back. Deterministic too, several times slower; used when the
  *       add-opens is missing, and said so once.
+ *   <li>{@link ContinuationCarrier} (EXPERIMENTAL, only when asked for by name): each body is a raw
+ *       {@code jdk.internal.vm.Continuation} run by the loop thread itself, with no virtual thread per task (about a
+ *       third of the memory of a parked task). Needs {@code --add-exports java.base/jdk.internal.vm=...} besides the
+ *       add-opens. Bodies run on the loop thread: thread-locals and thread-owned locks are shared by the loop's
+ *       tasks, a blocking call blocks the loop, and an await while pinned (inside {@code synchronized}) throws
+ *       {@link IllegalStateException}; see its class description.
  * </ul>
  *
- * <p>The system property {@code weft.carrier} ({@code loop} or {@code baton}) forces a choice.
+ * <p>The system property {@code weft.carrier} ({@code loop}, {@code baton} or {@code continuation}) forces a choice.
  */
 public interface Carrier {
 
-  /** Returns a short name for reports: {@code loop} or {@code baton}. */
+  /** Returns a short name for reports: {@code loop}, {@code baton} or {@code continuation}. */
   String name();
 
   /** Creates a coroutine for {@code body}; nothing runs until its first {@link Coroutine#resume()}. */
@@ -44,7 +50,9 @@ public interface Carrier {
     /** The loop-scheduled carrier; fails if the add-opens is missing. */
     LOOP,
     /** The baton carrier. */
-    BATON
+    BATON,
+    /** EXPERIMENTAL: raw continuations run on the loop thread; fails if the add-exports is missing. */
+    CONTINUATION
   }
 
   /** Creates a carrier of {@code kind} for a loop; {@link Kind#AUTO} honours {@code -Dweft.carrier}. */
@@ -54,9 +62,10 @@ public interface Carrier {
       kind = switch (forced) {
         case "loop" -> Kind.LOOP;
         case "baton" -> Kind.BATON;
+        case "continuation" -> Kind.CONTINUATION;
         case "" -> Builders.CONSTRUCTOR != null ? Kind.LOOP : Kind.BATON;
         default -> throw new IllegalArgumentException(
-            "system property weft.carrier must be 'loop' or 'baton', got '" + forced + "'");
+            "system property weft.carrier must be 'loop', 'baton' or 'continuation', got '" + forced + "'");
       };
       if (kind == Kind.BATON && forced.isEmpty()) {
         Builders.warnOnce();
@@ -69,12 +78,23 @@ public interface Carrier {
       }
       return new LoopScheduledCarrier(host);
     }
+    if (kind == Kind.CONTINUATION) {
+      if (!ContinuationCarrier.available()) {
+        throw new IllegalStateException(ContinuationCarrier.unavailableReason());
+      }
+      return new ContinuationCarrier();
+    }
     return new BatonCarrier();
   }
 
   /** Returns whether the loop-scheduled carrier can be used in this JVM. */
   static boolean loopScheduledAvailable() {
     return Builders.CONSTRUCTOR != null;
+  }
+
+  /** Returns whether the experimental continuation carrier can be used in this JVM. */
+  static boolean continuationAvailable() {
+    return ContinuationCarrier.available();
   }
 
   /** The reflective access to {@code ThreadBuilders.VirtualThreadBuilder(Executor)}. */
