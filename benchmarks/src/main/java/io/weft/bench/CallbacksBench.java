@@ -22,7 +22,7 @@ public class CallbacksBench {
   static final int N = 1_000_000;
 
   /** The coroutine carrier; callbacks do not use it, but the baton carrier runs the loop on a virtual thread. */
-  @Param({"loop", "baton"})
+  @Param({"loop", "baton", "continuation"})
   public String carrier;
 
   @Benchmark

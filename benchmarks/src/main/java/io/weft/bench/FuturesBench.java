@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.State;
 public class FuturesBench {
   static final int N = 500_000;
 
-  @Param({"loop", "baton"})
+  @Param({"loop", "baton", "continuation"})
   public String carrier;
 
   @Benchmark

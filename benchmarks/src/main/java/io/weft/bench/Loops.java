@@ -10,13 +10,16 @@ final class Loops {
   /**
    * Returns the carrier for a benchmark's {@code carrier} parameter.
    *
-   * @param carrier {@code loop} (the loop-scheduled carrier) or {@code baton} (the fallback carrier)
+   * @param carrier {@code loop} (the loop-scheduled carrier), {@code baton} (the fallback carrier) or
+   *     {@code continuation} (experimental; needs {@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED})
    */
   static EventLoop.CarrierChoice carrier(String carrier) {
     return switch (carrier) {
       case "loop" -> EventLoop.CarrierChoice.LOOP_SCHEDULED;
       case "baton" -> EventLoop.CarrierChoice.BATON;
-      default -> throw new IllegalArgumentException("carrier must be 'loop' or 'baton', got '" + carrier + "'");
+      case "continuation" -> EventLoop.CarrierChoice.CONTINUATION;
+      default -> throw new IllegalArgumentException(
+          "carrier must be 'loop', 'baton' or 'continuation', got '" + carrier + "'");
     };
   }
 

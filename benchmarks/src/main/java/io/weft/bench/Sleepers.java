@@ -16,7 +16,8 @@ import java.util.Locale;
  *
  * <pre>
  * java --add-opens java.base/java.lang=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar io.weft.bench.Sleepers \
- *     [count=100000] [seconds=0.5] [carrier=loop|baton] [gc]
+ *     [count=100000] [seconds=0.5] [carrier=loop|baton|continuation] [gc]
+ * (the experimental continuation carrier also needs --add-exports java.base/jdk.internal.vm=ALL-UNNAMED)
  * </pre>
  *
  * <p>Prints one line in the anchors' format. {@code seconds} is the wall time from the first task's creation until

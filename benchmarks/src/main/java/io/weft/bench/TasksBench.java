@@ -29,7 +29,7 @@ public class TasksBench {
   static final int BATCHES = 200;
   static final int BATCH = 1_000;
 
-  @Param({"loop", "baton"})
+  @Param({"loop", "baton", "continuation"})
   public String carrier;
 
   @Benchmark

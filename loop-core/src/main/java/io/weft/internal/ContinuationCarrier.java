@@ -91,14 +91,8 @@ final class ContinuationCarrier implements Carrier {
     ContinuationCoroutine(Runnable body) {
       Thread lt = loopThread;
       this.thread = lt != null ? lt : Thread.currentThread();
-      this.continuation = Access.newContinuation(() -> {
-        try {
-          body.run();
-        } catch (Throwable e) {
-          Thread t = Thread.currentThread();
-          t.getUncaughtExceptionHandler().uncaughtException(t, e);
-        }
-      });
+      // The body itself, unwrapped: every frame under it stays in each suspended task's stack chunk.
+      this.continuation = Access.newContinuation(body);
     }
 
     @Override
@@ -110,6 +104,9 @@ final class ContinuationCarrier implements Carrier {
       Access.BINDINGS.set(t, bindings);
       try {
         Access.run(continuation);
+      } catch (Throwable e) {
+        // Escaped the body (which has finished): to the loop thread's handler, as a thread's body's would go.
+        t.getUncaughtExceptionHandler().uncaughtException(t, e);
       } finally {
         bindings = Access.BINDINGS.get(t);
         Access.BINDINGS.set(t, loopBindings);
