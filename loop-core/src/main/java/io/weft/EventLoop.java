@@ -100,8 +100,8 @@ public final class EventLoop implements AutoCloseable {
     /**
      * EXPERIMENTAL: each task body is a raw JDK continuation run on the loop thread (no virtual thread per task);
      * needs {@code --add-exports java.base/jdk.internal.vm} and {@code --add-opens java.base/java.lang}. Bodies share
-     * the loop thread: thread-locals and thread-owned locks are shared, blocking calls block the loop, and an await
-     * inside {@code synchronized} throws IllegalStateException.
+     * the loop thread: thread-locals and thread-owned locks are shared, blocking calls block the loop, and a monitor
+     * held across an await deadlocks the loop if another of its tasks enters it.
      */
     CONTINUATION
   }

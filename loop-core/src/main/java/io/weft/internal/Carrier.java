@@ -17,11 +17,13 @@ import java.util.concurrent.Executor;
  *       passes a baton to it and waits for it back. Deterministic too, several times slower; used when the
  *       add-opens is missing, and said so once.
  *   <li>{@link ContinuationCarrier} (EXPERIMENTAL, only when asked for by name): each body is a raw
- *       {@code jdk.internal.vm.Continuation} run by the loop thread itself, with no virtual thread per task (about a
- *       third of the memory of a parked task). Needs {@code --add-exports java.base/jdk.internal.vm=...} besides the
- *       add-opens. Bodies run on the loop thread: thread-locals and thread-owned locks are shared by the loop's
- *       tasks, a blocking call blocks the loop, and an await while pinned (inside {@code synchronized}) throws
- *       {@link IllegalStateException}; see its class description.
+ *       {@code jdk.internal.vm.Continuation} run by the loop thread itself, with no virtual thread per task
+ *       (Sleepers: 1.39 KB RSS per sleeping task against 1.96 on the loop carrier, benchmarks/RESULTS.md). Needs
+ *       {@code --add-exports java.base/jdk.internal.vm=...} besides the add-opens. Bodies run on the loop thread:
+ *       thread-locals and thread-owned locks are shared by the loop's tasks, a blocking call blocks the loop, a
+ *       monitor held across an await deadlocks the loop if another of its tasks enters it, and an await while
+ *       pinned (a critical section, a foreign upcall) throws {@link IllegalStateException}; see its class
+ *       description.
  * </ul>
  *
  * <p>The system property {@code weft.carrier} ({@code loop}, {@code baton} or {@code continuation}) forces a choice.

@@ -23,8 +23,14 @@ import java.lang.invoke.VarHandle;
  *       task of the loop from another.
  *   <li>A blocking call in a body blocks the whole loop, as in asyncio; the JDK never resumes a body on its own, so
  *       a task is never {@code BLOCKED}.
- *   <li>A suspend while pinned (inside {@code synchronized}, under a native frame such as a class initializer)
- *       cannot yield: it throws an {@link IllegalStateException} naming the pin reason, out of the await.
+ *   <li>A suspend while pinned (a JDK critical section, a native frame such as an FFM or JNI upcall) cannot yield:
+ *       it throws an {@link IllegalStateException} naming the pin reason, out of the await (whose done callback is
+ *       already registered, so a later wake-up of the finished task is reported by the loop).
+ *   <li>On JDK 25 neither a held monitor nor a class initializer pins (JEP 491 freezes monitors with the frames):
+ *       {@code synchronized} around an await works while uncontended, but while the body is suspended the monitor
+ *       has no running owner, so another task of the same loop entering it blocks the loop thread for good.
+ *   <li>{@code Task.stack()} reads the coroutine's thread, here the loop thread, so it shows the loop's stack, not
+ *       the suspended body's ({@code Continuation.getStackTrace()} would be the fix).
  *   <li>Scoped values are per body: the carrier swaps the thread's bindings on every switch, so a body sees neither
  *       the loop's bindings nor another body's.
  *   <li>An exception escaping the body goes to the loop thread's uncaught-exception handler.
