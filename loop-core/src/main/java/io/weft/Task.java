@@ -165,7 +165,7 @@ public final class Task<T> extends Future<T> {
     if (coroutine == null || phase == Phase.DONE) {
       return new StackTraceElement[0];
     }
-    return coroutine.thread().getStackTrace();
+    return coroutine.stackTrace();
   }
 
   /** Returns the number of cancellation requests not yet withdrawn with {@link #uncancel()}. */

@@ -93,6 +93,7 @@ final class ContinuationCarrier implements Carrier {
     // The body's scoped-value bindings while it is suspended; Thread.class is the JDK's "new thread, none bound".
     private Object bindings = Thread.class;
     private boolean started;
+    private boolean running;
 
     ContinuationCoroutine(Runnable body) {
       Thread lt = loopThread;
@@ -108,12 +109,14 @@ final class ContinuationCarrier implements Carrier {
       thread = t;
       Object loopBindings = Access.BINDINGS.get(t);
       Access.BINDINGS.set(t, bindings);
+      running = true;
       try {
         Access.run(continuation);
       } catch (Throwable e) {
         // Escaped the body (which has finished): to the loop thread's handler, as a thread's body's would go.
         t.getUncaughtExceptionHandler().uncaughtException(t, e);
       } finally {
+        running = false;
         bindings = Access.BINDINGS.get(t);
         Access.BINDINGS.set(t, loopBindings);
       }
@@ -127,6 +130,12 @@ final class ContinuationCarrier implements Carrier {
     @Override
     public Thread thread() {
       return thread;
+    }
+
+    @Override
+    public StackTraceElement[] stackTrace() {
+      // While the body runs, its frames are on the loop thread's stack; while suspended, in the continuation.
+      return running ? thread.getStackTrace() : Access.stackTrace(continuation);
     }
 
     @Override
@@ -152,6 +161,7 @@ final class ContinuationCarrier implements Carrier {
     private static final MethodHandle NEW; // (Runnable) -> Object
     private static final MethodHandle RUN; // (Object) -> void
     private static final MethodHandle YIELD; // () -> boolean
+    private static final MethodHandle STACK; // (Object) -> StackTraceElement[]
     static final VarHandle BINDINGS;
 
     static {
@@ -160,6 +170,7 @@ final class ContinuationCarrier implements Carrier {
       MethodHandle newC = null;
       MethodHandle run = null;
       MethodHandle yield = null;
+      MethodHandle stack = null;
       VarHandle bindings = null;
       try {
         Class<?> scopeClass = Class.forName("jdk.internal.vm.ContinuationScope");
@@ -173,6 +184,8 @@ final class ContinuationCarrier implements Carrier {
             .asType(MethodType.methodType(void.class, Object.class));
         yield = MethodHandles.insertArguments(
             lookup.findStatic(contClass, "yield", MethodType.methodType(boolean.class, scopeClass)), 0, scope);
+        stack = lookup.findVirtual(contClass, "getStackTrace", MethodType.methodType(StackTraceElement[].class))
+            .asType(MethodType.methodType(StackTraceElement[].class, Object.class));
         bindings = MethodHandles.privateLookupIn(Thread.class, lookup)
             .findVarHandle(Thread.class, "scopedValueBindings", Object.class);
       } catch (Throwable e) {
@@ -183,6 +196,7 @@ final class ContinuationCarrier implements Carrier {
       NEW = newC;
       RUN = run;
       YIELD = yield;
+      STACK = stack;
       BINDINGS = bindings;
     }
 
@@ -191,6 +205,14 @@ final class ContinuationCarrier implements Carrier {
     static Object newContinuation(Runnable body) {
       try {
         return (Object) NEW.invokeExact(body);
+      } catch (Throwable e) {
+        throw Sneaky.<RuntimeException>raise(e);
+      }
+    }
+
+    static StackTraceElement[] stackTrace(Object continuation) {
+      try {
+        return (StackTraceElement[]) STACK.invokeExact(continuation);
       } catch (Throwable e) {
         throw Sneaky.<RuntimeException>raise(e);
       }

@@ -20,6 +20,11 @@ public interface Coroutine {
   /** Returns the thread the body runs on. */
   Thread thread();
 
+  /** Returns the body's stack, innermost frame first: where it is suspended, or where it runs now. */
+  default StackTraceElement[] stackTrace() {
+    return thread().getStackTrace();
+  }
+
   /** Returns whether {@link #resume()} was ever called. */
   boolean isStarted();
 }
