@@ -98,6 +98,22 @@ class AsyncTestExtensionTests {
   }
 
   @Nested
+  class Parallel {
+
+    @Test
+    void concurrentMethods_runTheirSimulationsAtTheSameTime_eachOnItsOwnLoop() {
+      ParallelTestCase.MEETING.reset();
+      EngineExecutionResults r = run(selectClass(ParallelTestCase.class),
+          "junit.jupiter.execution.parallel.enabled", "true",
+          "junit.jupiter.execution.parallel.mode.default", "concurrent",
+          "junit.jupiter.execution.parallel.config.strategy", "fixed",
+          "junit.jupiter.execution.parallel.config.fixed.parallelism", "2");
+
+      r.testEvents().assertStatistics(s -> s.started(2).succeeded(2));
+    }
+  }
+
+  @Nested
   class StopAfterFailure {
 
     @Test
