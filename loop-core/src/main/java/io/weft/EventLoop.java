@@ -155,6 +155,8 @@ public final class EventLoop implements AutoCloseable {
   private final VirtualClock simClock;
   private final VirtualPoller simPoller;
   private final ArrayList<Handle> simExternal = new ArrayList<>();
+  // On a simulated loop, the thread that sent each thread-safe callback still queued (looked up, never iterated).
+  private final Map<Handle, Thread> simSenders = new java.util.concurrent.ConcurrentHashMap<>();
   // On a simulated loop, what each waiter future of a sync primitive waits on (looked up, never iterated).
   final Map<Future<?>, Object> simWaitTargets = new java.util.WeakHashMap<>();
   // Real work in flight (threads, real sockets, subprocesses) that will call back through callSoonThreadsafe.
@@ -186,6 +188,7 @@ public final class EventLoop implements AutoCloseable {
       }
       simClock = vc;
       simPoller = vp;
+      tasks.holdStrongly();
     } else {
       simClock = null;
       simPoller = null;
@@ -295,6 +298,9 @@ public final class EventLoop implements AutoCloseable {
   }
 
   private void submitThreadsafe(Handle h) {
+    if (sim != null) {
+      simSenders.put(h, Thread.currentThread());
+    }
     threadsafe.add(h);
     if (!wakeupPending.getAndSet(true)) {
       poller.wakeup();
@@ -400,7 +406,7 @@ public final class EventLoop implements AutoCloseable {
     return poller;
   }
 
-  /** Returns the name of the coroutine carrier in use: {@code loop} or {@code baton}. */
+  /** Returns the name of the coroutine carrier in use: {@code loop}, {@code baton} or {@code continuation}. */
   public String carrierName() {
     return carrier.name();
   }
@@ -713,14 +719,22 @@ public final class EventLoop implements AutoCloseable {
       for (int i = 0; i < n; i++) {
         batch[i] = ready.poll();
       }
-      for (int from = 0; from < n; from++) {
-        Handle h = takeChosen(s, SimHooks.READY, batch, from);
-        if (!h.cancelled) {
-          runSimulatedHandle(s, h);
-          if (s.failed()) {
-            stopping = true;
-            return;
+      int from = 0;
+      try {
+        for (; from < n; from++) {
+          Handle h = takeChosen(s, SimHooks.READY, batch, from);
+          if (!h.cancelled) {
+            runSimulatedHandle(s, h);
+            if (s.failed()) {
+              stopping = true;
+              return;
+            }
           }
+        }
+      } finally {
+        // A failure or an escaping error leaves the rest of the batch where FIFO mode would: first in line.
+        for (int i = n - 1; i > from; i--) {
+          ready.addFirst(batch[i]);
         }
       }
       return;
@@ -745,8 +759,49 @@ public final class EventLoop implements AutoCloseable {
     if (!simExternal.isEmpty()) {
       Handle[] external = simExternal.toArray(new Handle[0]);
       simExternal.clear();
-      addInChosenOrder(s, SimHooks.EXTERNAL, external);
+      Object[] senders = new Object[external.length];
+      for (int i = 0; i < external.length; i++) {
+        senders[i] = simSenders.remove(external[i]); // null for an I/O event: each is independent
+      }
+      addExternalInChosenOrder(s, external, senders);
     }
+  }
+
+  /**
+   * Queues external events in an order the simulation chooses among those a real machine could produce: events from
+   * different threads (and I/O events) in any order, but each thread's callbacks in the order it sent them. The
+   * candidates at each pick are the first untaken event of each sender, in arrival order, so choosing 0 every time
+   * keeps the arrival order.
+   */
+  private void addExternalInChosenOrder(SimHooks s, Handle[] arrived, Object[] senders) {
+    int n = arrived.length;
+    boolean[] taken = new boolean[n];
+    Handle[] candidates = new Handle[n];
+    int[] index = new int[n];
+    for (int k = 0; k < n; k++) {
+      int c = 0;
+      for (int i = 0; i < n; i++) {
+        if (!taken[i] && firstOfItsSender(i, taken, senders)) {
+          candidates[c] = arrived[i];
+          index[c++] = i;
+        }
+      }
+      int pick = c == 1 ? 0 : s.choose(SimHooks.EXTERNAL, c, candidates, 0);
+      taken[index[pick]] = true;
+      ready.add(arrived[index[pick]]);
+    }
+  }
+
+  private static boolean firstOfItsSender(int i, boolean[] taken, Object[] senders) {
+    if (senders[i] == null) {
+      return true;
+    }
+    for (int j = 0; j < i; j++) {
+      if (!taken[j] && senders[j] == senders[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private boolean moveClockTo(SimHooks s, long targetNanos) {

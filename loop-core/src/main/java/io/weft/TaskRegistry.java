@@ -41,10 +41,21 @@ final class TaskRegistry {
   // Invariant: in creation order; holds every task not yet done, and done tasks until the next prune.
   private final ArrayList<Ref> refs = new ArrayList<>();
   private int pruneAt = 1024;
+  // A simulated loop's tasks, held strongly so that whether a pending task is reported as leaked never depends on the
+  // garbage collector (a carrier whose coroutines the JDK does not track could let one be collected); else null.
+  private ArrayList<Task<?>> strong;
+
+  /** Holds every task strongly until it is done (simulated loops). */
+  void holdStrongly() {
+    strong = new ArrayList<>();
+  }
 
   Ref register(Task<?> task) {
     Ref r = new Ref(task, queue);
     refs.add(r);
+    if (strong != null) {
+      strong.add(task);
+    }
     if (refs.size() >= pruneAt) {
       prune();
     }
@@ -52,6 +63,9 @@ final class TaskRegistry {
   }
 
   private void prune() {
+    if (strong != null) {
+      strong.removeIf(Task::isDone);
+    }
     refs.removeIf(r -> {
       if (r.done && r.unretrieved == null) {
         r.clear();

@@ -37,6 +37,14 @@ public final class Explore {
 
   /** Explores {@code schedules} schedules and replays the failure, printing to {@code out}; returns 0 if it did. */
   static int run(String schedules, PrintStream out) {
+    try {
+      if (Integer.parseInt(schedules) < 1) {
+        throw new NumberFormatException();
+      }
+    } catch (NumberFormatException e) {
+      out.println("The argument is the number of schedules to explore, a positive integer; got '" + schedules + "'.");
+      return 2;
+    }
     out.println("Weft: exploring RacyBankScenario.paydayNeverCreatesMoney over " + schedules
         + " faithful schedules (strategy RANDOM, asyncio's ordering kept; what varies is timer jitter)");
     Run explore = run(Map.of("weft.schedules", schedules), out, true);

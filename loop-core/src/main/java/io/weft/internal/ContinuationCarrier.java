@@ -29,8 +29,8 @@ import java.lang.invoke.VarHandle;
  *   <li>On JDK 25 neither a held monitor nor a class initializer pins (JEP 491 freezes monitors with the frames):
  *       {@code synchronized} around an await works while uncontended, but while the body is suspended the monitor
  *       has no running owner, so another task of the same loop entering it blocks the loop thread for good.
- *   <li>{@code Task.stack()} reads the coroutine's thread, here the loop thread, so it shows the loop's stack, not
- *       the suspended body's ({@code Continuation.getStackTrace()} would be the fix).
+ *   <li>{@code Task.stack()} reads the suspended continuation's own stack ({@code Continuation.getStackTrace()}),
+ *       and the loop thread's while the body runs.
  *   <li>Scoped values are per body: the carrier swaps the thread's bindings on every switch, so a body sees neither
  *       the loop's bindings nor another body's.
  *   <li>An exception escaping the body goes to the loop thread's uncaught-exception handler.

@@ -130,7 +130,8 @@ public record Schedule(Mode mode, String strategy, long seed, long earlyBoundNan
     }
   }
 
-  private static Mode parseMode(String text) {
+  /** Reads a mode by name, naming the accepted ones if it is not one. */
+  static Mode parseMode(String text) {
     for (Mode m : Mode.values()) {
       if (m.name().equals(text)) {
         return m;

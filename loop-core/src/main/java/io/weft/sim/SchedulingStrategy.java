@@ -37,8 +37,15 @@ public interface SchedulingStrategy {
   /** The strategy's name in a {@link Schedule}. */
   String name();
 
-  /** Creates a strategy by name; see the type's documentation. */
+  /**
+   * Creates a strategy by name; see the type's documentation.
+   *
+   * @param choices the choices of a {@code REPLAY} (ignored by the others)
+   * @throws IllegalArgumentException if the name is not one of the built-in strategies
+   */
   static SchedulingStrategy create(String name, long seed, int[] choices) {
+    java.util.Objects.requireNonNull(name, "name must not be null");
+    java.util.Objects.requireNonNull(choices, "choices must not be null");
     checkName(name);
     return switch (name) {
       case "FIFO" -> new Strategies.Fifo();

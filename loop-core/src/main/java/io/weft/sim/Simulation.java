@@ -10,6 +10,7 @@ import io.weft.Task;
 import io.weft.internal.Guards;
 import io.weft.internal.Kernel;
 import io.weft.internal.SimHooks;
+import io.weft.spi.SystemClock;
 import io.weft.spi.VirtualClock;
 import io.weft.spi.VirtualPoller;
 import java.time.Duration;
@@ -80,15 +81,15 @@ public final class Simulation {
   private volatile SimFailure failure;
   private Task<?> main;
 
-  private Simulation(Schedule schedule, SimOptions options) {
+  private Simulation(Schedule schedule, SimOptions options, SchedulingStrategy strategy) {
     this.schedule = schedule;
     this.options = options;
-    this.strategy = schedule.newStrategy();
+    this.strategy = strategy != null ? strategy : schedule.newStrategy();
     this.trace = new Trace(options.traceLimit());
     this.random = new SimRandom(SimRandom.derive(schedule.seed(), 0));
     this.clock = new VirtualClock(0, false);
     this.virtualLimitNanos = saturatedNanos(options.virtualTimeLimit());
-    this.watchdogDeadline = System.nanoTime() + saturatedNanos(options.watchdog());
+    this.watchdogDeadline = SystemClock.INSTANCE.nanoTime() + saturatedNanos(options.watchdog());
     this.loop = Kernel.get().newSimulatedLoop(clock, new VirtualPoller(clock), new Hooks(), options.debug());
   }
 
@@ -115,7 +116,27 @@ public final class Simulation {
       throw new IllegalStateException("Simulation.run() cannot be called from a running loop: "
           + EventLoop.running());
     }
-    return new Simulation(schedule, options).execute(main);
+    return new Simulation(schedule, options, null).execute(main);
+  }
+
+  /**
+   * Runs {@code main} as {@link #run(Schedule, SimOptions, AsyncCallable)} does, with {@code strategy} making the
+   * choices instead of the one {@code schedule} names; the schedule still gives the mode, the seed and the bounds.
+   * The result's {@link SimResult#replay()} replays the run whatever the strategy was.
+   *
+   * @throws IllegalStateException if called on a thread that is running a loop
+   */
+  public static <T> SimResult<T> run(Schedule schedule, SimOptions options, SchedulingStrategy strategy,
+      AsyncCallable<T> main) {
+    Objects.requireNonNull(schedule, "schedule must not be null");
+    Objects.requireNonNull(options, "options must not be null");
+    Objects.requireNonNull(strategy, "strategy must not be null");
+    Objects.requireNonNull(main, "main must not be null");
+    if (EventLoop.running() != null) {
+      throw new IllegalStateException("Simulation.run() cannot be called from a running loop: "
+          + EventLoop.running());
+    }
+    return new Simulation(schedule, options, strategy).execute(main);
   }
 
   /**
@@ -304,6 +325,8 @@ public final class Simulation {
           return null;
         });
       }
+    } catch (VirtualMachineError e) {
+      throw e;
     } catch (RuntimeException | Error ignored) {
       // a task that cannot finish (parked outside an await, or ignoring cancellation): nothing more to do
     } finally {
@@ -509,6 +532,9 @@ public final class Simulation {
   private final class Hooks implements SimHooks {
     @Override
     public int choose(int decision, int n, io.weft.Handle[] subjects, int from) {
+      if (cleanup) {
+        return 0; // cleaning up after the run: asyncio's order, and nothing recorded in the replay
+      }
       Decision d = Decision.of(decision);
       boolean single = decision == EARLY || decision == LATE;
       int c = strategy.choose(new ChoicePoint(d, n,
@@ -573,7 +599,7 @@ public final class Simulation {
 
     @Override
     public boolean iteration() {
-      if ((++iterations & 255) == 0 && System.nanoTime() - watchdogDeadline > 0) {
+      if ((++iterations & 255) == 0 && SystemClock.INSTANCE.nanoTime() - watchdogDeadline > 0) {
         fail(SimFailure.Kind.WATCHDOG, "the run took more than " + options.watchdog() + " of real time (virtual time "
             + seconds(clock.nanoTime()) + ")", reports(pending()), null);
       }
@@ -609,7 +635,7 @@ public final class Simulation {
 
     @Override
     public long realWaitNanos() {
-      return Math.max(0, watchdogDeadline - System.nanoTime());
+      return Math.max(0, watchdogDeadline - SystemClock.INSTANCE.nanoTime());
     }
 
     @Override

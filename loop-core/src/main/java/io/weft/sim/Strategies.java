@@ -81,9 +81,11 @@ final class Strategies {
 
     private final SimRandom random;
     private final int depth;
+    // Invariant: sorted ascending; the i-th change point (in time) demotes the running task to priority i + 1.
     private final long[] changePoints;
-    // Task id to priority; looked up, never iterated.
+    // Task id to priority; looked up, and scanned only for its maximum (order-independent).
     private final Map<Long, Long> priorities = new HashMap<>();
+    // Invariant: the highest priority in priorities (Long.MIN_VALUE when empty).
     private long top = Long.MIN_VALUE;
 
     Pct(long seed, int depth, int steps) {
@@ -93,6 +95,7 @@ final class Strategies {
       for (int i = 0; i < changePoints.length; i++) {
         changePoints[i] = 1 + random.nextInt(steps);
       }
+      java.util.Arrays.sort(changePoints);
     }
 
     private long priority(long task) {
@@ -112,8 +115,14 @@ final class Strategies {
     public void onStep(long taskId, long step) {
       for (int i = 0; i < changePoints.length; i++) {
         if (changePoints[i] == step) {
+          // Below every initial priority (those start at depth + 1); a later change point demotes less far, as in
+          // the paper: the task demoted first stays lowest.
           priority(taskId);
-          priorities.put(taskId, (long) (i + 1)); // below every initial priority, later change points lower still
+          priorities.put(taskId, (long) (i + 1));
+          top = Long.MIN_VALUE;
+          for (long p : priorities.values()) {
+            top = Math.max(top, p);
+          }
         }
       }
     }

@@ -130,6 +130,7 @@ public final class VirtualPoller implements Poller {
           throw new IllegalStateException("interrupted while the simulated loop waited for real work", e);
         }
       }
+      woken = false; // consumed: the next wait waits for a new wakeup
       return true;
     } finally {
       lock.unlock();

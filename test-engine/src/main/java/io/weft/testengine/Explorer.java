@@ -78,8 +78,10 @@ final class Explorer {
     SimFailure shown = shrunkRun.failure();
 
     String testName = method.getDeclaringClass().getSimpleName() + "." + method.getName();
-    Path traceFile = settings.traceDir().resolve(method.getDeclaringClass().getSimpleName() + "_" + method.getName()
-        + "_" + Long.toHexString(schedule.seed()) + ".trace");
+    // The full class name, the origin and the seed: a regression replay and a generated schedule of one seed, or two
+    // classes of one simple name, must not overwrite each other's file when tests run in parallel.
+    Path traceFile = settings.traceDir().resolve(method.getDeclaringClass().getName() + "_" + method.getName()
+        + "_" + origin.name().toLowerCase(java.util.Locale.ROOT) + "_" + Long.toHexString(schedule.seed()) + ".trace");
     String traceNote;
     try {
       shrunkRun.trace().write(traceFile, "# " + key + "\n# " + kind + " in " + shown.mode() + " mode\n# schedule "

@@ -56,16 +56,18 @@ public final class RegressionDatabase {
    * @throws UncheckedIOException if the file cannot be read
    */
   public List<Schedule> schedules(String key) {
-    List<Schedule> out = new ArrayList<>();
     if (!Files.exists(file)) {
-      return out;
+      return new ArrayList<>();
     }
-    List<String> lines;
     try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      return parse(Files.readAllLines(file, StandardCharsets.UTF_8), key);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the regression file " + file, e);
     }
+  }
+
+  private List<Schedule> parse(List<String> lines, String key) {
+    List<Schedule> out = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i).strip();
       if (line.isEmpty() || line.startsWith("#")) {
@@ -114,10 +116,16 @@ public final class RegressionDatabase {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
             StandardOpenOption.WRITE);
             FileLock lock = ch.lock()) {
-          if (!lock.isValid() || schedules(key).contains(schedule)) {
+          // Read through the locked channel: on systems with mandatory locks a second open would fail.
+          long size = ch.size();
+          ByteBuffer all = ByteBuffer.allocate((int) Math.min(size, Integer.MAX_VALUE - 8));
+          while (all.hasRemaining() && ch.read(all, all.position()) > 0) {
+            // keep reading until the buffer is full or the file ends
+          }
+          String existing = new String(all.array(), 0, all.position(), StandardCharsets.UTF_8);
+          if (!lock.isValid() || parse(existing.lines().toList(), key).contains(schedule)) {
             return false;
           }
-          long size = ch.size();
           String text = (size == 0 ? HEADER : "") + key + "\t" + schedule + "\n";
           if (size > 0) {
             ByteBuffer last = ByteBuffer.allocate(1);

@@ -51,7 +51,7 @@ record Settings(int schedules, long seed, boolean seedWasRandom, String strategy
     boolean random = seedText.equalsIgnoreCase("random");
     long seed = random ? new SecureRandom().nextLong() : parseSeed(seedText);
     String strategy = config.apply("weft.strategy").orElse(a.strategy()).trim().toUpperCase(Locale.ROOT);
-    Mode mode = config.apply("weft.mode").map(s -> Mode.valueOf(s.trim().toUpperCase(Locale.ROOT)))
+    Mode mode = config.apply("weft.mode").map(Settings::parseMode)
         .orElse(a.mode());
     long stepLimit = longValue(config, "weft.stepLimit", a.stepLimit());
     long vtl = longValue(config, "weft.virtualTimeLimitSeconds", a.virtualTimeLimitSeconds());
@@ -94,6 +94,16 @@ record Settings(int schedules, long seed, boolean seedWasRandom, String strategy
   SimOptions options() {
     return SimOptions.DEFAULTS.withStepLimit(stepLimit).withVirtualTimeLimit(Duration.ofSeconds(
         virtualTimeLimitSeconds));
+  }
+
+  static Mode parseMode(String text) {
+    String t = text.trim().toUpperCase(Locale.ROOT);
+    for (Mode m : Mode.values()) {
+      if (m.name().equals(t)) {
+        return m;
+      }
+    }
+    throw new IllegalArgumentException("weft.mode must be FAITHFUL or CHAOS, got '" + text + "'");
   }
 
   static long parseSeed(String text) {

@@ -188,7 +188,7 @@ class AsyncTestExtensionTests {
       assertThat(f.replayAnnotation()).isEqualTo("@AsyncTest(replay = \"" + shrunk + "\")");
       assertThat(f.replayProperty()).isEqualTo("-Dweft.replay=" + shrunk);
       assertThat(f.traceFile()).exists().isRegularFile();
-      assertThat(f.traceFile().getFileName().toString()).startsWith("RacyTestCase_checkThenAct_").endsWith(".trace");
+      assertThat(f.traceFile().getFileName().toString()).startsWith("io.weft.testengine.RacyTestCase_checkThenAct_generated_").endsWith(".trace");
       assertThat(f.getMessage()).contains(f.traceFile().toAbsolutePath().toString());
     }
 

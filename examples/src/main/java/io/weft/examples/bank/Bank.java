@@ -35,7 +35,9 @@ public final class Bank implements Accounts {
         return false;
       }
       audit.record(from + " -> " + to + ": " + amount);
-      balances.put(from, balance - amount);
+      // Debit by the amount, not by writing back the balance read before the await: a transfer *into* this account
+      // may have landed meanwhile (the lock covers only transfers out of it).
+      balances.merge(from, -amount, Long::sum);
       balances.merge(to, amount, Long::sum);
       return true;
     }

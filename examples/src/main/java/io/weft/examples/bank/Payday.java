@@ -40,9 +40,12 @@ public final class Payday {
   }
 
   private static void check(boolean rentPaid, boolean cardPaid, long alice, long total) {
-    if (total != 100 || alice < 0 || (rentPaid && cardPaid)) {
-      throw new AssertionError("money appeared: rent paid=" + rentPaid + ", card paid=" + cardPaid + ", alice has "
-          + alice + ", the bank holds " + total + " (expected 100)");
+    String broken = total != 100 ? "money appeared: the bank holds " + total + " (expected 100)"
+        : alice < 0 ? "alice is overdrawn: " + alice
+        : rentPaid && cardPaid ? "both payments went through on a balance that covers one" : null;
+    if (broken != null) {
+      throw new AssertionError(broken + " (rent paid=" + rentPaid + ", card paid=" + cardPaid + ", alice has " + alice
+          + ")");
     }
   }
 }

@@ -44,6 +44,30 @@ class PaydaySimulationTests {
     assertThat(replay.failure().getMessage()).isEqualTo(found.failure().getMessage());
   }
 
+  /** Regression: the fixed bank once wrote back the balance it read before the audit, losing a deposit made meanwhile. */
+  @Test
+  void fixedBank_keepsADepositThatLandsWhileATransferOutWaitsForTheAudit() {
+    for (long seed = 0; seed < 50; seed++) {
+      SimResult<Long> r = Simulation.run(Schedule.of(Mode.FAITHFUL, "RANDOM", seed), () -> {
+        try (AuditLog audit = new AuditLog()) {
+          Bank bank = new Bank(audit);
+          bank.open("alice", 100);
+          bank.open("bob", 100);
+          bank.open("shop", 0);
+          // The deposit starts first, so it finishes while the transfer out of alice waits for its audit.
+          io.weft.Task<Boolean> in = io.weft.Weft.createTask(() -> bank.transfer("bob", "alice", 50));
+          io.weft.Task<Boolean> out = io.weft.Weft.createTask(() -> bank.transfer("alice", "shop", 30));
+          assertThat(out.await()).isTrue();
+          assertThat(in.await()).isTrue();
+          assertThat(bank.total()).isEqualTo(200);
+          return bank.balance("alice");
+        }
+      });
+      assertThat(r.failure()).as("seed %d", seed).isNull();
+      assertThat(r.value()).as("seed %d", seed).isEqualTo(120L);
+    }
+  }
+
   @Test
   void fixedBank_passesManySchedulesInBothModes() {
     for (long seed = 0; seed < 300; seed++) {
