@@ -5,9 +5,7 @@ import io.weft.AsyncCallable;
 import io.weft.CancelledError;
 import io.weft.EventLoop;
 import io.weft.ExceptionContext;
-import io.weft.Future;
 import io.weft.Task;
-import io.weft.internal.Guards;
 import io.weft.internal.Kernel;
 import io.weft.internal.SimHooks;
 import io.weft.spi.SystemClock;
@@ -16,11 +14,9 @@ import io.weft.spi.VirtualPoller;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -253,7 +249,7 @@ public final class Simulation {
   /** Checks the finished main task and what it left behind; returns its value if all is well. */
   private <T> T finish(Task<T> mainTask) {
     if (!mainTask.isDone()) {
-      fail(SimFailure.Kind.TEST_FAILED, "the loop stopped before the main task finished", reports(pending()), null);
+      fail(SimFailure.Kind.TEST_FAILED, "the loop stopped before the main task finished", SimReports.reports(pending()), null);
       return null;
     }
     if (mainTask.isCancelled()) {
@@ -262,14 +258,14 @@ public final class Simulation {
     }
     Throwable error = mainTask.exception();
     if (error != null) {
-      fail(SimFailure.Kind.TEST_FAILED, "the main task failed: " + error, reports(pending()), error);
+      fail(SimFailure.Kind.TEST_FAILED, "the main task failed: " + error, SimReports.reports(pending()), error);
       return null;
     }
     if (options.checkLeaks()) {
       List<Task<?>> leaked = pending();
       if (!leaked.isEmpty()) {
         fail(SimFailure.Kind.LEAKED_TASKS, leaked.size() + " task(s) still pending when the main task finished:"
-            + lines(reports(leaked)), reports(leaked), null);
+            + SimReports.lines(SimReports.reports(leaked)), SimReports.reports(leaked), null);
         return null;
       }
       List<String> timers = Kernel.get().pendingCallbacks(loop).stream()
@@ -355,109 +351,19 @@ public final class Simulation {
     }
   }
 
-  private static String lines(List<TaskReport> reports) {
-    StringBuilder sb = new StringBuilder();
-    for (TaskReport r : reports) {
-      sb.append("\n  ").append(r.summary());
-    }
-    return sb.toString();
-  }
-
   // ------------------------------------------------------------------------------------------------------------
-  // Deadlock reports
+  // Deadlock and foreign-resume failures (their wording is in SimReports)
   // ------------------------------------------------------------------------------------------------------------
-
-  private List<TaskReport> reports(List<Task<?>> tasks) {
-    List<TaskReport> out = new ArrayList<>();
-    for (Task<?> t : tasks) {
-      Object target = t.awaiting() == null ? null : Kernel.get().waitTarget(t.awaiting());
-      out.add(TaskReport.of(t, waitsOn(t), target == null ? null : String.valueOf(target)));
-    }
-    return out;
-  }
-
-  /** The tasks that would have to act before {@code task} can go on: what it awaits, gathers, or the lock holder. */
-  private static List<Task<?>> waitsOn(Task<?> task) {
-    Set<Task<?>> out = new LinkedHashSet<>();
-    Future<?> f = task.awaiting();
-    if (f != null) {
-      collect(f, out, 0);
-    }
-    out.remove(task);
-    return new ArrayList<>(out);
-  }
-
-  private static void collect(Future<?> f, Set<Task<?>> out, int depth) {
-    if (f.isDone() || depth > 64) {
-      return;
-    }
-    if (f instanceof Task<?> t) {
-      out.add(t);
-      return;
-    }
-    List<Future<?>> children = Kernel.get().children(f);
-    if (!children.isEmpty()) {
-      for (Future<?> c : children) {
-        collect(c, out, depth + 1);
-      }
-      return;
-    }
-    Object target = Kernel.get().waitTarget(f);
-    if (target != null) {
-      for (Task<?> h : Guards.holders(target)) {
-        if (!h.isDone()) {
-          out.add(h);
-        }
-      }
-    }
-  }
-
-  /** The first wait-for cycle among {@code tasks}, in creation order, as "a -> b -> a"; empty if there is none. */
-  private static String cycle(List<Task<?>> tasks) {
-    Set<Task<?>> finished = new LinkedHashSet<>();
-    for (Task<?> start : tasks) {
-      List<Task<?>> path = new ArrayList<>();
-      String c = dfs(start, path, finished);
-      if (c != null) {
-        return c;
-      }
-    }
-    return "";
-  }
-
-  private static String dfs(Task<?> t, List<Task<?>> path, Set<Task<?>> finished) {
-    int at = path.indexOf(t);
-    if (at >= 0) {
-      StringBuilder sb = new StringBuilder();
-      for (int i = at; i < path.size(); i++) {
-        sb.append(path.get(i).getName()).append(" -> ");
-      }
-      return sb.append(t.getName()).toString();
-    }
-    if (finished.contains(t)) {
-      return null;
-    }
-    path.add(t);
-    for (Task<?> next : waitsOn(t)) {
-      String c = dfs(next, path, finished);
-      if (c != null) {
-        return c;
-      }
-    }
-    path.remove(path.size() - 1);
-    finished.add(t);
-    return null;
-  }
 
   private void deadlock() {
     List<Task<?>> tasks = new ArrayList<>(loop.allTasks());
-    List<TaskReport> reports = reports(tasks);
-    String cyc = cycle(tasks);
+    List<TaskReport> reports = SimReports.reports(tasks);
+    String cyc = SimReports.cycle(tasks);
     String msg = "nothing is ready, no timer is set and no real work is in flight, but " + tasks.size()
         + " task(s) are pending (virtual time " + seconds(clock.nanoTime()) + ")"
         + (cyc.isEmpty() ? "; no wait-for cycle among tasks: some task awaits a future or primitive that no task"
             + " will complete" : "; wait-for cycle: " + cyc)
-        + lines(reports);
+        + SimReports.lines(reports);
     fail(SimFailure.Kind.DEADLOCK, msg, reports, null);
   }
 
@@ -467,62 +373,12 @@ public final class Simulation {
 
   private void foreignResume(Task<?> task) {
     StackTraceElement[] stack = task.stack();
-    String cause = blockingCause(task, stack);
-    List<TaskReport> r = reports(List.of(task));
+    String cause = SimReports.blockingCause(task, stack);
+    List<TaskReport> r = SimReports.reports(List.of(task));
     fail(SimFailure.Kind.FOREIGN_RESUME, task.getName() + " parked outside any await, in " + cause
         + ": a thread other than the loop would resume it, at a time the simulation cannot control. Use the"
         + " loop's own primitives (Weft.sleep, io.weft.sync, the loop's I/O) or declare real work. At:"
-        + lines(r) + "\n      at " + String.join("\n      at ", r.get(0).stack()), r, null);
-  }
-
-  static String blockingCause(Task<?> task, StackTraceElement[] stack) {
-    if (Kernel.get().threadState(task) == Thread.State.BLOCKED) {
-      return "a contended monitor (synchronized)";
-    }
-    for (StackTraceElement f : stack) {
-      String c = f.getClassName();
-      String m = f.getMethodName();
-      if (c.equals("java.lang.Thread") && (m.equals("sleep") || m.equals("sleepNanos"))) {
-        return "Thread.sleep (real time, not the loop's: use Weft.sleep)";
-      }
-      if (c.equals("java.lang.Thread") && m.equals("join")) {
-        return "Thread.join (waiting for a real thread)";
-      }
-      if (c.startsWith("sun.nio.ch.") || c.startsWith("java.net.") || c.startsWith("java.io.")
-          || c.startsWith("sun.nio.fs.")) {
-        return "blocking I/O (" + c + "." + m + ")";
-      }
-    }
-    for (StackTraceElement f : stack) {
-      String c = f.getClassName();
-      // Not LockSupport: every park goes through it, CompletableFuture.join's too.
-      if (c.startsWith("java.util.concurrent.locks.AbstractQueued")
-          || c.equals("java.util.concurrent.locks.StampedLock")
-          || c.startsWith("java.util.concurrent.locks.ReentrantLock")
-          || c.startsWith("java.util.concurrent.locks.ReentrantReadWriteLock")) {
-        return "a java.util.concurrent lock held by another thread or task";
-      }
-    }
-    boolean parked = false;
-    for (StackTraceElement f : stack) {
-      String c = f.getClassName();
-      String m = f.getMethodName();
-      if (c.equals("java.lang.Object") && (m.equals("wait0") || m.equals("wait"))) {
-        return "Object.wait (a monitor)";
-      }
-      if (c.equals("java.lang.VirtualThread") && m.contains("Monitor")) {
-        return "a contended monitor (synchronized)";
-      }
-      if (c.equals("java.util.concurrent.locks.LockSupport") || (c.equals("jdk.internal.misc.Unsafe")
-          && m.equals("park")) || (c.equals("java.lang.VirtualThread") && m.startsWith("park"))) {
-        parked = true;
-      }
-    }
-    if (!parked) {
-      // A virtual thread blocked entering a monitor shows no park frame (monitorenter is not a method call).
-      return "a contended monitor (synchronized)";
-    }
-    return "a park that another thread must end (a foreign thread's future, such as CompletableFuture.join)";
+        + SimReports.lines(r) + "\n      at " + String.join("\n      at ", r.get(0).stack()), r, null);
   }
 
   // ------------------------------------------------------------------------------------------------------------
@@ -578,7 +434,7 @@ public final class Simulation {
       }
       if (++steps > options.stepLimit()) {
         fail(SimFailure.Kind.STEP_LIMIT, "more than " + options.stepLimit() + " steps (virtual time "
-            + seconds(clock.nanoTime()) + "): a livelock, or raise the step limit", reports(pending()), null);
+            + seconds(clock.nanoTime()) + "): a livelock, or raise the step limit", SimReports.reports(pending()), null);
       }
     }
 
@@ -601,7 +457,7 @@ public final class Simulation {
     public boolean iteration() {
       if ((++iterations & 255) == 0 && SystemClock.INSTANCE.nanoTime() - watchdogDeadline > 0) {
         fail(SimFailure.Kind.WATCHDOG, "the run took more than " + options.watchdog() + " of real time (virtual time "
-            + seconds(clock.nanoTime()) + ")", reports(pending()), null);
+            + seconds(clock.nanoTime()) + ")", SimReports.reports(pending()), null);
       }
       return !stop;
     }
@@ -625,7 +481,7 @@ public final class Simulation {
         if (!cleanup) {
           fail(SimFailure.Kind.VIRTUAL_TIME_LIMIT, "virtual time would reach " + seconds(nanos) + ", past the limit of "
               + options.virtualTimeLimit() + " (virtual time): a task that sleeps or retries forever?",
-              reports(pending()), null);
+              SimReports.reports(pending()), null);
         }
         stop = true;
         return false;
@@ -642,7 +498,7 @@ public final class Simulation {
     public void realWaitExpired() {
       fail(SimFailure.Kind.WATCHDOG, loop.realWorkInFlight() + " real work item(s) in flight sent nothing back within"
           + " the watchdog of " + options.watchdog() + " (real time; virtual time stood at "
-          + seconds(clock.nanoTime()) + ")", reports(pending()), null);
+          + seconds(clock.nanoTime()) + ")", SimReports.reports(pending()), null);
     }
 
     @Override
