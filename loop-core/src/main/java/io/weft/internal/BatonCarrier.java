@@ -58,7 +58,7 @@ final class BatonCarrier implements Carrier {
       }
     });
     t.start();
-    LoopScheduledCarrier.joinUninterruptibly(t);
+    PlatformLoopThread.joinUninterruptibly(t);
     if (failure[0] != null) {
       throw Sneaky.<RuntimeException>raise(failure[0]);
     }

@@ -57,24 +57,7 @@ final class ContinuationCarrier implements Carrier {
 
   @Override
   public void runLoop(Runnable loopBody) {
-    if (Thread.currentThread().isVirtual()) {
-      // A nested continuation on a virtual thread would be frozen with it by a blocking call: use a platform thread.
-      Throwable[] failure = new Throwable[1];
-      Thread t = Thread.ofPlatform().name("weft-loop").unstarted(() -> {
-        try {
-          runLoopHere(loopBody);
-        } catch (Throwable e) {
-          failure[0] = e;
-        }
-      });
-      t.start();
-      LoopScheduledCarrier.joinUninterruptibly(t);
-      if (failure[0] != null) {
-        throw Sneaky.<RuntimeException>raise(failure[0]);
-      }
-      return;
-    }
-    runLoopHere(loopBody);
+    PlatformLoopThread.run(() -> runLoopHere(loopBody));
   }
 
   private void runLoopHere(Runnable loopBody) {

@@ -48,24 +48,7 @@ final class LoopScheduledCarrier implements Carrier, Executor {
 
   @Override
   public void runLoop(Runnable loopBody) {
-    if (Thread.currentThread().isVirtual()) {
-      // Continuations cannot run on a virtual thread: drive the loop from a platform thread and wait for it.
-      Throwable[] failure = new Throwable[1];
-      Thread t = Thread.ofPlatform().name("weft-loop").unstarted(() -> {
-        try {
-          runLoopHere(loopBody);
-        } catch (Throwable e) {
-          failure[0] = e;
-        }
-      });
-      t.start();
-      joinUninterruptibly(t);
-      if (failure[0] != null) {
-        throw Sneaky.<RuntimeException>raise(failure[0]);
-      }
-      return;
-    }
-    runLoopHere(loopBody);
+    PlatformLoopThread.run(() -> runLoopHere(loopBody));
   }
 
   private void runLoopHere(Runnable loopBody) {
@@ -74,21 +57,6 @@ final class LoopScheduledCarrier implements Carrier, Executor {
       loopBody.run();
     } finally {
       loopThread = null;
-    }
-  }
-
-  static void joinUninterruptibly(Thread t) {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        t.join();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
     }
   }
 
