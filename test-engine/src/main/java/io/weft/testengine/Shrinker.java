@@ -1,5 +1,6 @@
 package io.weft.testengine;
 
+import io.weft.spi.SystemClock;
 import io.weft.Api;
 import java.time.Duration;
 import java.util.Arrays;
@@ -128,7 +129,7 @@ public final class Shrinker {
     if (start != 0 || !tried.isEmpty()) {
       throw new IllegalStateException("a Shrinker shrinks once; create another");
     }
-    start = System.nanoTime();
+    start = SystemClock.INSTANCE.nanoTime();
     int[] best = trim(failing);
     tried.add(Arrays.toString(best));
     if (best.length > 0 && attempt(new int[0], best)) {
@@ -193,7 +194,7 @@ public final class Shrinker {
     if (compare(c, best) >= 0 || !tried.add(Arrays.toString(c))) {
       return false;
     }
-    if (runs >= maxRuns || System.nanoTime() - start > maxNanos) {
+    if (runs >= maxRuns || SystemClock.INSTANCE.nanoTime() - start > maxNanos) {
       exhausted = true;
       return false;
     }
