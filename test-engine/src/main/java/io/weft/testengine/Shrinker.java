@@ -1,7 +1,7 @@
 package io.weft.testengine;
 
-import io.weft.spi.SystemClock;
 import io.weft.Api;
+import io.weft.spi.SystemClock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
