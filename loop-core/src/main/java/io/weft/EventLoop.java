@@ -1199,13 +1199,8 @@ public final class EventLoop implements AutoCloseable {
     }
   }
 
-  List<String> pendingCallbacks() {
+  List<String> pendingTimers() {
     List<String> out = new ArrayList<>();
-    for (Handle h : ready) {
-      if (!h.cancelled) {
-        out.add(h.toString());
-      }
-    }
     for (TimerHandle t : timers.inOrder()) {
       out.add(t.toString());
     }

@@ -42,8 +42,8 @@ final class KernelImpl implements Kernel {
   }
 
   @Override
-  public List<String> pendingCallbacks(EventLoop loop) {
-    return loop.pendingCallbacks();
+  public List<String> pendingTimers(EventLoop loop) {
+    return loop.pendingTimers();
   }
 
   @Override

@@ -50,8 +50,8 @@ public interface Kernel {
   /** Marks every unretrieved task exception of the loop as retrieved (after reporting them). */
   void forgetUnretrieved(EventLoop loop);
 
-  /** Descriptions of the callbacks queued and the timers set, in the order they would run. */
-  List<String> pendingCallbacks(EventLoop loop);
+  /** Descriptions of the timers still set, in the order they would fire. */
+  List<String> pendingTimers(EventLoop loop);
 
   /** Records, on a simulated loop, that {@code waiter} waits on the primitive {@code guard}. */
   void noteWaiter(Future<?> waiter, Object guard);

@@ -2,7 +2,6 @@ package io.weft.sim;
 
 import io.weft.Api;
 import io.weft.AsyncCallable;
-import io.weft.CancelledError;
 import io.weft.EventLoop;
 import io.weft.ExceptionContext;
 import io.weft.Task;
@@ -268,8 +267,7 @@ public final class Simulation {
             + SimReports.lines(SimReports.reports(leaked)), SimReports.reports(leaked), null);
         return null;
       }
-      List<String> timers = Kernel.get().pendingCallbacks(loop).stream()
-          .filter(s -> s.startsWith("<TimerHandle")).toList();
+      List<String> timers = Kernel.get().pendingTimers(loop);
       if (!timers.isEmpty()) {
         fail(SimFailure.Kind.PENDING_CALLBACKS, timers.size() + " timer(s) still set when the main task finished: "
             + String.join(", ", timers), List.of(), null);
@@ -520,10 +518,5 @@ public final class Simulation {
   @Override
   public String toString() {
     return "Simulation[" + schedule + ", " + steps + " steps, " + trace + "]";
-  }
-
-  /** Whether the exception is a cancellation (for callers that classify failures). */
-  static boolean isCancellation(Throwable e) {
-    return e instanceof CancelledError;
   }
 }

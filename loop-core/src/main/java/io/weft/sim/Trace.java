@@ -1,6 +1,7 @@
 package io.weft.sim;
 
 import io.weft.Api;
+import io.weft.internal.SimHooks;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,10 +22,11 @@ import java.util.List;
 @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
 public final class Trace {
 
+  // The loop's event codes pass straight through SimHooks.event; the trace adds its own two.
+  static final int TIMER = SimHooks.EV_TIMER;
+  static final int CALLBACK = SimHooks.EV_CALLBACK;
+  static final int CLOCK = SimHooks.EV_CLOCK;
   static final int STEP = 0;
-  static final int TIMER = 1;
-  static final int CALLBACK = 2;
-  static final int CLOCK = 3;
   static final int CHOICE = 4;
 
   private static final long FNV_OFFSET = 0xcbf29ce484222325L;
