@@ -8,6 +8,8 @@ module io.weft.testengine {
   requires io.weft.fault;
   requires transitive org.junit.jupiter.api;
   requires org.junit.platform.commons;
+  requires static org.junit.platform.engine;
+  requires static org.junit.platform.launcher;
 
   exports io.weft.testengine;
 }

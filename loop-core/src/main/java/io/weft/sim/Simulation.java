@@ -139,11 +139,26 @@ public final class Simulation {
    * {@link SimFailure.Kind#NONDETERMINISM} if they differ.
    */
   public static <T> SimResult<T> selfCheck(Schedule schedule, SimOptions options, AsyncCallable<T> main) {
-    SimResult<T> first = run(schedule, options, main);
-    SimResult<T> second = run(schedule, options, main);
+    return compareRuns(run(schedule, options, main), run(schedule, options, main));
+  }
+
+  /**
+   * Compares two runs of one schedule made by the caller (for instance each on a fresh test instance): {@code second},
+   * failed with {@link SimFailure.Kind#NONDETERMINISM} if the trace hashes differ.
+   *
+   * @throws IllegalArgumentException if the two results are of different schedules
+   */
+  public static <T> SimResult<T> compareRuns(SimResult<T> first, SimResult<T> second) {
+    Objects.requireNonNull(first, "first must not be null");
+    Objects.requireNonNull(second, "second must not be null");
+    if (!first.schedule().equals(second.schedule())) {
+      throw new IllegalArgumentException("compareRuns needs two runs of one schedule, got " + first.schedule()
+          + " and " + second.schedule());
+    }
     if (first.traceHash() == second.traceHash()) {
       return second;
     }
+    Schedule schedule = second.schedule();
     String where = firstDifference(first.trace(), second.trace());
     SimFailure f = new SimFailure(SimFailure.Kind.NONDETERMINISM, schedule.mode(), "schedule " + schedule
         + " gave trace " + first.trace().hashHex() + " (" + first.trace().eventCount() + " events), then "

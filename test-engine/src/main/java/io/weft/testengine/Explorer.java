@@ -1,24 +1,30 @@
 package io.weft.testengine;
 
-import io.weft.AsyncCallable;
 import io.weft.sim.Schedule;
 import io.weft.sim.SimFailure;
-import io.weft.sim.SimOptions;
 import io.weft.sim.SimResult;
 import io.weft.sim.Simulation;
-import io.weft.sim.TaskReport;
-import java.io.IOException;
-import java.lang.reflect.Method;
-import java.nio.file.Path;
-import java.util.List;
+import java.util.EnumSet;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.platform.commons.support.ReflectionSupport;
 
 /**
- * Runs one schedule of a test method; on a failure, shrinks it, writes the trace and the regression line, publishes
- * the report entries, and throws the {@link AsyncTestFailure}.
+ * Runs one schedule of a test method; on a failure, confirms it in a fresh run, shrinks it, saves it to the
+ * regression file when it means something, and throws the {@link AsyncTestFailure} that {@link FailureReport} words.
+ *
+ * <h2>What a failure must survive before it is reported as found</h2>
+ *
+ * <ol>
+ *   <li>The first run happens in the invocation JUnit prepared (its own instance, its {@code @BeforeEach}).</li>
+ *   <li>The same schedule is run again in a fresh instance ({@link Reruns}). If it does not fail the same way (same
+ *       kind; for a test failure, the same exception class), the failure followed from state an earlier run left
+ *       behind, or from something outside the loop: the report says so, and nothing is shrunk or saved.</li>
+ *   <li>Shrinking tries smaller schedules, each in a fresh instance; the shrunk schedule is run once more.</li>
+ *   <li>The regression file gets the shrunk schedule only if it reproduced, depends on the schedule (it has at least
+ *       one deviation from asyncio's own order) and is of a kind that follows from the choices alone.</li>
+ * </ol>
  */
 final class Explorer {
 
@@ -30,122 +36,93 @@ final class Explorer {
   static final String ENTRY_SHRUNK = "weft.shrunk";
   /** The report entry with the trace file. */
   static final String ENTRY_TRACE = "weft.trace";
+  /** The report entry with a warning about a run that passed. */
+  static final String ENTRY_WARNING = "weft.warning";
 
-  private static final int TAIL = 20;
+  /** Kinds that do not follow from the choices alone: never shrunk, confirmed or saved. */
+  static final Set<SimFailure.Kind> NOT_REPLAYABLE = EnumSet.of(SimFailure.Kind.NONDETERMINISM,
+      SimFailure.Kind.WATCHDOG);
+
   private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(Explorer.class);
 
   private Explorer() {}
 
+  /** Runs {@code schedule} in this invocation, with {@code reruns} for every further run it needs. */
   static void explore(Settings settings, String key, Schedule schedule, ScheduleInvocation.Origin origin,
-      Method method, Object target, Object[] resolved, ExtensionContext ec) {
-    AsyncCallable<Object> body = () -> {
-      ReflectionSupport.invokeMethod(method, target, ScheduleInvocation.arguments(method, resolved));
-      return null;
-    };
-    SimOptions options = settings.options();
-    SimResult<Object> first = settings.selfCheck() ? Simulation.selfCheck(schedule, options, body)
-        : Simulation.run(schedule, options, body);
+      TestMethod test, Reruns reruns, ExtensionContext ec) {
+    SimResult<Object> run = Simulation.run(schedule, settings.options(), test.body());
+    SimResult<Object> first = settings.selfCheck() ? Simulation.compareRuns(run, reruns.run(schedule)) : run;
     if (first.passed()) {
       return;
     }
-    SimFailure failure = first.failure();
-    SimFailure.Kind kind = failure.kind();
+    SimFailure.Kind kind = first.failure().kind();
     Schedule original = first.replay();
-    SimResult<Object> shrunkRun = first;
-    Schedule shrunk = original;
-    String shrinkNote;
+    FailureReport report = new FailureReport(test, key, origin, schedule, first, reruns.description());
+    if (NOT_REPLAYABLE.contains(kind)) {
+      report.notShrunk("not shrunk or re-run: a " + kind + " failure does not follow from the choices alone");
+      report.notSaved("not saved: a " + kind + " failure does not follow from the choices alone");
+      throw report.publishAndBuild(ec, settings);
+    }
+
+    SimResult<Object> confirm = reruns.run(original);
+    if (!sameFailure(first, confirm)) {
+      report.notReproduced(confirm);
+      report.notSaved("not saved: it did not fail again when re-run");
+      throw report.publishAndBuild(ec, settings);
+    }
+
+    SimResult<Object> shown = confirm;
     if (!settings.shrink()) {
-      shrinkNote = "shrinking is off";
-    } else if (kind == SimFailure.Kind.NONDETERMINISM || kind == SimFailure.Kind.WATCHDOG) {
-      shrinkNote = "not shrunk: a " + kind + " failure does not follow from the choices alone";
+      report.notShrunk("shrinking is off");
     } else {
-      Shrinker shrinker = new Shrinker(c -> {
-        SimResult<Object> r = Simulation.run(original.replaying(c), options, body);
-        return !r.passed() && r.failure().kind() == kind;
-      }, settings.shrinkRuns(), settings.shrinkTime());
+      Shrinker shrinker = new Shrinker(c -> sameFailure(first, reruns.run(original.replaying(c))),
+          settings.shrinkRuns(), settings.shrinkTime());
       Shrinker.Result result = shrinker.shrink(original.choices());
-      SimResult<Object> again = Simulation.run(original.replaying(result.choices()), options, body);
-      if (!again.passed() && again.failure().kind() == kind) {
-        shrunkRun = again;
-        shrunk = again.replay();
-        shrinkNote = result.runs() + " shrinking run(s)" + (result.budgetExhausted() ? ", budget spent" : "");
+      Schedule candidate = original.replaying(result.choices());
+      SimResult<Object> again = reruns.run(candidate);
+      if (sameFailure(first, again)) {
+        shown = again;
+        report.shrunk(again, result.runs() + " shrinking run(s)" + (result.budgetExhausted() ? ", budget spent"
+            : ""));
       } else {
-        shrinkNote = "the shrunk schedule " + original.replaying(result.choices()) + " did not fail again ("
-            + (again.passed() ? "it passed" : again.failure().kind())
-            + "): the code under test is not deterministic; reporting the original";
+        report.notShrunk("the shrunk schedule " + candidate + " did not fail again ("
+            + (again.passed() ? "it passed" : again.failure().kind()) + "): the code under test is not"
+            + " deterministic; reporting the original");
       }
     }
-    SimFailure shown = shrunkRun.failure();
-
-    String testName = method.getDeclaringClass().getSimpleName() + "." + method.getName();
-    // The full class name, the origin and the seed: a regression replay and a generated schedule of one seed, or two
-    // classes of one simple name, must not overwrite each other's file when tests run in parallel.
-    Path traceFile = settings.traceDir().resolve(method.getDeclaringClass().getName() + "_" + method.getName()
-        + "_" + origin.name().toLowerCase(java.util.Locale.ROOT) + "_" + Long.toHexString(schedule.seed()) + ".trace");
-    String traceNote;
-    try {
-      shrunkRun.trace().write(traceFile, "# " + key + "\n# " + kind + " in " + shown.mode() + " mode\n# schedule "
-          + shrunk);
-      traceNote = traceFile.toAbsolutePath() + " (hash " + shrunkRun.trace().hashHex() + ", "
-          + shrunkRun.trace().eventCount() + " events)";
-    } catch (IOException | RuntimeException e) {
-      traceNote = "could not be written to " + traceFile + ": " + e;
-      traceFile = null;
-    }
-
-    String regressionNote;
+    Schedule shrunk = shown.replay();
     if (settings.regressions() == null) {
-      regressionNote = "off (weft.regressions=none)";
+      report.notSaved("off (weft.regressions=none)");
+    } else if (shrunk.deviations() == 0) {
+      report.notSaved("not saved: it fails under asyncio's own order (no deviation), so it does not depend on the"
+          + " schedule and every run finds it");
     } else if (!firstOfItsKind(ec, kind)) {
-      regressionNote = "not saved: another schedule of this method already recorded a " + kind + " in this run";
+      report.notSaved("not saved: another schedule of this method already recorded a " + kind + " in this run");
     } else {
       try {
         boolean added = new RegressionDatabase(settings.regressions()).add(key, shrunk);
-        regressionNote = (added ? "saved to " : "already in ") + settings.regressions().toAbsolutePath();
+        report.notSaved((added ? "saved to " : "already in ") + settings.regressions().toAbsolutePath());
       } catch (RuntimeException e) {
-        regressionNote = "could not be saved to " + settings.regressions() + ": " + e;
+        report.notSaved("could not be saved to " + settings.regressions() + ": " + e);
       }
     }
+    throw report.publishAndBuild(ec, settings);
+  }
 
-    StringBuilder sb = new StringBuilder();
-    sb.append("@AsyncTest ").append(testName).append(" failed: ").append(kind).append(" in ").append(shown.mode())
-        .append(" mode\n");
-    sb.append(indent(shown.getMessage())).append('\n');
-    sb.append("original schedule: ").append(describe(origin, schedule, first)).append('\n');
-    sb.append("shrunk schedule:   ").append(shrunk).append(" (").append(shrunk.deviations())
-        .append(" deviation(s) from FIFO, was ").append(original.deviations()).append("; ").append(shrinkNote)
-        .append(")\n");
-    List<TaskReport> tasks = shown.tasks();
-    if (!tasks.isEmpty()) {
-      sb.append("tasks:\n");
-      for (TaskReport t : tasks) {
-        sb.append("  ").append(summary(t, method.getDeclaringClass())).append('\n');
-      }
+  /**
+   * Whether {@code again} failed the way {@code first} did: the same kind, and for a test failure the same exception
+   * class (a shrink that trades an assertion for a mock's verification error found another failure, not this one).
+   */
+  static boolean sameFailure(SimResult<?> first, SimResult<?> again) {
+    if (again == null || again.passed() || again.failure().kind() != first.failure().kind()) {
+      return false;
     }
-    sb.append("trace: ").append(traceNote).append('\n');
-    List<String> tail = shrunkRun.trace().tail(TAIL);
-    if (!tail.isEmpty()) {
-      sb.append("last ").append(tail.size()).append(" trace events:\n");
-      for (String line : tail) {
-        sb.append("  ").append(line).append('\n');
-      }
+    if (first.failure().kind() != SimFailure.Kind.TEST_FAILED) {
+      return true;
     }
-    sb.append("regression file: ").append(regressionNote).append('\n');
-    String annotationLine = "@AsyncTest(replay = \"" + shrunk + "\")";
-    String propertyLine = "-Dweft.replay=" + shrunk;
-    sb.append("replay it with the attribute\n  ").append(annotationLine).append('\n');
-    sb.append("or the system property (with -Dtest=").append(method.getDeclaringClass().getName()).append('#')
-        .append(method.getName()).append(")\n  ").append(propertyLine);
-
-    ec.publishReportEntry(ENTRY_REPLAY, shrunk.toString());
-    ec.publishReportEntry(ENTRY_KIND, kind.name());
-    ec.publishReportEntry(ENTRY_SHRUNK, original + " -> " + shrunk + " (" + original.deviations() + " -> "
-        + shrunk.deviations() + " deviations)");
-    if (traceFile != null) {
-      ec.publishReportEntry(ENTRY_TRACE, traceFile.toAbsolutePath().toString());
-    }
-    Throwable cause = kind == SimFailure.Kind.TEST_FAILED && shown.getCause() != null ? shown.getCause() : shown;
-    throw new AsyncTestFailure(sb.toString(), cause, kind, original, shrunk, traceFile);
+    Throwable a = first.failure().getCause();
+    Throwable b = again.failure().getCause();
+    return a == null ? b == null : b != null && Objects.equals(a.getClass(), b.getClass());
   }
 
   /**
@@ -158,49 +135,5 @@ final class Explorer {
     Set<SimFailure.Kind> seen = (Set<SimFailure.Kind>) template.getStore(NAMESPACE)
         .getOrComputeIfAbsent("kinds", k -> ConcurrentHashMap.newKeySet(), Set.class);
     return seen.add(kind);
-  }
-
-  /**
-   * A task's line: its name, phase, what it awaits, where, and on whom. The place is the innermost frame of the
-   * test class (its lambdas and nested classes included) if there is one, the report's await site otherwise.
-   */
-  static String summary(TaskReport t, Class<?> testClass) {
-    String site = t.awaitSite();
-    String prefix = testClass.getName();
-    for (String frame : t.stack()) {
-      if (frame.startsWith(prefix + ".") || frame.startsWith(prefix + "$")) {
-        site = frame;
-        break;
-      }
-    }
-    StringBuilder sb = new StringBuilder(t.name()).append(" (")
-        .append(t.phase().name().toLowerCase(java.util.Locale.ROOT)).append(')');
-    if (!t.awaiting().isEmpty()) {
-      sb.append(" awaits ").append(t.awaiting());
-    }
-    if (!site.isEmpty()) {
-      sb.append(" at ").append(site);
-    }
-    if (!t.waitsOn().isEmpty()) {
-      sb.append(", waiting on ").append(String.join(", ", t.waitsOn()));
-    }
-    return sb.toString();
-  }
-
-  private static String describe(ScheduleInvocation.Origin origin, Schedule schedule, SimResult<?> first) {
-    String from = switch (origin) {
-      case GENERATED -> "";
-      case REGRESSION -> " (from the regression file)";
-      case REPLAY -> " (replayed)";
-    };
-    if (schedule.strategy().equals("REPLAY")) {
-      return schedule + from;
-    }
-    return schedule + from + " = " + first.replay() + " (" + first.replay().deviations() + " deviation(s), "
-        + first.steps() + " steps)";
-  }
-
-  private static String indent(String text) {
-    return "  " + String.valueOf(text).replace("\n", "\n  ");
   }
 }

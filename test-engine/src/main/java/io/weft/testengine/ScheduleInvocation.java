@@ -1,14 +1,10 @@
 package io.weft.testengine;
 
-import org.opentest4j.TestAbortedException;
-
-import io.weft.EventLoop;
 import io.weft.sim.Schedule;
+import io.weft.sim.SimResult;
 import io.weft.sim.Simulation;
-import io.weft.spi.VirtualClock;
 import java.lang.reflect.Method;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.extension.Extension;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.InvocationInterceptor;
@@ -23,7 +19,7 @@ import org.junit.jupiter.api.extension.TestTemplateInvocationContext;
  * <p>JUnit resolves parameters before the simulation exists, and a resolved argument list cannot be changed, so the
  * resolver hands JUnit a null placeholder for the simulation's types and the interceptor skips JUnit's own
  * invocation: it invokes the method itself, inside the simulated main task, with the placeholders replaced by the
- * run's objects. Every run (the first, each shrinking run, the self-check's second) invokes the method the same way.
+ * run's objects ({@link TestMethod}).
  */
 final class ScheduleInvocation implements TestTemplateInvocationContext, InvocationInterceptor, ParameterResolver {
 
@@ -34,24 +30,36 @@ final class ScheduleInvocation implements TestTemplateInvocationContext, Invocat
     /** Generated from the seed. */
     GENERATED,
     /** The {@code replay} attribute or {@code weft.replay}. */
-    REPLAY
+    REPLAY,
+    /** A nested launch re-running a schedule in a fresh instance ({@link FreshRuns}): runs once, reports nothing. */
+    FRESH
   }
 
-  private static final Set<Class<?>> INJECTED = Set.of(EventLoop.class, VirtualClock.class, Simulation.class,
-      Schedule.class);
-
-  private final Settings settings;
+  private final Plan plan;
   private final String key;
   private final Schedule schedule;
   private final String name;
   private final Origin origin;
+  private final Object[] explicit;
+  private final FreshRuns.Slot slot;
 
-  ScheduleInvocation(Settings settings, String key, Schedule schedule, String name, Origin origin) {
-    this.settings = settings;
+  ScheduleInvocation(Plan plan, String key, Schedule schedule, String name, Origin origin, Object[] explicit,
+      FreshRuns.Slot slot) {
+    this.plan = plan;
     this.key = key;
     this.schedule = schedule;
     this.name = name;
     this.origin = origin;
+    this.explicit = explicit;
+    this.slot = slot;
+  }
+
+  String name() {
+    return name;
+  }
+
+  Origin origin() {
+    return origin;
   }
 
   @Override
@@ -66,56 +74,68 @@ final class ScheduleInvocation implements TestTemplateInvocationContext, Invocat
 
   @Override
   public boolean supportsParameter(ParameterContext pc, ExtensionContext ec) {
-    return INJECTED.contains(pc.getParameter().getType());
+    return pc.getIndex() < explicit.length || TestMethod.INJECTED.contains(pc.getParameter().getType());
   }
 
   @Override
   public Object resolveParameter(ParameterContext pc, ExtensionContext ec) {
-    return null; // replaced by the run's object when the method is invoked (see the class comment)
+    // The simulation's objects are placeholders here, replaced when the method is invoked (see the class comment).
+    return pc.getIndex() < explicit.length ? explicit[pc.getIndex()] : null;
   }
 
   @Override
   public void interceptTestTemplateMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> ic,
-      ExtensionContext ec) throws Throwable {
+      ExtensionContext ec) {
     invocation.skip();
-    ExtensionContext.Store store = ec.getParent().orElse(ec).getStore(STOP);
-    Object failedFirst = store.get("failed");
-    if (settings.stopAfterFailure() && failedFirst != null && origin != Origin.REPLAY) {
-      throw new TestAbortedException("not run: " + failedFirst + " already failed (set weft.afterFailure=continue"
-          + " to explore every schedule)");
+    TestMethod test = new TestMethod(ec.getRequiredTestClass(), ic.getExecutable(), ic.getTarget().orElse(null),
+        ic.getArguments().toArray(), explicit);
+    if (origin == Origin.FRESH) {
+      slot.result = Simulation.run(schedule, slot.settings.options(), test.body());
+      return;
     }
-    Method method = ic.getExecutable();
-    Object target = ic.getTarget().orElse(null);
-    Object[] resolved = ic.getArguments().toArray();
+    Settings settings = plan.settings();
+    Reruns reruns = reruns(settings, test, ec);
+    boolean failed = true;
     try {
-      Explorer.explore(settings, key, schedule, origin, method, target, resolved, ec);
-    } catch (AsyncTestFailure e) {
-      store.put("failed", name);
-      throw e;
+      plan.warnOnce(ec);
+      Explorer.explore(settings, key, schedule, origin, test, reruns, ec);
+      failed = false;
+    } finally {
+      plan.finished(name, failed, ec);
     }
   }
 
-  private static final ExtensionContext.Namespace STOP = ExtensionContext.Namespace.create(ScheduleInvocation.class);
+  private Reruns reruns(Settings settings, TestMethod test, ExtensionContext ec) {
+    if (FreshRuns.available()) {
+      return new Reruns() {
+        @Override
+        public SimResult<Object> run(Schedule s) {
+          FreshRuns.Outcome o = FreshRuns.run(test.testClass(), test.method(), settings, s, explicit,
+              ec::getConfigurationParameter);
+          if (o.result() == null) {
+            throw new IllegalStateException("could not re-run " + test.displayName() + " in a fresh test instance: "
+                + o.problem());
+          }
+          return o.result();
+        }
 
-  /** The arguments of one run: JUnit's, with the simulation's objects in place of the placeholders. */
-  static Object[] arguments(Method method, Object[] resolved) {
-    Class<?>[] types = method.getParameterTypes();
-    Object[] args = resolved.clone();
-    if (types.length == 0) {
-      return args;
+        @Override
+        public String description() {
+          return "each in a fresh test instance with JUnit's lifecycle (@BeforeEach, @AfterEach, extensions)";
+        }
+      };
     }
-    Simulation sim = Simulation.current();
-    for (int i = 0; i < types.length; i++) {
-      if (types[i] == EventLoop.class) {
-        args[i] = sim.loop();
-      } else if (types[i] == VirtualClock.class) {
-        args[i] = sim.clock();
-      } else if (types[i] == Simulation.class) {
-        args[i] = sim;
-      } else if (types[i] == Schedule.class) {
-        args[i] = sim.schedule();
+    return new Reruns() {
+      @Override
+      public SimResult<Object> run(Schedule s) {
+        return Simulation.run(s, settings.options(), test.body());
       }
-    }
-    return args;
+
+      @Override
+      public String description() {
+        return "on the same test instance, because junit-platform-launcher is not on the class path: state a run"
+            + " leaves in fields (mocks, counters) is seen by the next";
+      }
+    };
   }
 }

@@ -32,17 +32,29 @@ import java.util.function.Function;
  * @param shrinkRuns the shrinking budget in runs
  * @param shrinkTime the shrinking budget in real time
  * @param stopAfterFailure whether the method's remaining schedules are skipped once one failed
+ * @param progressNanos how often a long exploration prints a progress line, in real nanoseconds (0: never)
+ * @param progressEvery print a progress line every this many finished schedules as well (0: by time only)
+ * @param requireBlockingDetection whether a run on a carrier that cannot detect blocking calls fails
  */
 record Settings(int schedules, long seed, boolean seedWasRandom, String strategy, Mode mode, long stepLimit,
     long virtualTimeLimitSeconds, long earlyBoundNanos, long lateBoundNanos, boolean shrink, Schedule replay,
     boolean selfCheck, int shardIndex, int shardCount, Path regressions, Path traceDir, int shrinkRuns,
-    Duration shrinkTime, boolean stopAfterFailure) {
+    Duration shrinkTime, boolean stopAfterFailure, long progressNanos, int progressEvery, boolean requireBlockingDetection) {
 
   static final String DEFAULT_REGRESSIONS = "src/test/resources/weft-regressions.txt";
   static final String DEFAULT_TRACE_DIR = "target/weft-traces";
+  static final long DEFAULT_PROGRESS_SECONDS = 10;
 
-  /** Reads the settings: each configuration parameter, if present, overrides the annotation's attribute. */
+  /** Reads the settings, with relative paths against the working directory; see {@link #resolve(AsyncTest, Function, Path)}. */
   static Settings resolve(AsyncTest a, Function<String, Optional<String>> config) {
+    return resolve(a, config, Path.of("").toAbsolutePath());
+  }
+
+  /**
+   * Reads the settings: each configuration parameter, if present, overrides the annotation's attribute. A relative
+   * regression file or trace directory is taken relative to {@code projectDir} (see {@link ProjectDir}).
+   */
+  static Settings resolve(AsyncTest a, Function<String, Optional<String>> config, Path projectDir) {
     int schedules = intValue(config, "weft.schedules", a.schedules());
     if (schedules < 1) {
       throw new IllegalArgumentException("weft.schedules / schedules() must be >= 1, got " + schedules);
@@ -68,19 +80,29 @@ record Settings(int schedules, long seed, boolean seedWasRandom, String strategy
           + " index " + shardIndex + " of " + shardCount);
     }
     String reg = config.apply("weft.regressions").orElse(DEFAULT_REGRESSIONS).trim();
-    Path regressions = reg.equalsIgnoreCase("none") || reg.isEmpty() ? null : Path.of(reg);
-    Path traceDir = Path.of(config.apply("weft.traceDir").orElse(DEFAULT_TRACE_DIR).trim());
+    Path regressions = reg.equalsIgnoreCase("none") || reg.isEmpty() ? null : projectDir.resolve(reg).normalize();
+    Path traceDir = projectDir.resolve(config.apply("weft.traceDir").orElse(DEFAULT_TRACE_DIR).trim()).normalize();
     int shrinkRuns = intValue(config, "weft.shrinkBudget", Shrinker.DEFAULT_MAX_RUNS);
     long shrinkSeconds = longValue(config, "weft.shrinkSeconds", Shrinker.DEFAULT_MAX_TIME.toSeconds());
     String after = config.apply("weft.afterFailure").orElse("stop").trim().toLowerCase(Locale.ROOT);
     if (!after.equals("stop") && !after.equals("continue")) {
       throw new IllegalArgumentException("weft.afterFailure must be 'stop' or 'continue', got '" + after + "'");
     }
+    long progress = longValue(config, "weft.progressSeconds", DEFAULT_PROGRESS_SECONDS);
+    if (progress < 0) {
+      throw new IllegalArgumentException("weft.progressSeconds must be >= 0 (0: no progress lines), got " + progress);
+    }
+    int progressEvery = intValue(config, "weft.progressEvery", 0);
+    if (progressEvery < 0) {
+      throw new IllegalArgumentException("weft.progressEvery must be >= 0 (0: by time only), got " + progressEvery);
+    }
+    boolean requireDetection = boolValue(config, "weft.requireBlockingDetection", false);
     // Checked here, so that a bad strategy name fails the container with its reason instead of every invocation.
     Schedule.of(mode, strategy, seed).withBounds(micros(early, "earlyBoundMicros"), micros(late, "lateBoundMicros"));
     Settings s = new Settings(schedules, seed, random, strategy, mode, stepLimit, vtl, micros(early, ""),
         micros(late, ""), shrink, replay, selfCheck, shardIndex, shardCount, regressions, traceDir, shrinkRuns,
-        Duration.ofSeconds(shrinkSeconds), after.equals("stop"));
+        Duration.ofSeconds(shrinkSeconds), after.equals("stop"), Math.multiplyExact(progress, 1_000_000_000L),
+        progressEvery, requireDetection);
     s.options(); // checks the limits
     return s;
   }

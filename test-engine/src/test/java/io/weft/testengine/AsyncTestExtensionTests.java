@@ -117,17 +117,20 @@ class AsyncTestExtensionTests {
   class StopAfterFailure {
 
     @Test
-    void byDefault_theSchedulesAfterTheFirstFailureAreSkipped_namingIt() {
+    void byDefault_theSchedulesAfterTheFirstFailureAreSkipped_onceAndNamingIt() {
       EngineExecutionResults r = run(selectClass(RacyTestCase.class), "weft.afterFailure", "stop");
 
       List<AsyncTestFailure> failures = failures(r);
       assertThat(failures).hasSize(1);
-      long aborted = r.testEvents().aborted().count();
-      assertThat(aborted).isPositive();
-      assertThat(r.testEvents().aborted().stream()
-          .map(e -> e.getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow()
-              .getThrowable().orElseThrow().getMessage()))
-          .allSatisfy(m -> assertThat(m).startsWith("not run: [").contains("already failed"));
+      assertThat(r.testEvents().aborted().count()).isZero();
+      List<Event> skipped = r.testEvents().skipped().list();
+      assertThat(skipped).hasSize(1);
+      int started = (int) r.testEvents().started().count();
+      String failedName = r.testEvents().failed().list().get(0).getTestDescriptor().getDisplayName();
+      assertThat(skipped.get(0).getTestDescriptor().getDisplayName())
+          .isEqualTo("skipped: " + (20 - started) + " more schedule(s) after " + failedName + " failed");
+      assertThat(skipped.get(0).getPayload(String.class).orElseThrow())
+          .startsWith((20 - started) + " schedule(s) not run: " + failedName + " already failed");
     }
 
     @Test

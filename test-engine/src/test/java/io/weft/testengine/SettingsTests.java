@@ -34,8 +34,8 @@ class SettingsTests {
     assertThat(s.earlyBoundNanos()).isEqualTo(1_000_000);
     assertThat(s.shrink()).isTrue();
     assertThat(s.replay()).isNull();
-    assertThat(s.regressions()).isEqualTo(Path.of("src/test/resources/weft-regressions.txt"));
-    assertThat(s.traceDir()).isEqualTo(Path.of("target/weft-traces"));
+    assertThat(s.regressions()).isEqualTo(Path.of("").toAbsolutePath().resolve("src/test/resources/weft-regressions.txt"));
+    assertThat(s.traceDir()).isEqualTo(Path.of("").toAbsolutePath().resolve("target/weft-traces"));
     assertThat(s.shardIndex()).isZero();
     assertThat(s.shardCount()).isEqualTo(1);
   }

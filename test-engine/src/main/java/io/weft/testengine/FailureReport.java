@@ -1,0 +1,199 @@
+package io.weft.testengine;
+
+import io.weft.sim.Schedule;
+import io.weft.sim.SimFailure;
+import io.weft.sim.SimResult;
+import io.weft.sim.TaskReport;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The words of one {@code @AsyncTest} failure: what failed and in which mode, the deviations from asyncio's order
+ * that made it fail, the schedules, the tasks, the trace, the regression file, and the lines that replay it. It also
+ * writes the trace file, publishes the {@code weft.*} report entries and prints them, so that they reach Surefire's
+ * XML report (as the test's output) as well as listeners and IDEs.
+ */
+final class FailureReport {
+
+  /** A schedule longer than this is shown abbreviated; the trace file has it in full. */
+  static final int LONG_SCHEDULE = 200;
+  private static final int TAIL = 20;
+
+  private final TestMethod test;
+  private final String key;
+  private final ScheduleInvocation.Origin origin;
+  private final Schedule schedule;
+  private final SimResult<Object> first;
+  private final String reruns;
+  private SimResult<Object> shown;
+  private String shrinkNote;
+  private String reproduceNote;
+  private String regressionNote;
+
+  FailureReport(TestMethod test, String key, ScheduleInvocation.Origin origin, Schedule schedule,
+      SimResult<Object> first, String reruns) {
+    this.test = test;
+    this.key = key;
+    this.origin = origin;
+    this.schedule = schedule;
+    this.first = first;
+    this.reruns = reruns;
+    this.shown = first;
+  }
+
+  void notShrunk(String why) {
+    shrinkNote = why;
+  }
+
+  void shrunk(SimResult<Object> run, String note) {
+    shown = run;
+    shrinkNote = note;
+  }
+
+  void notReproduced(SimResult<Object> confirm) {
+    reproduceNote = "NOT REPRODUCED: the same schedule, run again " + reruns + ", "
+        + (confirm.passed() ? "passed" : "failed differently: " + firstLine(confirm.failure().getMessage()))
+        + ". So this failure followed from state an earlier run left behind (a static field, a shared mock or cache)"
+        + " or from something outside the loop (the wall clock, real threads), not from the schedule alone; it was"
+        + " neither shrunk nor saved, and the replay line below may pass.";
+    shrinkNote = "not shrunk: it did not reproduce";
+  }
+
+  void notSaved(String note) {
+    regressionNote = note;
+  }
+
+  /** Writes the trace, publishes and prints the report entries, and returns the failure to throw. */
+  AsyncTestFailure publishAndBuild(ExtensionContext ec, Settings settings) {
+    SimFailure failure = shown.failure();
+    SimFailure.Kind kind = failure.kind();
+    Schedule shrunk = shown.replay();
+    Schedule original = first.replay();
+    Path traceFile = settings.traceDir().resolve(test.testClass().getName() + "_" + test.method().getName() + "_"
+        + origin.name().toLowerCase(Locale.ROOT) + "_" + Long.toHexString(schedule.seed()) + ".trace");
+    String traceNote;
+    try {
+      shown.trace().write(traceFile, "# " + key + "\n# " + kind + " in " + failure.mode() + " mode\n# schedule "
+          + shrunk + "\n# found by " + schedule + " = " + original);
+      traceNote = traceFile.toAbsolutePath() + " (hash " + shown.trace().hashHex() + ", " + shown.trace().eventCount()
+          + " events)";
+    } catch (IOException | RuntimeException e) {
+      traceNote = "could not be written to " + traceFile + ": " + e;
+      traceFile = null;
+    }
+
+    StringBuilder sb = new StringBuilder();
+    sb.append("@AsyncTest ").append(test.displayName()).append(" failed: ").append(kind).append(" in ")
+        .append(failure.mode()).append(" mode\n");
+    sb.append(indent(failure.getMessage())).append('\n');
+    if (reproduceNote != null) {
+      sb.append(reproduceNote).append('\n');
+    }
+    sb.append("original schedule: ").append(describeOriginal()).append('\n');
+    sb.append("shrunk schedule:   ").append(brief(shrunk)).append(" (").append(shrunk.deviations())
+        .append(" deviation(s) from FIFO, was ").append(original.deviations()).append("; ").append(shrinkNote)
+        .append(")\n");
+    sb.append("re-runs: ").append(reruns).append('\n');
+    List<TaskReport> tasks = failure.tasks();
+    if (!tasks.isEmpty()) {
+      sb.append("tasks:\n");
+      for (TaskReport t : tasks) {
+        sb.append("  ").append(summary(t, test.testClass())).append('\n');
+      }
+    }
+    sb.append("trace: ").append(traceNote).append('\n');
+    List<String> tail = shown.trace().tail(TAIL);
+    if (!tail.isEmpty()) {
+      sb.append("last ").append(tail.size()).append(" trace events:\n");
+      for (String line : tail) {
+        sb.append("  ").append(line).append('\n');
+      }
+    }
+    sb.append("regression file: ").append(regressionNote).append('\n');
+    String annotationLine = "@AsyncTest(replay = \"" + shrunk + "\")";
+    String propertyLine = "-Dweft.replay=" + shrunk;
+    sb.append("replay it with the attribute\n  ").append(annotationLine).append('\n');
+    sb.append("or the system property (with -Dtest=").append(test.testClass().getName()).append('#')
+        .append(test.method().getName()).append(")\n  ").append(propertyLine);
+
+    List<String[]> entries = new ArrayList<>();
+    entries.add(new String[] {Explorer.ENTRY_KIND, kind.name()});
+    entries.add(new String[] {Explorer.ENTRY_REPLAY, shrunk.toString()});
+    entries.add(new String[] {Explorer.ENTRY_SHRUNK, brief(original) + " -> " + brief(shrunk) + " ("
+        + original.deviations() + " -> " + shrunk.deviations() + " deviations)"});
+    if (traceFile != null) {
+      entries.add(new String[] {Explorer.ENTRY_TRACE, traceFile.toAbsolutePath().toString()});
+    }
+    for (String[] e : entries) {
+      ec.publishReportEntry(e[0], e[1]);
+      System.out.println("[weft] " + e[0] + " = " + e[1]);
+    }
+    Throwable cause = kind == SimFailure.Kind.TEST_FAILED && failure.getCause() != null ? failure.getCause()
+        : failure;
+    return new AsyncTestFailure(sb.toString(), cause, kind, original, shrunk, traceFile);
+  }
+
+  private String describeOriginal() {
+    String from = switch (origin) {
+      case GENERATED, FRESH -> "";
+      case REGRESSION -> " (from the regression file)";
+      case REPLAY -> " (replayed)";
+    };
+    if (schedule.strategy().equals("REPLAY")) {
+      return brief(schedule) + from;
+    }
+    return brief(schedule) + from + " = " + brief(first.replay()) + " (" + first.replay().deviations()
+        + " deviation(s), " + first.steps() + " steps)";
+  }
+
+  /** The schedule, or for a long one its head, length and the place of the full text. */
+  static String brief(Schedule s) {
+    String text = s.toString();
+    if (text.length() <= LONG_SCHEDULE) {
+      return text;
+    }
+    return text.substring(0, 60) + "… (" + s.choices().length + " choices, " + s.deviations()
+        + " deviations; in full in the trace file)";
+  }
+
+  /**
+   * A task's line: its name, phase, what it awaits, where, and on whom. The place is the innermost frame of the
+   * test class (its lambdas and nested classes included) if there is one, the report's await site otherwise.
+   */
+  static String summary(TaskReport t, Class<?> testClass) {
+    String site = t.awaitSite();
+    String prefix = testClass.getName();
+    for (String frame : t.stack()) {
+      if (frame.startsWith(prefix + ".") || frame.startsWith(prefix + "$")) {
+        site = frame;
+        break;
+      }
+    }
+    StringBuilder sb = new StringBuilder(t.name()).append(" (").append(t.phase().name().toLowerCase(Locale.ROOT))
+        .append(')');
+    if (!t.awaiting().isEmpty()) {
+      sb.append(" awaits ").append(t.awaiting());
+    }
+    if (!site.isEmpty()) {
+      sb.append(" at ").append(site);
+    }
+    if (!t.waitsOn().isEmpty()) {
+      sb.append(", waiting on ").append(String.join(", ", t.waitsOn()));
+    }
+    return sb.toString();
+  }
+
+  private static String firstLine(String text) {
+    String t = String.valueOf(text);
+    int nl = t.indexOf('\n');
+    return nl < 0 ? t : t.substring(0, nl) + " …";
+  }
+
+  private static String indent(String text) {
+    return "  " + String.valueOf(text).replace("\n", "\n  ");
+  }
+}

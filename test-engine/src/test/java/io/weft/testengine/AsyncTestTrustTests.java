@@ -1,0 +1,246 @@
+package io.weft.testengine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
+
+import io.weft.sim.SimFailure;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.platform.engine.DiscoverySelector;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.reporting.ReportEntry;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.EngineTestKit;
+
+/**
+ * What makes {@code @AsyncTest}'s reports trustworthy: every re-run in a fresh instance, failures confirmed before
+ * they are shrunk or saved, argument sets, setup inside the loop, refused combinations, and output that reaches
+ * Surefire.
+ */
+class AsyncTestTrustTests {
+
+  @TempDir
+  Path tmp;
+
+  private EngineExecutionResults run(DiscoverySelector selector, String... keyValues) {
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("weft.regressions", tmp.resolve("regressions.txt").toString());
+    params.put("weft.traceDir", tmp.resolve("traces").toString());
+    for (int i = 0; i < keyValues.length; i += 2) {
+      params.put(keyValues[i], keyValues[i + 1]);
+    }
+    return EngineTestKit.engine("junit-jupiter").selectors(selector).configurationParameters(params).execute();
+  }
+
+  private static List<AsyncTestFailure> failures(EngineExecutionResults r) {
+    return r.testEvents().failed().stream()
+        .map(e -> e.getPayload(TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow())
+        .map(t -> {
+          assertThat(t).isInstanceOf(AsyncTestFailure.class);
+          return (AsyncTestFailure) t;
+        })
+        .toList();
+  }
+
+  private static List<String> entries(EngineExecutionResults r, String key) {
+    return r.allEvents().reportingEntryPublished().stream()
+        .map(e -> e.getPayload(ReportEntry.class).orElseThrow().getKeyValuePairs().get(key))
+        .filter(v -> v != null)
+        .toList();
+  }
+
+  @Nested
+  class FreshInstances {
+
+    @Test
+    void mockitoMocks_shrinkToTheTrueFailure_andTheShrunkReplayFails() {
+      EngineExecutionResults r = run(selectClass(MockitoRacyTestCase.class));
+
+      AsyncTestFailure f = failures(r).get(0);
+      assertThat(f.kind()).isEqualTo(SimFailure.Kind.TEST_FAILED);
+      assertThat(f.getCause().getClass().getSimpleName()).isEqualTo("TooManyActualInvocations");
+      assertThat(f.getCause().getMessage()).contains("Wanted 1 time").contains("But was 2 times");
+      assertThat(f.shrunk().deviations()).isEqualTo(1);
+      assertThat(f.getMessage()).contains("re-runs: each in a fresh test instance");
+
+      EngineExecutionResults replay = run(selectClass(MockitoRacyTestCase.class), "weft.replay",
+          f.shrunk().toString(), "weft.regressions", "none");
+      replay.testEvents().assertStatistics(s -> s.started(1).failed(1));
+      assertThat(failures(replay).get(0).getCause().getMessage()).contains("But was 2 times");
+    }
+
+    @Test
+    void mockitoMocks_passUnderFifo() {
+      EngineExecutionResults r = run(selectClass(MockitoRacyTestCase.class), "weft.strategy", "FIFO",
+          "weft.schedules", "3");
+      r.testEvents().assertStatistics(s -> s.started(3).succeeded(3));
+    }
+
+    @Test
+    void selfCheck_runsTheSecondRunInAFreshInstance_soMocksStillPass() {
+      EngineExecutionResults r = run(selectClass(MockitoRacyTestCase.class), "weft.strategy", "FIFO",
+          "weft.schedules", "2", "weft.selfCheck", "true");
+
+      r.testEvents().assertStatistics(s -> s.started(2).succeeded(2));
+    }
+  }
+
+  @Nested
+  class Confirmation {
+
+    @Test
+    void aFailureThatDoesNotReproduce_isReportedAsLeakingState_notShrunkNorSaved() throws Exception {
+      LeakyStateTestCase.RUNS.set(0);
+      EngineExecutionResults r = run(selectClass(LeakyStateTestCase.class));
+
+      AsyncTestFailure f = failures(r).get(0);
+      assertThat(f.getMessage()).contains("NOT REPRODUCED: the same schedule, run again each in a fresh test"
+          + " instance").contains("passed").contains("state an earlier run left behind")
+          .contains("not shrunk: it did not reproduce").contains("not saved: it did not fail again");
+      assertThat(tmp.resolve("regressions.txt")).doesNotExist();
+    }
+
+    @Test
+    void aFailureUnderAsyncioOwnOrder_isNotSaved_becauseItDoesNotDependOnTheSchedule() {
+      EngineExecutionResults r = run(selectClass(FifoFailingTestCase.class), "weft.afterFailure", "continue");
+
+      assertThat(failures(r)).hasSize(3).allSatisfy(f -> assertThat(f.getMessage())
+          .contains("not saved: it fails under asyncio's own order"));
+      assertThat(tmp.resolve("regressions.txt")).doesNotExist();
+    }
+
+    @Test
+    void aScheduleDependentFailure_isSaved_andReplaysFirstNextTime() throws Exception {
+      run(selectClass(RacyTestCase.class));
+
+      String saved = Files.readString(tmp.resolve("regressions.txt"));
+      assertThat(saved).contains(RacyTestCase.class.getName() + "#checkThenAct\tweft:1:");
+      EngineExecutionResults again = run(selectClass(RacyTestCase.class));
+      assertThat(again.testEvents().started().list().get(0).getTestDescriptor().getDisplayName())
+          .startsWith("regression weft:1:");
+    }
+  }
+
+  @Nested
+  class Arguments {
+
+    @Test
+    void eachArgumentSet_runsUnderEverySchedule_namedWithItsArguments() {
+      EngineExecutionResults r = run(selectMethod(ArgumentsTestCase.class, "sleepsItsDelay",
+          "int, java.lang.String, io.weft.EventLoop"));
+
+      r.testEvents().assertStatistics(s -> s.started(6).succeeded(6));
+      assertThat(r.testEvents().started().stream().map(e -> e.getTestDescriptor().getDisplayName()))
+          .anySatisfy(n -> assertThat(n).startsWith("[1] seed=0x").endsWith(" (2: 3, three)"))
+          .anySatisfy(n -> assertThat(n).startsWith("[0] seed=0x").endsWith(" (0: 1, one)"));
+    }
+
+    @Test
+    void aFailingArgumentSet_isShrunkAndSavedUnderItsOwnKey() throws Exception {
+      EngineExecutionResults r = run(selectMethod(ArgumentsTestCase.class, "checkThenAct",
+          "int, io.weft.EventLoop"));
+
+      List<AsyncTestFailure> failures = failures(r);
+      assertThat(failures).isNotEmpty();
+      assertThat(r.testEvents().failed().stream().map(e -> e.getTestDescriptor().getDisplayName()))
+          .allSatisfy(n -> assertThat(n).endsWith("(1: 2)"));
+      assertThat(failures.get(0).shrunk().deviations()).isEqualTo(1);
+      assertThat(Files.readString(tmp.resolve("regressions.txt")))
+          .contains(ArgumentsTestCase.class.getName() + "#checkThenAct[1]\tweft:1:")
+          .doesNotContain("#checkThenAct[0]");
+    }
+  }
+
+  @Nested
+  class LoopSetup {
+
+    @Test
+    void beforeAndAfterMethods_runOnTheSimulatedLoop_aroundEveryRun() {
+      EngineExecutionResults r = run(selectClass(LoopSetupTestCase.class));
+
+      r.testEvents().assertStatistics(s -> s.started(3).succeeded(3));
+    }
+  }
+
+  @Nested
+  class Refusals {
+
+    @Test
+    void parameterizedTestOnTheSameMethod_failsNamingTheCombination() {
+      EngineExecutionResults r = run(selectClass(MixedKindsTestCase.class));
+
+      assertThat(r.allEvents().failed().stream()
+          .map(e -> e.getPayload(TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow()
+              .getMessage()))
+          .anySatisfy(m -> assertThat(m).contains("@AsyncTest cannot be combined with @ParameterizedTest")
+              .contains("@AsyncArguments"));
+    }
+  }
+
+  @Nested
+  class Output {
+
+    @Test
+    void aFailure_printsItsReportEntries_soSurefireKeepsThemWithTheTestsOutput() {
+      PrintStream saved = System.out;
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      EngineExecutionResults r;
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      try {
+        r = run(selectClass(RacyTestCase.class));
+      } finally {
+        System.setOut(saved);
+      }
+      AsyncTestFailure f = failures(r).get(0);
+      String printed = out.toString(StandardCharsets.UTF_8);
+      assertThat(printed).contains("[weft] weft.replay = " + f.shrunk())
+          .contains("[weft] weft.failure.kind = TEST_FAILED").contains("[weft] weft.trace = ");
+    }
+
+    @Test
+    void progress_isPublishedEveryNSchedules() {
+      EngineExecutionResults r = run(selectMethod(PassingTestCase.class, "twoSleepers_alwaysPass"),
+          "weft.progressEvery", "2");
+
+      assertThat(entries(r, "weft.progress")).hasSize(2)
+          .allSatisfy(e -> assertThat(e).startsWith("PassingTestCase.twoSleepers_alwaysPass: "))
+          .anySatisfy(e -> assertThat(e).contains("2 of 5 schedules run, 0 failed"))
+          .anySatisfy(e -> assertThat(e).contains("4 of 5 schedules run, 0 failed"));
+    }
+  }
+
+  @Nested
+  class Paths {
+
+    @Test
+    void theProjectDirectory_isFoundFromTheTestClass_notTheWorkingDirectory() {
+      Path dir = ProjectDir.of(AsyncTestTrustTests.class);
+
+      assertThat(dir.resolve("pom.xml")).exists();
+      assertThat(dir.getFileName().toString()).isEqualTo("test-engine");
+      assertThat(dir.resolve("target")).isDirectory();
+    }
+
+    @Test
+    void aRelativeRegressionFile_isResolvedAgainstTheProjectDirectory() throws Exception {
+      java.lang.reflect.Method m = SettingsTestCase.class.getDeclaredMethod("defaults");
+      Path project = tmp.resolve("project");
+      Settings s = Settings.resolve(m.getAnnotation(AsyncTest.class),
+          k -> k.equals("weft.regressions") ? Optional.of("src/test/resources/r.txt") : Optional.empty(), project);
+
+      assertThat(s.regressions()).isEqualTo(project.resolve("src/test/resources/r.txt"));
+      assertThat(s.traceDir()).isEqualTo(project.resolve("target/weft-traces"));
+    }
+  }
+}
