@@ -97,6 +97,27 @@ class AsyncTestTrustTests {
   }
 
   @Nested
+  class Parallel {
+
+    @Test
+    void mockitoUsingSimulations_inParallel_neverFailFalsely_norWriteTheRegressionFile() {
+      for (int round = 0; round < 3; round++) {
+        EngineExecutionResults r = run(selectClass(ParallelMockitoTestCase.class),
+            "junit.jupiter.execution.parallel.enabled", "true",
+            "junit.jupiter.execution.parallel.mode.default", "concurrent",
+            "junit.jupiter.execution.parallel.config.strategy", "fixed",
+            "junit.jupiter.execution.parallel.config.fixed.parallelism", "3");
+
+        assertThat(r.testEvents().failed().stream()
+            .map(e -> e.getPayload(TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow()
+                .getMessage())).as("round " + round).isEmpty();
+        r.testEvents().assertStatistics(s -> s.started(90).succeeded(90));
+      }
+      assertThat(tmp.resolve("regressions.txt")).doesNotExist();
+    }
+  }
+
+  @Nested
   class Confirmation {
 
     @Test
