@@ -24,6 +24,7 @@ class ExploreTests {
     assertThat(text).contains("TEST_FAILED in FAITHFUL mode")
         .contains("money appeared")
         .contains("shrunk schedule:   weft:1:FAITHFUL:REPLAY:")
+        .containsPattern("Failure after \\d+ schedule\\(s\\); the other \\d+ were skipped")
         .containsPattern("-Dweft\\.replay=weft:1:FAITHFUL:REPLAY:\\S+")
         .contains("The replay fails the same way: @AsyncTest RacyBankScenario.paydayNeverCreatesMoney failed:"
             + " TEST_FAILED in FAITHFUL mode");

@@ -130,7 +130,9 @@ final class FailureReport {
     }
     for (String[] e : entries) {
       ec.publishReportEntry(e[0], e[1]);
-      System.out.println("[weft] " + e[0] + " = " + e[1]);
+      if (settings.printEntries()) {
+        System.out.println("[weft] " + e[0] + " = " + e[1]);
+      }
     }
     Throwable cause = kind == SimFailure.Kind.TEST_FAILED && failure.getCause() != null ? failure.getCause()
         : failure;

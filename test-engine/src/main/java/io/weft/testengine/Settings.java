@@ -34,12 +34,13 @@ import java.util.function.Function;
  * @param stopAfterFailure whether the method's remaining schedules are skipped once one failed
  * @param progressNanos how often a long exploration prints a progress line, in real nanoseconds (0: never)
  * @param progressEvery print a progress line every this many finished schedules as well (0: by time only)
+ * @param printEntries whether the report entries of a failure are also printed on standard output
  * @param requireBlockingDetection whether a run on a carrier that cannot detect blocking calls fails
  */
 record Settings(int schedules, long seed, boolean seedWasRandom, String strategy, Mode mode, long stepLimit,
     long virtualTimeLimitSeconds, long earlyBoundNanos, long lateBoundNanos, boolean shrink, Schedule replay,
     boolean selfCheck, int shardIndex, int shardCount, Path regressions, Path traceDir, int shrinkRuns,
-    Duration shrinkTime, boolean stopAfterFailure, long progressNanos, int progressEvery, boolean requireBlockingDetection) {
+    Duration shrinkTime, boolean stopAfterFailure, long progressNanos, int progressEvery, boolean printEntries, boolean requireBlockingDetection) {
 
   static final String DEFAULT_REGRESSIONS = "src/test/resources/weft-regressions.txt";
   static final String DEFAULT_TRACE_DIR = "target/weft-traces";
@@ -96,13 +97,14 @@ record Settings(int schedules, long seed, boolean seedWasRandom, String strategy
     if (progressEvery < 0) {
       throw new IllegalArgumentException("weft.progressEvery must be >= 0 (0: by time only), got " + progressEvery);
     }
+    boolean printEntries = boolValue(config, "weft.printReportEntries", true);
     boolean requireDetection = boolValue(config, "weft.requireBlockingDetection", false);
     // Checked here, so that a bad strategy name fails the container with its reason instead of every invocation.
     Schedule.of(mode, strategy, seed).withBounds(micros(early, "earlyBoundMicros"), micros(late, "lateBoundMicros"));
     Settings s = new Settings(schedules, seed, random, strategy, mode, stepLimit, vtl, micros(early, ""),
         micros(late, ""), shrink, replay, selfCheck, shardIndex, shardCount, regressions, traceDir, shrinkRuns,
         Duration.ofSeconds(shrinkSeconds), after.equals("stop"), Math.multiplyExact(progress, 1_000_000_000L),
-        progressEvery, requireDetection);
+        progressEvery, printEntries, requireDetection);
     s.options(); // checks the limits
     return s;
   }
