@@ -155,15 +155,16 @@ public final class Simulation {
   }
 
   private static String firstDifference(Trace a, Trace b) {
-    int n = Math.min(a.keptCount(), b.keptCount());
-    List<String> ra = a.render(0, n);
-    List<String> rb = b.render(0, n);
-    for (int i = 0; i < n; i++) {
+    long from = Math.max(a.firstKept(), b.firstKept());
+    int n = (int) Math.max(0, Math.min(a.firstKept() + a.keptCount(), b.firstKept() + b.keptCount()) - from);
+    List<String> ra = a.render(from, n);
+    List<String> rb = b.render(from, n);
+    for (int i = 0; i < Math.min(ra.size(), rb.size()); i++) {
       if (!ra.get(i).equals(rb.get(i))) {
-        return "they first differ at event " + i + ": '" + ra.get(i) + "' then '" + rb.get(i) + "'";
+        return "they first differ at '" + ra.get(i) + "' then '" + rb.get(i) + "'";
       }
     }
-    return "the kept events agree; they differ later";
+    return "the kept events (" + from + " on) agree; they differ elsewhere";
   }
 
   /**
@@ -301,6 +302,7 @@ public final class Simulation {
   /** Cancels what is left, lets it finish (bounded), and closes the loop without reporting anything more. */
   private void cleanUp() {
     cleanup = true;
+    trace.markCleanup();
     stop = false;
     try {
       List<Task<?>> left = new ArrayList<>(loop.allTasks());
@@ -346,6 +348,7 @@ public final class Simulation {
     stop = true;
     if (failure == null && !cleanup) {
       failure = new SimFailure(kind, schedule.mode(), message, tasks, cause);
+      trace.markFailure();
     }
   }
 
