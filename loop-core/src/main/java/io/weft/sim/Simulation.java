@@ -408,6 +408,12 @@ public final class Simulation {
     }
 
     @Override
+    public void timer(long seq, long owner, String site) {
+      countStep();
+      trace.recordTimer(seq, owner, site);
+    }
+
+    @Override
     public void event(int kind, long id) {
       if (kind != EV_CLOCK) {
         countStep();
