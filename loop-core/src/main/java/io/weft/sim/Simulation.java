@@ -59,6 +59,7 @@ public final class Simulation {
   private final SimOptions options;
   private final SchedulingStrategy strategy;
   private final Trace trace;
+  private final Deviations deviations;
   private final SimRandom random;
   private final VirtualClock clock;
   private final EventLoop loop;
@@ -81,6 +82,7 @@ public final class Simulation {
     this.options = options;
     this.strategy = strategy != null ? strategy : schedule.newStrategy();
     this.trace = new Trace(options.traceLimit());
+    this.deviations = new Deviations(trace);
     this.random = new SimRandom(SimRandom.derive(schedule.seed(), 0));
     this.clock = new VirtualClock(0, false);
     this.virtualLimitNanos = saturatedNanos(options.virtualTimeLimit());
@@ -151,7 +153,7 @@ public final class Simulation {
         + ". Something outside the loop decided an order: the wall clock, real threads, or an identity-hashed"
         + " collection.", List.of(), second.failure());
     return new SimResult<>(second.schedule(), second.replay(), second.trace(), second.steps(),
-        second.virtualTime(), f, null);
+        second.virtualTime(), f, null, second.deviations(), second.replayMismatch());
   }
 
   private static String firstDifference(Trace a, Trace b) {
@@ -242,8 +244,9 @@ public final class Simulation {
     }
     long vt = clock.nanoTime();
     Schedule replay = schedule.replaying(Arrays.copyOf(choices, choiceCount));
+    String mismatch = strategy instanceof Strategies.Replay r ? r.mismatch() : null;
     return new SimResult<>(schedule, replay, trace, steps, Duration.ofNanos(vt), failure, failure == null ? value
-        : null);
+        : null, deviations.sentences(), mismatch);
   }
 
   /** Checks the finished main task and what it left behind; returns its value if all is well. */
@@ -404,6 +407,9 @@ public final class Simulation {
       }
       choices[choiceCount++] = c;
       trace.record(Trace.CHOICE, ((long) decision << 48) | ((long) n << 24) | c);
+      if (c != 0) {
+        deviations.note(d, n, c, clock.nanoTime(), subjects, from, schedule.lateBoundNanos());
+      }
       return c;
     }
 
