@@ -163,7 +163,9 @@ public final class Simulation {
     List<String> rb = b.render(from, n);
     for (int i = 0; i < Math.min(ra.size(), rb.size()); i++) {
       if (!ra.get(i).equals(rb.get(i))) {
-        return "they first differ at '" + ra.get(i) + "' then '" + rb.get(i) + "'";
+        String la = ra.get(i);
+        String at = Character.isDigit(la.charAt(0)) ? "event " + la.substring(0, la.indexOf(' ')) : "line " + i;
+        return "they first differ at " + at + ": '" + la + "' then '" + rb.get(i) + "'";
       }
     }
     return "the kept events (" + from + " on) agree; they differ elsewhere";
