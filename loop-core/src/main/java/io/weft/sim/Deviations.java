@@ -3,21 +3,25 @@ package io.weft.sim;
 import io.weft.Handle;
 import io.weft.Task;
 import io.weft.TimerHandle;
-import io.weft.internal.CallSite;
 import io.weft.internal.Kernel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * A run's deviations from asyncio's order in words: one sentence per nonzero choice, written when the choice is made
- * (what the alternatives were about is gone after the run). Only the first {@link SimResult#DESCRIBED_DEVIATIONS} are
- * written (each may read a task's stack); later ones are counted.
+ * A run's deviations from asyncio's order in words: one sentence per nonzero choice. What the alternatives were about
+ * is noted when the choice is made (names and sites only: no stack is read, so a run with many deviations stays
+ * cheap), and the sentences are written when asked for. Only the first {@link SimResult#DESCRIBED_DEVIATIONS} are
+ * noted; later ones are counted.
  */
 final class Deviations {
 
+  /** One nonzero choice: {@code c} of {@code n} at {@code decision}, at {@code nanos} of virtual time. */
+  private record Choice(Decision decision, int n, int c, long nanos, String chosen, String displaced, long dueNanos,
+      long lateNanos) {}
+
   private final Trace trace;
-  private final List<String> sentences = new ArrayList<>();
+  private final List<Choice> noted = new ArrayList<>();
   private long uncounted;
 
   Deviations(Trace trace) {
@@ -25,57 +29,65 @@ final class Deviations {
   }
 
   /**
-   * Describes choice {@code c} (nonzero) of {@code n} at {@code decision}, made at {@code nowNanos} of virtual time;
-   * the subjects are the loop's (see {@link io.weft.internal.SimHooks}).
+   * Notes choice {@code c} (nonzero) of {@code n} at {@code decision}, made at {@code nowNanos} of virtual time; the
+   * subjects are the loop's (see {@link io.weft.internal.SimHooks}).
    */
   void note(Decision decision, int n, int c, long nowNanos, Handle[] subjects, int from, long lateBoundNanos) {
-    if (sentences.size() >= SimResult.DESCRIBED_DEVIATIONS) {
+    if (noted.size() >= SimResult.DESCRIBED_DEVIATIONS) {
       uncounted++;
       return;
     }
-    String at = "at " + seconds(nowNanos) + " (virtual) ";
-    sentences.add(switch (decision) {
+    Choice ch = switch (decision) {
       case EARLY -> {
         TimerHandle t = (TimerHandle) subjects[from];
         Handle head = subjects.length > from + 1 ? subjects[from + 1] : null;
-        yield at + "the loop's iteration took " + millis(t.whenNanos() - nowNanos) + " longer (EARLY), so "
-            + subject(t) + " fell due early: it ran in the same iteration as " + (head == null ? "the ready callbacks"
-            : subject(head)) + ", before what that leads to";
+        yield new Choice(decision, n, c, nowNanos, subject(t), head == null ? null : subject(head), t.whenNanos(), 0);
       }
       case LATE -> {
         TimerHandle t = (TimerHandle) subjects[from];
-        yield at + "the idle loop woke " + millis(lateBoundNanos * c / 3) + " late (LATE) for " + subject(t)
-            + ", due at " + seconds(t.whenNanos()) + " (choice " + c + " of " + n + ")";
+        yield new Choice(decision, n, c, nowNanos, subject(t), null, t.whenNanos(), lateBoundNanos * c / 3);
       }
-      case TIE -> at + n + " timers fell due together (TIE): " + subject(subjects[from + c]) + " ran before "
-          + subject(subjects[from]);
-      case EXTERNAL -> at + n + " events from other threads or I/O were waiting to be queued (EXTERNAL): "
-          + subject(subjects[from + c]) + " was queued before " + subject(subjects[from]) + ", which arrived first";
-      case READY -> at + "CHAOS mode: " + subject(subjects[from + c]) + " ran before " + subject(subjects[from])
-          + " in the ready batch of " + n + " (READY)";
-    });
+      default -> new Choice(decision, n, c, nowNanos, subject(subjects[from + c]), subject(subjects[from]), 0, 0);
+    };
+    noted.add(ch);
   }
 
   /** The sentences, and a last line counting the deviations not described. */
   List<String> sentences() {
-    if (uncounted == 0) {
-      return List.copyOf(sentences);
+    List<String> out = new ArrayList<>();
+    for (Choice ch : noted) {
+      out.add(sentence(ch));
     }
-    List<String> out = new ArrayList<>(sentences);
-    out.add(String.format(Locale.ROOT, "... and %,d more deviation(s), not described", uncounted));
+    if (uncounted > 0) {
+      out.add(String.format(Locale.ROOT, "... and %,d more deviation(s), not described", uncounted));
+    }
     return out;
   }
 
-  /** A handle as a sentence names it: a task's next step (and where it waits), a timer, or a callback. */
+  private static String sentence(Choice ch) {
+    String at = "at " + seconds(ch.nanos()) + " (virtual) ";
+    String chosen = ch.chosen();
+    String displaced = ch.displaced();
+    return switch (ch.decision()) {
+      case EARLY -> at + "the loop's iteration took " + millis(ch.dueNanos() - ch.nanos()) + " longer (EARLY), so "
+          + chosen + " fell due early: it ran in the same iteration as " + (displaced == null ? "the ready callbacks"
+          : displaced) + ", before what that leads to";
+      case LATE -> at + "the idle loop woke " + millis(ch.lateNanos()) + " late (LATE) for " + chosen + ", due at "
+          + seconds(ch.dueNanos()) + " (choice " + ch.c() + " of " + ch.n() + ")";
+      case TIE -> at + ch.n() + " timers fell due together (TIE): " + chosen + " ran before " + displaced;
+      case EXTERNAL -> at + ch.n() + " events from other threads or I/O were waiting to be queued (EXTERNAL): "
+          + chosen + " was queued before " + displaced + ", which arrived first";
+      case READY -> at + "CHAOS mode: " + chosen + " ran before " + displaced + " in the ready batch of " + ch.n()
+          + " (READY)";
+    };
+  }
+
+  /** A handle as a sentence names it: a task's step, a timer (by its task or where it was set), or a callback. */
   private String subject(Handle h) {
     Kernel k = Kernel.get();
     Task<?> task = k.steppedTask(h);
     if (task != null) {
-      if (task.phase() == Task.Phase.CREATED) {
-        return "the first step of " + task.getName();
-      }
-      String where = CallSite.of(task.stack());
-      return task.getName() + "'s next step" + (where == null ? "" : " (awaiting at " + where + ")");
+      return (task.phase() == Task.Phase.CREATED ? "the first step of " : "the next step of ") + task.getName();
     }
     if (h instanceof TimerHandle) {
       String site = k.timerSite(h);

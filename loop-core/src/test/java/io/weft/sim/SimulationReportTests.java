@@ -32,10 +32,23 @@ class SimulationReportTests {
 
     @Test
     void unnamedTask_onAProductionLoop_keepsAsynciosName() {
-      try (io.weft.EventLoop loop = io.weft.EventLoop.create()) {
-        String name = loop.runUntilComplete(() -> Weft.createTask(() -> null).getName());
-        assertThat(name).isEqualTo("Task-2");
+      try (io.weft.EventLoop loop = io.weft.EventLoop.builder().debug(false).build()) {
+        assertThat(loop.runUntilComplete(Payday::names)).isEqualTo("worker|Task-3");
       }
+    }
+
+    @Test
+    void unnamedTask_inDebugMode_isNamedAfterItsCreationSite() {
+      try (io.weft.EventLoop loop = io.weft.EventLoop.builder().debug(true).build()) {
+        assertThat(loop.runUntilComplete(Payday::names)).matches("worker\\|Task-3 \\(Payday\\.names:\\d+\\)");
+      }
+    }
+
+    @Test
+    void unnamedTask_createdByWeftsOwnCode_keepsAsynciosName() {
+      SimResult<String> r = Simulation.run(Schedule.fifo(), () -> Weft.createTask(() -> "x").getName());
+      // This test class is in io.weft.sim, one of Weft's runtime packages: no frame of user code to name it after.
+      assertThat(r.value()).isEqualTo("Task-2");
     }
 
     @Test
@@ -84,7 +97,7 @@ class SimulationReportTests {
       assertThat(r.deviations()).hasSize(1);
       assertThat(r.deviations().get(0)).matches("at 0\\.000000 s \\(virtual\\) the loop's iteration took 0\\.200 ms"
           + " longer \\(EARLY\\), so the timer of Task-2 \\(Payday\\.run:\\d+\\) fell due early: it ran in the same"
-          + " iteration as Task-3 \\(Payday\\.run:\\d+\\)'s next step \\(awaiting at Payday\\.transfer:\\d+\\),"
+          + " iteration as the next step of Task-3 \\(Payday\\.run:\\d+\\),"
           + " before what that leads to");
     }
 
