@@ -102,6 +102,39 @@ class SimulationReportTests {
     }
 
     @Test
+    void externalOrder_isDescribed() {
+      List<String> found = new java.util.ArrayList<>();
+      for (long seed = 0; seed < 20; seed++) {
+        found.addAll(Simulation.run(Schedule.of(Mode.FAITHFUL, "RANDOM", seed), () -> {
+          io.weft.EventLoop loop = Weft.getRunningLoop();
+          io.weft.EventLoop.RealWork work = loop.beginRealWork("two senders");
+          java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+          int[] ran = {0};
+          io.weft.Future<Void> done = loop.createFuture();
+          for (int i = 0; i < 2; i++) {
+            Thread.ofPlatform().start(() -> {
+              loop.callSoonThreadsafe(() -> {
+                if (++ran[0] == 2) {
+                  work.close();
+                  done.setResult(null);
+                }
+              });
+              sent.incrementAndGet();
+            });
+          }
+          while (sent.get() < 2) {
+            Thread.onSpinWait(); // both arrive before the loop next collects them: one EXTERNAL choice
+          }
+          done.await();
+          return null;
+        }).deviations());
+      }
+      assertThat(found).anyMatch(s -> s.matches("at 0\\.000000 s \\(virtual\\) 2 events from other threads or I/O"
+          + " were waiting to be queued \\(EXTERNAL\\): a callback \\(SimulationReportTests\\$Deviations\\) was"
+          + " queued before a callback \\(SimulationReportTests\\$Deviations\\), which arrived first"));
+    }
+
+    @Test
     void fifoRun_hasNoDeviations() {
       assertThat(Simulation.run(Schedule.fifo(), Payday::run).deviations()).isEmpty();
     }
