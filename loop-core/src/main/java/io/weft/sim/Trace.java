@@ -261,7 +261,7 @@ public final class Trace {
       if (count > fail) {
         sb.append(String.format(Locale.ROOT, " (%,d clean-up event(s) follow)", count - fail));
       }
-    } else if (end < count) {
+    } else if (end < count && fail >= 0 && end >= fail) {
       sb.append(String.format(Locale.ROOT, "; %,d later clean-up event(s) not kept", count - end));
     }
     return sb.toString();
