@@ -54,6 +54,8 @@ public final class Simulation {
 
   private static final Map<EventLoop, Simulation> ACTIVE = new ConcurrentHashMap<>();
   private static final long CLEANUP_STEPS = 100_000;
+  // A schedule longer than this is summarized in messages (Schedule.abbreviated); the trace file has it whole.
+  private static final int REPORTED_SCHEDULE_CHARS = 300;
 
   private final Schedule schedule;
   private final SimOptions options;
@@ -147,8 +149,8 @@ public final class Simulation {
       return second;
     }
     String where = firstDifference(first.trace(), second.trace());
-    SimFailure f = new SimFailure(SimFailure.Kind.NONDETERMINISM, schedule.mode(), "schedule " + schedule
-        + " gave trace " + first.trace().hashHex() + " (" + first.trace().eventCount() + " events), then "
+    SimFailure f = new SimFailure(SimFailure.Kind.NONDETERMINISM, schedule.mode(), "schedule "
+        + schedule.abbreviated(REPORTED_SCHEDULE_CHARS) + " gave trace " + first.trace().hashHex() + " (" + first.trace().eventCount() + " events), then "
         + second.trace().hashHex() + " (" + second.trace().eventCount() + " events); " + where
         + ". Something outside the loop decided an order: the wall clock, real threads, or an identity-hashed"
         + " collection.", List.of(), second.failure());
@@ -534,6 +536,6 @@ public final class Simulation {
 
   @Override
   public String toString() {
-    return "Simulation[" + schedule + ", " + steps + " steps, " + trace + "]";
+    return "Simulation[" + schedule.abbreviated(REPORTED_SCHEDULE_CHARS) + ", " + steps + " steps, " + trace + "]";
   }
 }
