@@ -126,6 +126,16 @@ public final class Trace {
     }
   }
 
+  /** Checks the ring's invariants; tests call it. */
+  void checkInvariants() {
+    if (kept > limit || kept > kinds.length || values.length != kinds.length
+        || (notes != null && notes.length != kinds.length) || first + kept > count || next > kinds.length
+        || (kept < limit && (first != 0 || next != kept))) {
+      throw new AssertionError("trace ring broken: limit=" + limit + " kept=" + kept + " first=" + first + " next="
+          + next + " count=" + count + " slots=" + kinds.length);
+    }
+  }
+
   /** Notes that the run's failure is recorded now: the events so far led to it. Only the first call counts. */
   void markFailure() {
     if (failureAt < 0) {

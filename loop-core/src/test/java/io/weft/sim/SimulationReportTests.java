@@ -167,6 +167,8 @@ class SimulationReportTests {
           SimPrograms::mixed);
 
       Trace t = few.trace();
+      t.checkInvariants();
+      all.trace().checkInvariants();
       assertThat(t.hash()).isEqualTo(all.trace().hash());
       assertThat(t.keptCount()).isEqualTo(10);
       assertThat(t.firstKept()).isEqualTo(t.eventCount() - 10);

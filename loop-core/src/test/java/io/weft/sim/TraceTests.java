@@ -25,6 +25,7 @@ class TraceTests {
       for (int i = 0; i < 1_000; i++) {
         t.record(Trace.CLOCK, i * 1_000_000_000L);
       }
+      t.checkInvariants();
       assertThat(t.eventCount()).isEqualTo(1_000);
       assertThat(t.keptCount()).isEqualTo(100);
       assertThat(t.firstKept()).isEqualTo(900);
@@ -83,6 +84,7 @@ class TraceTests {
       for (int i = 0; i < 100; i++) {
         t.record(Trace.STEP, 1);
       }
+      t.checkInvariants();
       // A quarter of the limit (2) is left to the clean-up; the rest keeps what led to the failure.
       assertThat(t.eventCount()).isEqualTo(120);
       assertThat(t.firstKept()).isEqualTo(14);
@@ -115,6 +117,7 @@ class TraceTests {
       t.recordTimer(7, 2, null);
       t.recordTimer(8, -1, "Foo.bar(Foo.java:12)");
       t.recordTimer(9, -1, null);
+      t.checkInvariants();
       t.record(Trace.STEP, 2);
       t.record(Trace.STEP, 3);
       assertThat(t.render(0, 10)).containsExactly("0 timer #7 of Task-2 (Payday.run:21)",
