@@ -3,6 +3,7 @@ package io.weft.sim;
 import io.weft.Handle;
 import io.weft.Task;
 import io.weft.TimerHandle;
+import io.weft.internal.CallSite;
 import io.weft.internal.Kernel;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,8 +11,8 @@ import java.util.Locale;
 
 /**
  * A run's deviations from asyncio's order in words: one sentence per nonzero choice. What the alternatives were about
- * is noted when the choice is made (names and sites only: no stack is read, so a run with many deviations stays
- * cheap), and the sentences are written when asked for. Only the first {@link SimResult#DESCRIBED_DEVIATIONS} are
+ * is noted when the choice is made (names and sites; a task's stack only for the first few EARLY deviations, so a run
+ * with many deviations stays cheap), and the sentences are written when asked for. Only the first {@link SimResult#DESCRIBED_DEVIATIONS} are
  * noted; later ones are counted.
  */
 final class Deviations {
@@ -20,8 +21,11 @@ final class Deviations {
   private record Choice(Decision decision, int n, int c, long nanos, String chosen, String displaced, long dueNanos,
       long lateNanos) {}
 
+  private static final int AWAIT_SITES = 4;
+
   private final Trace trace;
   private final List<Choice> noted = new ArrayList<>();
+  private int awaitSites;
   private long uncounted;
 
   Deviations(Trace trace) {
@@ -41,7 +45,8 @@ final class Deviations {
       case EARLY -> {
         TimerHandle t = (TimerHandle) subjects[from];
         Handle head = subjects.length > from + 1 ? subjects[from + 1] : null;
-        yield new Choice(decision, n, c, nowNanos, subject(t), head == null ? null : subject(head), t.whenNanos(), 0);
+        yield new Choice(decision, n, c, nowNanos, subject(t), head == null ? null : withAwaitSite(head),
+            t.whenNanos(), 0);
       }
       case LATE -> {
         TimerHandle t = (TimerHandle) subjects[from];
@@ -80,6 +85,22 @@ final class Deviations {
       case READY -> at + "CHAOS mode: " + chosen + " ran before " + displaced + " in the ready batch of " + ch.n()
           + " (READY)";
     };
+  }
+
+  /**
+   * The step an EARLY timer overtook, with where its task waits ({@code the next step of main (paused at
+   * Payday.run:40)}): that is where the other side of the race is. Reading a task's stack costs tens of microseconds,
+   * so only the first {@value #AWAIT_SITES} EARLY deviations of a run say it.
+   */
+  private String withAwaitSite(Handle h) {
+    String s = subject(h);
+    Task<?> task = Kernel.get().steppedTask(h);
+    if (task == null || task.phase() == Task.Phase.CREATED || awaitSites >= AWAIT_SITES) {
+      return s;
+    }
+    awaitSites++;
+    String where = CallSite.of(task.stack());
+    return where == null ? s : s + " (paused at " + where + ")";
   }
 
   /** A handle as a sentence names it: a task's step, a timer (by its task or where it was set), or a callback. */

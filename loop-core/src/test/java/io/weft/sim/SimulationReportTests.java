@@ -97,7 +97,7 @@ class SimulationReportTests {
       assertThat(r.deviations()).hasSize(1);
       assertThat(r.deviations().get(0)).matches("at 0\\.000000 s \\(virtual\\) the loop's iteration took 0\\.200 ms"
           + " longer \\(EARLY\\), so the timer of Task-2 \\(Payday\\.run:\\d+\\) fell due early: it ran in the same"
-          + " iteration as the next step of Task-3 \\(Payday\\.run:\\d+\\),"
+          + " iteration as the next step of Task-3 \\(Payday\\.run:\\d+\\) \\(paused at Payday\\.transfer:\\d+\\),"
           + " before what that leads to");
     }
 
