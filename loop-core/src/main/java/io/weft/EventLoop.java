@@ -159,6 +159,9 @@ public final class EventLoop implements AutoCloseable {
   private final Map<Handle, Thread> simSenders = new java.util.concurrent.ConcurrentHashMap<>();
   // On a simulated loop, what each waiter future of a sync primitive waits on (looked up, never iterated).
   final Map<Future<?>, Object> simWaitTargets = new java.util.WeakHashMap<>();
+  // On a simulated loop, where user code set each timer still set by callLater/callAt (looked up, never iterated);
+  // null on other loops, so the production path pays one null check per public timer call.
+  private final Map<TimerHandle, String> simTimerSites;
   // Real work in flight (threads, real sockets, subprocesses) that will call back through callSoonThreadsafe.
   private final java.util.concurrent.atomic.AtomicInteger realWork = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -188,10 +191,12 @@ public final class EventLoop implements AutoCloseable {
       }
       simClock = vc;
       simPoller = vp;
+      simTimerSites = new java.util.HashMap<>();
       tasks.holdStrongly();
     } else {
       simClock = null;
       simPoller = null;
+      simTimerSites = null;
     }
   }
 
@@ -324,12 +329,12 @@ public final class EventLoop implements AutoCloseable {
     if (delay.isNegative()) {
       throw new IllegalArgumentException("delay must be >= 0, got " + delay);
     }
-    return callLaterInternal(delay, callback, context);
+    return noteSite(callLaterInternal(delay, callback, context));
   }
 
   TimerHandle callLaterInternal(Duration delay, Runnable callback, Context context) {
     long nanos = delay.compareTo(Duration.ofNanos(MAX_DELAY_NANOS)) > 0 ? MAX_DELAY_NANOS : delay.toNanos();
-    return callAtNanos(clock.nanoTime() + nanos, callback, context);
+    return timerAt(clock.nanoTime() + nanos, callback, context);
   }
 
   /**
@@ -342,7 +347,7 @@ public final class EventLoop implements AutoCloseable {
       throw new IllegalArgumentException("delay must be >= 0 and finite, got " + delaySeconds);
     }
     long nanos = delaySeconds * 1e9 >= MAX_DELAY_NANOS ? MAX_DELAY_NANOS : (long) Math.ceil(delaySeconds * 1e9);
-    return callAtNanos(clock.nanoTime() + nanos, callback, null);
+    return noteSite(timerAt(clock.nanoTime() + nanos, callback, null));
   }
 
   /**
@@ -361,11 +366,32 @@ public final class EventLoop implements AutoCloseable {
       throw new IllegalArgumentException("when must be finite, got " + when);
     }
     double offset = Math.max(-MAX_DELAY_NANOS, Math.min(MAX_DELAY_NANOS, Math.ceil(when * 1e9)));
-    return callAtNanos(epochNanos + (long) offset, callback, context);
+    return noteSite(timerAt(epochNanos + (long) offset, callback, context));
   }
 
   /** Runs {@code callback} when the loop's clock reads {@code whenNanos} (compared by subtraction). */
   public TimerHandle callAtNanos(long whenNanos, Runnable callback, Context context) {
+    return noteSite(timerAt(whenNanos, callback, context));
+  }
+
+  // A timer set by user code through a public method: a simulated loop notes where, for the trace and leak reports.
+  // The runtime's own timers for a task (Weft.sleep) go through callLaterInternal and are named after the task.
+  private TimerHandle noteSite(TimerHandle h) {
+    if (simTimerSites != null) {
+      String site = io.weft.internal.CallSite.hereLong();
+      if (site != null) {
+        simTimerSites.put(h, site);
+      }
+    }
+    return h;
+  }
+
+  /** Where user code set {@code h}, on a simulated loop, while it is set; null otherwise. */
+  String simTimerSite(TimerHandle h) {
+    return simTimerSites == null ? null : simTimerSites.get(h);
+  }
+
+  private TimerHandle timerAt(long whenNanos, Runnable callback, Context context) {
     Objects.requireNonNull(callback, "callback must not be null");
     checkClosed();
     checkThread();
@@ -380,6 +406,9 @@ public final class EventLoop implements AutoCloseable {
 
   void timerCancelled(TimerHandle h) {
     timers.remove(h);
+    if (simTimerSites != null) {
+      simTimerSites.remove(h);
+    }
   }
 
   /** For timeout messages: says the time was virtual when the loop's clock is, so nobody hunts a real delay. */
@@ -690,7 +719,8 @@ public final class EventLoop implements AutoCloseable {
       TimerHandle next = timers.peek();
       long now = clock.nanoTime();
       if (bound > 0 && next.whenNanos - (now + resolutionNanos) >= 0 && next.whenNanos - (now + bound) <= 0
-          && s.choose(SimHooks.EARLY, 2, new Handle[] {next}, 0) == 1 && !moveClockTo(s, next.whenNanos)) {
+          && s.choose(SimHooks.EARLY, 2, new Handle[] {next, ready.peekFirst()}, 0) == 1
+          && !moveClockTo(s, next.whenNanos)) {
         return;
       }
     }
@@ -850,7 +880,7 @@ public final class EventLoop implements AutoCloseable {
     if (stepped != null) {
       s.step(stepped);
     } else if (h instanceof TimerHandle t) {
-      s.event(SimHooks.EV_TIMER, t.seq);
+      s.timer(t.seq, t.simOwner - 1, simTimerSites.isEmpty() ? null : simTimerSites.remove(t));
     } else {
       s.event(SimHooks.EV_CALLBACK, 0);
     }
@@ -1202,7 +1232,8 @@ public final class EventLoop implements AutoCloseable {
   List<String> pendingTimers() {
     List<String> out = new ArrayList<>();
     for (TimerHandle t : timers.inOrder()) {
-      out.add(t.toString());
+      String site = simTimerSite(t);
+      out.add(site != null ? t + " set at " + site : t.toString());
     }
     return out;
   }

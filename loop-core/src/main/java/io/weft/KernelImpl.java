@@ -47,6 +47,33 @@ final class KernelImpl implements Kernel {
   }
 
   @Override
+  public Task<?> steppedTask(Handle handle) {
+    return handle.steppedTask();
+  }
+
+  @Override
+  public String timerSite(Handle handle) {
+    return handle instanceof TimerHandle t ? t.loop.simTimerSite(t) : null;
+  }
+
+  @Override
+  public String describeCallback(Handle handle) {
+    if (handle instanceof Future.Callback<?> c) {
+      return "a done callback of " + c.future.getClass().getSimpleName();
+    }
+    Object cb = handle.callback;
+    if (cb == null) {
+      return "a callback";
+    }
+    String name = cb.getClass().getName();
+    int lambda = name.indexOf("$$Lambda");
+    if (lambda >= 0) {
+      name = name.substring(0, lambda);
+    }
+    return "a callback (" + name.substring(name.lastIndexOf('.') + 1) + ")";
+  }
+
+  @Override
   public void noteWaiter(Future<?> waiter, Object guard) {
     if (waiter.loop.sim != null) {
       waiter.loop.simWaitTargets.put(waiter, guard);

@@ -74,7 +74,7 @@ public final class Task<T> extends Future<T> {
     super(loop);
     this.body = Objects.requireNonNull(body, "body must not be null");
     this.id = loop.nextTaskId();
-    this.name = name;
+    this.name = name != null || (loop.sim == null && !loop.isDebug()) ? name : siteName(id);
     this.context = context != null ? context : loop.currentContext().copy();
     this.currentContext = this.context;
     this.ref = loop.tasks.register(this);
@@ -113,7 +113,18 @@ public final class Task<T> extends Future<T> {
     return null;
   }
 
-  /** Returns the task's name: the one it was given, or {@code Task-N} with N counted per loop from 1. */
+  // On a simulated loop or in debug mode, an unnamed task is named after where it was created, for the trace and the
+  // reports (a stack walk of a few microseconds, which production loops never pay).
+  private static String siteName(long id) {
+    String site = io.weft.internal.CallSite.here();
+    return site == null ? null : "Task-" + id + " (" + site + ")";
+  }
+
+  /**
+   * Returns the task's name: the one it was given, or {@code Task-N} with N counted per loop from 1. On a simulated
+   * loop ({@code io.weft.sim}) and in debug mode an unnamed task's name also says where it was created: {@code Task-3
+   * (RacyBank.transfer:31)}, the first frame outside Weft's runtime.
+   */
   public String getName() {
     return name != null ? name : "Task-" + id;
   }

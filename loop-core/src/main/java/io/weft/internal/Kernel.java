@@ -53,6 +53,15 @@ public interface Kernel {
   /** Descriptions of the timers still set, in the order they would fire. */
   List<String> pendingTimers(EventLoop loop);
 
+  /** The task whose step {@code handle} runs (a step, or a done callback that wakes the task), or null. */
+  Task<?> steppedTask(io.weft.Handle handle);
+
+  /** Where user code set a timer with {@code callLater}/{@code callAt} on a simulated loop, or null. */
+  String timerSite(io.weft.Handle handle);
+
+  /** A deterministic description of a callback that is neither a task's step nor a timer, for reports. */
+  String describeCallback(io.weft.Handle handle);
+
   /** Records, on a simulated loop, that {@code waiter} waits on the primitive {@code guard}. */
   void noteWaiter(Future<?> waiter, Object guard);
 

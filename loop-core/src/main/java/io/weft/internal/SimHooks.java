@@ -9,8 +9,9 @@ import io.weft.Task;
  * <p>A decision has {@code n > 1} alternatives; alternative 0 is always what the production loop does (first in,
  * first out, no jitter), so a schedule of zeros is asyncio's order. The subjects say what the alternatives are about,
  * for strategies (PCT, POS) that rank tasks: when choosing among handles, alternative i is {@code subjects[from + i]};
- * when deciding about one timer (EARLY, LATE), {@code subjects[from]} is that timer. The array is the loop's: read it
- * during the call only.
+ * when deciding about one timer (EARLY, LATE), {@code subjects[from]} is that timer, and for EARLY
+ * {@code subjects[from + 1]} is the first ready callback (the one the timer would otherwise wait behind). The array
+ * is the loop's: read it during the call only.
  */
 public interface SimHooks {
 
@@ -37,6 +38,13 @@ public interface SimHooks {
 
   /** Records an event (not a task step: see {@link #step}). */
   void event(int kind, long id);
+
+  /**
+   * Records that a timer's callback is about to run (the event {@link #EV_TIMER} with its sequence number): the id of
+   * the task that set it (-1 if none did), and where user code set it with {@code callLater}/{@code callAt} (null for
+   * a task's own timers, such as a sleep).
+   */
+  void timer(long seq, long owner, String site);
 
   /** Records that {@code task}'s step is about to run. */
   void step(Task<?> task);

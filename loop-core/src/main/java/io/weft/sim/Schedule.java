@@ -11,9 +11,11 @@ import java.util.Objects;
  * <p>Its printable form is one line, {@code weft:1:MODE:STRATEGY:SEED:EARLY:LATE[:CHOICES]}: the format version,
  * {@link Mode}, the strategy ({@code FIFO}, {@code RANDOM}, {@code PCT3}, {@code POS}, or {@code REPLAY}), the seed
  * in hexadecimal, the early and late bounds in nanoseconds, and for {@code REPLAY} the choices. Choices are written
- * in base 36 separated by dots, a run of equal values as {@code value*count}, trailing zeros dropped (a replay
- * chooses 0 once its choices run out): {@code 0*2s.1.0*9.3}. {@link #parse} reads it back; {@code toString()}
- * writes it.
+ * in base 36 separated by dots, a run of equal values as {@code value_count}, trailing zeros dropped (a replay
+ * chooses 0 once its choices run out): {@code 0_2s.1.0_9.3}. The form uses only letters, digits, {@code :},
+ * {@code .} and {@code _}, so it can be pasted unquoted into bash and zsh. {@link #parse} reads it back, and also
+ * reads the older {@code value*count} runs; {@code toString()} writes it. For reports, {@link #abbreviated} shortens
+ * a long one.
  *
  * @param mode the fidelity mode
  * @param strategy the strategy's name: {@code FIFO}, {@code RANDOM}, {@code PCT<d>}, {@code POS} or {@code REPLAY}
@@ -33,6 +35,11 @@ public record Schedule(Mode mode, String strategy, long seed, long earlyBoundNan
   public static final long DEFAULT_EARLY_NANOS = 1_000_000L;
   /** The default late bound: 1 ms. */
   public static final long DEFAULT_LATE_NANOS = 1_000_000L;
+
+  // Separates a value from its repeat count; not a base-36 digit, not the choice separator, and inert in shells.
+  private static final char RUN = '_';
+  // The separator of format 1 before 0.3: a glob character in zsh; still read.
+  private static final char OLD_RUN = '*';
 
   /** Checks the fields and copies the choices. */
   public Schedule {
@@ -151,6 +158,45 @@ public record Schedule(Mode mode, String strategy, long seed, long earlyBoundNan
     return sb.toString();
   }
 
+  /**
+   * The printable form if it has at most {@code maxChars} characters; otherwise, for reports, the same up to the
+   * choices and a summary of them instead: {@code weft:1:FAITHFUL:REPLAY:63cb:1000000:1000000:<4,211 choices, 37
+   * deviations, sha 1a2b3c4d>}. The summary cannot be parsed: print the full form where it must replay (a trace file).
+   *
+   * @throws IllegalArgumentException if {@code maxChars} is negative
+   */
+  public String abbreviated(int maxChars) {
+    if (maxChars < 0) {
+      throw new IllegalArgumentException("maxChars must be >= 0, got " + maxChars);
+    }
+    String full = toString();
+    if (full.length() <= maxChars || !strategy.equals("REPLAY")) {
+      return full;
+    }
+    String head = full.substring(0, full.length() - encodeChoices(choices).length());
+    return head + String.format(java.util.Locale.ROOT, "<%,d choices, %,d deviations, sha %s>", choices.length,
+        deviations(), choicesHash());
+  }
+
+  /**
+   * A short hash of the choices: the first 8 hexadecimal digits of the SHA-256 of the choices (trailing zeros
+   * dropped) as big-endian 32-bit integers. It depends on the choices only, not on how they are printed, so it is
+   * the same in every Weft version; two schedules with equal choices have equal hashes.
+   */
+  public String choicesHash() {
+    try {
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(4 * choices.length);
+      for (int c : choices) {
+        buf.putInt(c);
+      }
+      md.update(buf.array());
+      return java.util.HexFormat.of().formatHex(md.digest(), 0, 4);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new AssertionError("every JDK has SHA-256", e);
+    }
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof Schedule s && s.mode == mode && s.strategy.equals(strategy) && s.seed == seed
@@ -178,7 +224,7 @@ public record Schedule(Mode mode, String strategy, long seed, long earlyBoundNan
       }
       sb.append(Integer.toString(c[i], 36));
       if (j - i > 1) {
-        sb.append('*').append(Integer.toString(j - i, 36));
+        sb.append(RUN).append(Integer.toString(j - i, 36));
       }
       i = j;
     }
@@ -192,14 +238,17 @@ public record Schedule(Mode mode, String strategy, long seed, long earlyBoundNan
     int[] out = new int[16];
     int n = 0;
     for (String tok : text.split("\\.", -1)) {
-      int star = tok.indexOf('*');
+      int star = tok.indexOf(RUN);
+      if (star < 0) {
+        star = tok.indexOf(OLD_RUN);
+      }
       int value;
       int count;
       try {
         value = Integer.parseInt(star < 0 ? tok : tok.substring(0, star), 36);
         count = star < 0 ? 1 : Integer.parseInt(tok.substring(star + 1), 36);
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("bad choice '" + tok + "' (expected base-36 value[*count])", e);
+        throw new IllegalArgumentException("bad choice '" + tok + "' (expected base-36 value[_count])", e);
       }
       if (value < 0 || count < 1 || (long) n + count > 50_000_000L) {
         throw new IllegalArgumentException("bad choice '" + tok + "' (value >= 0, count >= 1, at most 50M choices)");

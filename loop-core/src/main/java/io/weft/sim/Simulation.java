@@ -54,11 +54,14 @@ public final class Simulation {
 
   private static final Map<EventLoop, Simulation> ACTIVE = new ConcurrentHashMap<>();
   private static final long CLEANUP_STEPS = 100_000;
+  // A schedule longer than this is summarized in messages (Schedule.abbreviated); the trace file has it whole.
+  private static final int REPORTED_SCHEDULE_CHARS = 300;
 
   private final Schedule schedule;
   private final SimOptions options;
   private final SchedulingStrategy strategy;
   private final Trace trace;
+  private final Deviations deviations;
   private final SimRandom random;
   private final VirtualClock clock;
   private final EventLoop loop;
@@ -81,6 +84,7 @@ public final class Simulation {
     this.options = options;
     this.strategy = strategy != null ? strategy : schedule.newStrategy();
     this.trace = new Trace(options.traceLimit());
+    this.deviations = new Deviations(trace);
     this.random = new SimRandom(SimRandom.derive(schedule.seed(), 0));
     this.clock = new VirtualClock(0, false);
     this.virtualLimitNanos = saturatedNanos(options.virtualTimeLimit());
@@ -160,25 +164,28 @@ public final class Simulation {
     }
     Schedule schedule = second.schedule();
     String where = firstDifference(first.trace(), second.trace());
-    SimFailure f = new SimFailure(SimFailure.Kind.NONDETERMINISM, schedule.mode(), "schedule " + schedule
-        + " gave trace " + first.trace().hashHex() + " (" + first.trace().eventCount() + " events), then "
+    SimFailure f = new SimFailure(SimFailure.Kind.NONDETERMINISM, schedule.mode(), "schedule "
+        + schedule.abbreviated(REPORTED_SCHEDULE_CHARS) + " gave trace " + first.trace().hashHex() + " (" + first.trace().eventCount() + " events), then "
         + second.trace().hashHex() + " (" + second.trace().eventCount() + " events); " + where
         + ". Something outside the loop decided an order: the wall clock, real threads, or an identity-hashed"
         + " collection.", List.of(), second.failure());
     return new SimResult<>(second.schedule(), second.replay(), second.trace(), second.steps(),
-        second.virtualTime(), f, null);
+        second.virtualTime(), f, null, second.deviations(), second.replayMismatch());
   }
 
   private static String firstDifference(Trace a, Trace b) {
-    int n = Math.min(a.keptCount(), b.keptCount());
-    List<String> ra = a.render(0, n);
-    List<String> rb = b.render(0, n);
-    for (int i = 0; i < n; i++) {
+    long from = Math.max(a.firstKept(), b.firstKept());
+    int n = (int) Math.max(0, Math.min(a.firstKept() + a.keptCount(), b.firstKept() + b.keptCount()) - from);
+    List<String> ra = a.render(from, n);
+    List<String> rb = b.render(from, n);
+    for (int i = 0; i < Math.min(ra.size(), rb.size()); i++) {
       if (!ra.get(i).equals(rb.get(i))) {
-        return "they first differ at event " + i + ": '" + ra.get(i) + "' then '" + rb.get(i) + "'";
+        String la = ra.get(i);
+        String at = Character.isDigit(la.charAt(0)) ? "event " + la.substring(0, la.indexOf(' ')) : "line " + i;
+        return "they first differ at " + at + ": '" + la + "' then '" + rb.get(i) + "'";
       }
     }
-    return "the kept events agree; they differ later";
+    return "the kept events (" + from + " on) agree; they differ elsewhere";
   }
 
   /**
@@ -256,8 +263,9 @@ public final class Simulation {
     }
     long vt = clock.nanoTime();
     Schedule replay = schedule.replaying(Arrays.copyOf(choices, choiceCount));
+    String mismatch = strategy instanceof Strategies.Replay r ? r.mismatch() : null;
     return new SimResult<>(schedule, replay, trace, steps, Duration.ofNanos(vt), failure, failure == null ? value
-        : null);
+        : null, deviations.sentences(), mismatch);
   }
 
   /** Checks the finished main task and what it left behind; returns its value if all is well. */
@@ -316,6 +324,7 @@ public final class Simulation {
   /** Cancels what is left, lets it finish (bounded), and closes the loop without reporting anything more. */
   private void cleanUp() {
     cleanup = true;
+    trace.markCleanup();
     stop = false;
     try {
       List<Task<?>> left = new ArrayList<>(loop.allTasks());
@@ -361,6 +370,7 @@ public final class Simulation {
     stop = true;
     if (failure == null && !cleanup) {
       failure = new SimFailure(kind, schedule.mode(), message, tasks, cause);
+      trace.markFailure();
     }
   }
 
@@ -416,7 +426,16 @@ public final class Simulation {
       }
       choices[choiceCount++] = c;
       trace.record(Trace.CHOICE, ((long) decision << 48) | ((long) n << 24) | c);
+      if (c != 0) {
+        deviations.note(d, n, c, clock.nanoTime(), subjects, from, schedule.lateBoundNanos());
+      }
       return c;
+    }
+
+    @Override
+    public void timer(long seq, long owner, String site) {
+      countStep();
+      trace.recordTimer(seq, owner, site);
     }
 
     @Override
@@ -532,6 +551,6 @@ public final class Simulation {
 
   @Override
   public String toString() {
-    return "Simulation[" + schedule + ", " + steps + " steps, " + trace + "]";
+    return "Simulation[" + schedule.abbreviated(REPORTED_SCHEDULE_CHARS) + ", " + steps + " steps, " + trace + "]";
   }
 }

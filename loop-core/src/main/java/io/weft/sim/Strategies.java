@@ -55,6 +55,9 @@ final class Strategies {
   static final class Replay implements SchedulingStrategy {
     private final int[] choices;
     private int next;
+    // The first choice that did not fit its decision (clamped), as a phrase; null while every choice fitted.
+    private String firstClamp;
+    private int clamps;
 
     Replay(int[] choices) {
       this.choices = choices.clone();
@@ -66,7 +69,42 @@ final class Strategies {
         next++;
         return 0;
       }
-      return Math.min(choices[next++], point.alternatives() - 1);
+      int c = choices[next++];
+      if (c >= point.alternatives()) {
+        if (clamps++ == 0) {
+          firstClamp = "choice " + next + " of " + choices.length + " is " + c + " but that decision ("
+              + point.decision() + ") had " + point.alternatives() + " alternatives";
+        }
+        return point.alternatives() - 1;
+      }
+      return c;
+    }
+
+    /**
+     * Says, once the run is over, how the choices did not fit it: the first choice beyond its decision's alternatives
+     * and how many more there were, and how many choices the run never reached; null if they fitted.
+     */
+    String mismatch() {
+      int unused = Math.max(0, choices.length - next);
+      if (clamps == 0 && unused == 0) {
+        return null;
+      }
+      StringBuilder sb = new StringBuilder("the replayed schedule does not fit this test: ");
+      if (clamps > 0) {
+        sb.append(firstClamp);
+        if (clamps > 1) {
+          sb.append(" (and ").append(clamps - 1).append(" more choice(s) were out of range)");
+        }
+        if (unused > 0) {
+          sb.append("; ");
+        }
+      }
+      if (unused > 0) {
+        sb.append(unused).append(" of its ").append(choices.length).append(" choices were never used (the run made ")
+            .append(next).append(" decisions)");
+      }
+      return sb.append(". It was replayed anyway: out-of-range choices took the last alternative. Was it recorded"
+          + " for another test, or before the code changed?").toString();
     }
 
     @Override

@@ -44,17 +44,9 @@ public record TaskReport(String name, Task.Phase phase, String awaiting, String 
     return new TaskReport(task.getName(), task.phase(), awaiting, userFrame(task.stack()), names, stack);
   }
 
-  /** Weft's own packages: their frames are the runtime's, not the caller's. */
-  private static final java.util.Set<String> RUNTIME_PACKAGES = java.util.Set.of("io.weft", "io.weft.spi",
-      "io.weft.sync", "io.weft.sim", "io.weft.internal", "io.weft.testengine");
-
   static String userFrame(StackTraceElement[] stack) {
     for (StackTraceElement f : stack) {
-      String c = f.getClassName();
-      int dot = c.lastIndexOf('.');
-      String pkg = dot < 0 ? "" : c.substring(0, dot);
-      if (!RUNTIME_PACKAGES.contains(pkg) && !c.startsWith("java.") && !c.startsWith("jdk.")
-          && !c.startsWith("sun.") && !c.startsWith("org.junit.")) {
+      if (!io.weft.internal.CallSite.isRuntime(f.getClassName())) {
         return f.toString();
       }
     }

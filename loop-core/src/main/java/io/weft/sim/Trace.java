@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What a simulated run did, in order: each task step, timer, other callback, clock jump and choice, and a 64-bit hash
@@ -16,11 +17,19 @@ import java.util.List;
  * the events: the same schedule gives the same hash in every run and every JVM, and {@link Simulation#selfCheck}
  * tests exactly that.
  *
- * <p>The events themselves are kept up to a limit (the hash always covers all of them) for {@link #render} and
- * {@link #write}; task steps are shown with the task's name as it was when the task first ran.
+ * <p>Events are numbered from 0. The trace keeps the <em>last</em> {@link SimOptions#traceLimit()} events (the hash
+ * always covers all of them): the ones that led to the end of the run. When the run fails, the trace notes the event
+ * number at which the failure was recorded; what follows (the clean-up that cancels the tasks left) is kept, at most a
+ * quarter of the limit of it, and marked with a line {@value #FAILURE_LINE}. {@link #tail} shows the events up to the
+ * failure, {@link #render} any range, {@link #write} all that is kept; each says which event numbers it shows. Task
+ * steps are shown with the task's name as it was when the task first ran (its creation site for an unnamed task), and
+ * timers with the task that set them or where they were set.
  */
 @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
 public final class Trace {
+
+  /** The line that marks where the run's failure was recorded; clean-up events follow it. */
+  public static final String FAILURE_LINE = "--- failure recorded here; clean-up follows ---";
 
   // The loop's event codes pass straight through SimHooks.event; the trace adds its own two.
   static final int TIMER = SimHooks.EV_TIMER;
@@ -28,6 +37,8 @@ public final class Trace {
   static final int CLOCK = SimHooks.EV_CLOCK;
   static final int STEP = 0;
   static final int CHOICE = 4;
+  // Set on a kept kind whose note is where a timer was set (otherwise a timer's note is its task's name).
+  private static final int SITE_NOTE = 0x100;
 
   private static final long FNV_OFFSET = 0xcbf29ce484222325L;
   private static final long FNV_PRIME = 0x100000001b3L;
@@ -35,9 +46,23 @@ public final class Trace {
   private final int limit;
   private long hash = FNV_OFFSET;
   private long count;
+  // A ring of the kept events: slots grow by doubling up to limit, then the oldest is overwritten.
+  // Invariant: kept <= limit; kinds, values (and notes, once allocated) have the same length; the kept events are
+  // numbered first .. first + kept - 1, and the one numbered first + i is in slot (next - kept + i) mod length.
   private int[] kinds = new int[64];
   private long[] values = new long[64];
+  // A note per kept event (a timer's task name or set site), allocated when the first note is recorded.
+  private Object[] notes;
+  private int next;
   private int kept;
+  private long first;
+  // Events numbered from here on are hashed and counted but not kept (so that a long clean-up cannot push the events
+  // that led to the failure out of the ring).
+  private long keepBefore = Long.MAX_VALUE;
+  // The number of the first event after the failure was recorded, and of the first clean-up event; -1 until then.
+  // Written by the loop's thread, or once by a foreign thread whose failure stops the run.
+  private volatile long failureAt = -1;
+  private long cleanupAt = -1;
   private final List<String> taskNames = new ArrayList<>();
 
   Trace(int limit) {
@@ -45,22 +70,85 @@ public final class Trace {
   }
 
   void record(int kind, long value) {
+    record(kind, value, null, 0);
+  }
+
+  /** Records a timer's run: its sequence number, and the task that set it (-1: none) or where it was set (or null). */
+  void recordTimer(long seq, long owner, String site) {
+    if (site != null) {
+      record(TIMER, seq, site, SITE_NOTE);
+    } else {
+      record(TIMER, seq, owner >= 0 && owner < taskNames.size() ? taskNames.get((int) owner) : null, 0);
+    }
+  }
+
+  private void record(int kind, long value, Object note, int flags) {
     long h = hash;
     h = (h ^ kind) * FNV_PRIME;
     for (int i = 0; i < 8; i++) {
       h = (h ^ ((value >>> (8 * i)) & 0xff)) * FNV_PRIME;
     }
     hash = h;
-    count++;
-    if (kept < limit) {
-      if (kept == kinds.length) {
-        int n = (int) Math.min((long) limit, kinds.length * 2L);
-        kinds = Arrays.copyOf(kinds, n);
-        values = Arrays.copyOf(values, n);
+    long n = count++;
+    if (n >= keepBefore || limit == 0) {
+      return;
+    }
+    int slot = next;
+    if (slot == kinds.length) {
+      if (slot < limit) {
+        grow();
+      } else {
+        slot = 0;
       }
-      kinds[kept] = kind;
-      values[kept] = value;
+    }
+    kinds[slot] = kind | flags;
+    values[slot] = value;
+    if (notes != null) {
+      notes[slot] = note;
+    } else if (note != null) {
+      notes = new Object[kinds.length];
+      notes[slot] = note;
+    }
+    next = slot + 1;
+    if (kept < limit) {
       kept++;
+    } else {
+      first++;
+    }
+  }
+
+  private void grow() {
+    int n = (int) Math.min((long) limit, kinds.length * 2L);
+    kinds = Arrays.copyOf(kinds, n);
+    values = Arrays.copyOf(values, n);
+    if (notes != null) {
+      notes = Arrays.copyOf(notes, n);
+    }
+  }
+
+  /** Checks the ring's invariants; tests call it. */
+  void checkInvariants() {
+    if (kept > limit || kept > kinds.length || values.length != kinds.length
+        || (notes != null && notes.length != kinds.length) || first + kept > count || next > kinds.length
+        || (kept < limit && (first != 0 || next != kept))) {
+      throw new AssertionError("trace ring broken: limit=" + limit + " kept=" + kept + " first=" + first + " next="
+          + next + " count=" + count + " slots=" + kinds.length);
+    }
+  }
+
+  /** Notes that the run's failure is recorded now: the events so far led to it. Only the first call counts. */
+  void markFailure() {
+    if (failureAt < 0) {
+      long at = count;
+      failureAt = at;
+      keepBefore = at + Math.max(1, limit / 4);
+    }
+  }
+
+  /** Notes that the clean-up (cancelling what is left) starts now. Only the first call counts. */
+  void markCleanup() {
+    if (cleanupAt < 0) {
+      cleanupAt = count;
     }
   }
 
@@ -101,26 +189,100 @@ public final class Trace {
     return kept;
   }
 
-  /** The kept events, one per line, from event {@code from} (inclusive), at most {@code max} of them. */
-  public List<String> render(int from, int max) {
+  /** The number of the first kept event (0 unless earlier ones were dropped). */
+  public long firstKept() {
+    return first;
+  }
+
+  /** The number of the first event after the run's failure was recorded, or -1 if the run did not fail. */
+  public long failureIndex() {
+    return failureAt;
+  }
+
+  /**
+   * The kept events numbered {@code from} and later, one per line ({@code 245606 step main}), at most {@code max} of
+   * them, with the line {@value #FAILURE_LINE} before the first event after the failure. Events not kept are not
+   * listed: the first line says so when {@code from} is before the first kept event.
+   */
+  public List<String> render(long from, int max) {
     List<String> out = new ArrayList<>();
-    for (int i = Math.max(0, from); i < kept && out.size() < max; i++) {
-      out.add(i + " " + describe(kinds[i], values[i]));
+    long start = Math.max(from, first);
+    if (from < first && max > 0) {
+      out.add(String.format(Locale.ROOT, "(events %,d-%,d dropped: the trace keeps the last %,d)", from, first - 1,
+          limit));
     }
+    long end = Math.min(first + kept, start + Math.max(0, max));
+    appendEvents(out, start, end);
     return out;
   }
 
-  /** The last {@code max} kept events. */
-  public List<String> tail(int max) {
-    return render(kept - max, max);
+  private void appendEvents(List<String> out, long start, long end) {
+    int len = kinds.length;
+    int slot0 = Math.floorMod(next - kept, len);
+    long fail = failureAt;
+    for (long e = start; e < end; e++) {
+      if (e == fail) {
+        out.add(FAILURE_LINE);
+      } else if (e == cleanupAt && fail < 0) {
+        out.add("--- clean-up follows ---");
+      }
+      int slot = (int) ((slot0 + (e - first)) % len);
+      out.add(e + " " + describe(kinds[slot], values[slot], notes == null ? null : notes[slot]));
+    }
   }
 
-  private String describe(int kind, long v) {
-    return switch (kind) {
+  /**
+   * The last {@code max} events before the failure (all of them if the run did not fail), with a first line saying
+   * which they are: {@code events 245,606-345,605 of 345,606; earlier ones dropped}. These are the events that led to
+   * the failure; {@link #lastEvents} includes the clean-up after it.
+   */
+  public List<String> tail(int max) {
+    long fail = failureAt;
+    long end = Math.min(first + kept, fail >= 0 ? fail : count);
+    return excerpt(Math.max(first, end - Math.max(0, max)), end, fail >= 0);
+  }
+
+  /** The last {@code max} kept events, clean-up included, with a first line saying which they are. */
+  public List<String> lastEvents(int max) {
+    long end = first + kept;
+    return excerpt(Math.max(first, end - Math.max(0, max)), end, false);
+  }
+
+  private List<String> excerpt(long start, long end, boolean upToFailure) {
+    List<String> out = new ArrayList<>();
+    out.add(range(start, end, upToFailure));
+    appendEvents(out, start, end);
+    return out;
+  }
+
+  private String range(long start, long end, boolean upToFailure) {
+    StringBuilder sb = new StringBuilder();
+    if (end <= start) {
+      sb.append(String.format(Locale.ROOT, "no events of %,d kept", count));
+    } else {
+      sb.append(String.format(Locale.ROOT, "events %,d-%,d of %,d", start, end - 1, count));
+    }
+    if (start > 0 && start == first) {
+      sb.append("; earlier ones dropped");
+    }
+    long fail = failureAt;
+    if (upToFailure) {
+      sb.append(String.format(Locale.ROOT, "; up to the failure, recorded before event %,d", fail));
+      if (count > fail) {
+        sb.append(String.format(Locale.ROOT, " (%,d clean-up event(s) follow)", count - fail));
+      }
+    } else if (end < count && fail >= 0 && end >= fail) {
+      sb.append(String.format(Locale.ROOT, "; %,d later clean-up event(s) not kept", count - end));
+    }
+    return sb.toString();
+  }
+
+  private String describe(int kind, long v, Object note) {
+    return switch (kind & ~SITE_NOTE) {
       case STEP -> "step " + taskName(v);
-      case TIMER -> "timer #" + v;
+      case TIMER -> "timer #" + v + (note == null ? "" : (kind & SITE_NOTE) != 0 ? " set at " + note : " of " + note);
       case CALLBACK -> "callback";
-      case CLOCK -> String.format(java.util.Locale.ROOT, "clock %.6fs", v / 1e9);
+      case CLOCK -> String.format(Locale.ROOT, "clock %.6fs", v / 1e9);
       case CHOICE -> "choose " + Decision.of((int) (v >>> 48)).name() + " " + (v & 0xffffff) + " of "
           + ((v >>> 24) & 0xffffff);
       default -> "event " + kind + " " + v;
@@ -129,11 +291,21 @@ public final class Trace {
 
   private String taskName(long id) {
     String n = id < taskNames.size() ? taskNames.get((int) id) : null;
-    return n != null ? n + " (#" + id + ")" : "task #" + id;
+    if (n == null) {
+      return "task #" + id;
+    }
+    String auto = "Task-" + id;
+    return n.equals(auto) || n.startsWith(auto + " (") ? n : n + " (#" + id + ")";
+  }
+
+  String nameOf(long taskId) {
+    String n = taskId >= 0 && taskId < taskNames.size() ? taskNames.get((int) taskId) : null;
+    return n != null ? n : "task #" + taskId;
   }
 
   /**
-   * Writes the trace to {@code file}: a header with the schedule, the hash and the counts, then the kept events.
+   * Writes the trace to {@code file}: {@code header}, a line with the hash, the number of events and which are kept
+   * (and where the failure was recorded), then the kept events.
    *
    * @throws IOException if the file cannot be written
    */
@@ -143,13 +315,20 @@ public final class Trace {
       Files.createDirectories(parent);
     }
     StringBuilder sb = new StringBuilder(header).append('\n');
-    sb.append("trace hash ").append(hashHex()).append(", ").append(count).append(" events");
-    if (kept < count) {
-      sb.append(" (the first ").append(kept).append(" are listed)");
+    sb.append("# trace hash ").append(hashHex()).append(String.format(Locale.ROOT, ", %,d events; ", count))
+        .append(range(first, first + kept, false));
+    long fail = failureAt;
+    if (fail >= 0) {
+      sb.append(String.format(Locale.ROOT, "; the failure was recorded before event %,d", fail));
     }
     sb.append('\n');
-    for (String line : render(0, kept)) {
+    List<String> lines = new ArrayList<>();
+    appendEvents(lines, first, first + kept);
+    for (String line : lines) {
       sb.append(line).append('\n');
+    }
+    if (fail >= 0 && fail == first + kept) {
+      sb.append(FAILURE_LINE).append('\n');
     }
     Files.writeString(file, sb, StandardCharsets.UTF_8);
   }

@@ -12,7 +12,8 @@
  * });
  * if (!r.passed()) {
  *   System.out.println(r.failure().getMessage());   // "TEST_FAILED (found in FAITHFUL mode): ..."
- *   System.out.println(r.replay());                 // weft:1:FAITHFUL:REPLAY:2a:1000000:1000000:0*3.1
+ *   System.out.println(r.replay());                 // weft:1:FAITHFUL:REPLAY:2a:1000000:1000000:0_3.1
+ *   r.deviations().forEach(System.out::println);     // "at 0.000000 s (virtual) the loop's iteration took ..."
  * }
  * }</pre>
  *
@@ -37,8 +38,11 @@
  * strategy made it; alternative 0 of every choice is asyncio's own order, so shrinking a replay toward zeros moves
  * it toward FIFO with no jitter. A {@link io.weft.sim.Trace} records each task step, timer, callback, clock jump and
  * choice, and hashes them; the same schedule gives the same hash in every run and every JVM
- * ({@link io.weft.sim.Simulation#selfCheck} checks it). Code under test that needs randomness takes it from
- * {@link io.weft.sim.Simulation#random()}.
+ * ({@link io.weft.sim.Simulation#selfCheck} checks it). It keeps the last events, marks where the failure was
+ * recorded, and names unnamed tasks after where they were created ({@code Task-3 (RacyBank.transfer:31)}) and timers
+ * after their task or where user code set them. {@link io.weft.sim.SimResult#deviations()} says each departure from
+ * asyncio's order in words, and {@link io.weft.sim.SimResult#replayMismatch()} says when a replayed schedule does not
+ * fit the code it ran. Code under test that needs randomness takes it from {@link io.weft.sim.Simulation#random()}.
  *
  * <h2>Time</h2>
  *

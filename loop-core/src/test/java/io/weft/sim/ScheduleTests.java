@@ -32,7 +32,7 @@ class ScheduleTests {
       assertThat(back).isEqualTo(s);
       assertThat(back.choices()).isEqualTo(choices);
       assertThat(back.toString()).isEqualTo(text);
-      assertThat(text).startsWith("weft:1:CHAOS:REPLAY:deadbeef:123:456789:3*3.0*");
+      assertThat(text).startsWith("weft:1:CHAOS:REPLAY:deadbeef:123:456789:3_3.0_");
       assertThat(text).contains("." + Integer.toString(Integer.MAX_VALUE, 36) + ".");
       assertThat(text.length()).as("runs are compressed: %s", text).isLessThan(80);
     }
@@ -67,7 +67,53 @@ class ScheduleTests {
       assertThat(a.choices()).containsExactly(1, 0, 2);
       assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
       assertThat(a.toString()).endsWith(":1.0.2");
+      assertThat(Schedule.parse(a.toString() + ".0_5")).isEqualTo(a);
       assertThat(Schedule.parse(a.toString() + ".0*5")).isEqualTo(a);
+    }
+
+    @Test
+    void toString_withRuns_isSafeToPasteUnquotedIntoBashAndZsh() {
+      int[] choices = {0, 0, 0, 0, 1, 1, 1, 2, 0, 0, 35, 35, 3};
+      String text = Schedule.of(Mode.CHAOS, "PCT3", -7).replaying(choices).toString();
+      assertThat(text).contains("0_4.1_3.2.0_2.z_2.3");
+      for (char c : "*?[]{}~!$&;|<>()'\"\\` #^".toCharArray()) {
+        assertThat(text).as("%s has no '%s'", text, c).doesNotContain(String.valueOf(c));
+      }
+      assertThat(text).matches("[A-Za-z0-9:._]+");
+    }
+
+    @Test
+    void parse_readsTheOldStarRuns_asTheSameSchedule() {
+      Schedule old = Schedule.parse("weft:1:FAITHFUL:REPLAY:5b180362a1e757c3:1000000:1000000:0*4.3");
+      Schedule now = Schedule.parse("weft:1:FAITHFUL:REPLAY:5b180362a1e757c3:1000000:1000000:0_4.3");
+      assertThat(old).isEqualTo(now);
+      assertThat(old.choices()).containsExactly(0, 0, 0, 0, 3);
+      assertThat(old.toString()).endsWith(":0_4.3");
+    }
+
+    @Test
+    void abbreviated_keepsAShortScheduleWhole_andSummarizesTheChoicesOfALongOne() {
+      Schedule shortOne = Schedule.fifo().replaying(new int[] {1, 0, 2});
+      assertThat(shortOne.abbreviated(200)).isEqualTo(shortOne.toString());
+      int[] choices = new int[5000];
+      for (int i = 0; i < choices.length; i += 7) {
+        choices[i] = 1 + i % 5;
+      }
+      Schedule longOne = Schedule.fifo().replaying(choices);
+      String a = longOne.abbreviated(200);
+      assertThat(longOne.toString().length()).isGreaterThan(200);
+      assertThat(a).isEqualTo("weft:1:FAITHFUL:REPLAY:0:1000000:1000000:<4,999 choices, 715 deviations, sha "
+          + longOne.choicesHash() + ">");
+    }
+
+    @Test
+    void choicesHash_isEightHexDigits_equalForEqualChoices_andDiffersForOthers() {
+      Schedule a = Schedule.fifo().replaying(new int[] {1, 0, 2});
+      Schedule b = Schedule.of(Mode.CHAOS, "FIFO", 9).replaying(new int[] {1, 0, 2, 0});
+      Schedule c = Schedule.fifo().replaying(new int[] {1, 0, 3});
+      assertThat(a.choicesHash()).matches("[0-9a-f]{8}").isEqualTo(b.choicesHash()).isNotEqualTo(c.choicesHash());
+      // SHA-256 of no bytes: pinned, so the hash stays the same across versions.
+      assertThat(Schedule.fifo().choicesHash()).isEqualTo("e3b0c442");
     }
 
     @Test
