@@ -165,7 +165,8 @@ public final class Simulation {
     Schedule schedule = second.schedule();
     String where = firstDifference(first.trace(), second.trace());
     SimFailure f = new SimFailure(SimFailure.Kind.NONDETERMINISM, schedule.mode(), "schedule "
-        + schedule.abbreviated(REPORTED_SCHEDULE_CHARS) + " gave trace " + first.trace().hashHex() + " (" + first.trace().eventCount() + " events), then "
+        + schedule.abbreviated(REPORTED_SCHEDULE_CHARS) + " gave trace " + first.trace().hashHex() + " ("
+        + first.trace().eventCount() + " events), then "
         + second.trace().hashHex() + " (" + second.trace().eventCount() + " events); " + where
         + ". Something outside the loop decided an order: the wall clock, real threads, or an identity-hashed"
         + " collection.", List.of(), second.failure());
