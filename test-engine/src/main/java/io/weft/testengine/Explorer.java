@@ -53,6 +53,10 @@ final class Explorer {
     SimResult<Object> run = Simulation.run(schedule, settings.options(), test.body());
     SimResult<Object> first = settings.selfCheck() ? Simulation.compareRuns(run, reruns.run(schedule)) : run;
     if (first.passed()) {
+      if (first.replayMismatch() != null) {
+        Warnings.publish(ec, test.displayName(), "the schedule " + FailureReport.brief(schedule) + " passed, but "
+            + first.replayMismatch());
+      }
       return;
     }
     SimFailure.Kind kind = first.failure().kind();

@@ -77,8 +77,13 @@ final class FailureReport {
         + origin.name().toLowerCase(Locale.ROOT) + "_" + Long.toHexString(schedule.seed()) + ".trace");
     String traceNote;
     try {
-      shown.trace().write(traceFile, "# " + key + "\n# " + kind + " in " + failure.mode() + " mode\n# schedule "
-          + shrunk + "\n# found by " + schedule + " = " + original);
+      StringBuilder header = new StringBuilder("# ").append(key).append("\n# ").append(kind).append(" in ")
+          .append(failure.mode()).append(" mode\n# schedule ").append(shrunk).append("\n# found by ").append(schedule)
+          .append(" = ").append(original);
+      for (String d : shown.deviations()) {
+        header.append("\n# deviation: ").append(d);
+      }
+      shown.trace().write(traceFile, header.toString());
       traceNote = traceFile.toAbsolutePath() + " (hash " + shown.trace().hashHex() + ", " + shown.trace().eventCount()
           + " events)";
     } catch (IOException | RuntimeException e) {
@@ -92,6 +97,18 @@ final class FailureReport {
     sb.append(indent(failure.getMessage())).append('\n');
     if (reproduceNote != null) {
       sb.append(reproduceNote).append('\n');
+    }
+    if (!shown.deviations().isEmpty()) {
+      sb.append("what made it fail: the shrunk schedule's deviation(s) from asyncio's own order\n");
+      for (String d : shown.deviations()) {
+        sb.append("  - ").append(d).append('\n');
+      }
+    } else if (reproduceNote == null && shown.replay().deviations() == 0) {
+      sb.append("what made it fail: nothing the schedule chose; it fails under asyncio's own order (FIFO, no"
+          + " jitter)\n");
+    }
+    if (first.replayMismatch() != null) {
+      sb.append("warning: ").append(first.replayMismatch()).append('\n');
     }
     sb.append("original schedule: ").append(describeOriginal()).append('\n');
     sb.append("shrunk schedule:   ").append(brief(shrunk)).append(" (").append(shrunk.deviations())
@@ -107,9 +124,9 @@ final class FailureReport {
     }
     sb.append("trace: ").append(traceNote).append('\n');
     List<String> tail = shown.trace().tail(TAIL);
-    if (!tail.isEmpty()) {
-      sb.append("last ").append(tail.size()).append(" trace events:\n");
-      for (String line : tail) {
+    if (tail.size() > 1) {
+      sb.append("trace excerpt: ").append(tail.get(0)).append('\n');
+      for (String line : tail.subList(1, tail.size())) {
         sb.append("  ").append(line).append('\n');
       }
     }
@@ -152,14 +169,9 @@ final class FailureReport {
         + " deviation(s), " + first.steps() + " steps)";
   }
 
-  /** The schedule, or for a long one its head, length and the place of the full text. */
+  /** The schedule, or for a long one its head, length, deviations and hash (the trace file has it in full). */
   static String brief(Schedule s) {
-    String text = s.toString();
-    if (text.length() <= LONG_SCHEDULE) {
-      return text;
-    }
-    return text.substring(0, 60) + "… (" + s.choices().length + " choices, " + s.deviations()
-        + " deviations; in full in the trace file)";
+    return s.abbreviated(LONG_SCHEDULE);
   }
 
   /**

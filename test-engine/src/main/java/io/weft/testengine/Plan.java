@@ -113,8 +113,7 @@ final class Plan {
     }
     warned = true;
     for (String w : Warnings.forRun(settings)) {
-      System.out.println("[weft] warning: " + method + ": " + w);
-      ec.publishReportEntry(Explorer.ENTRY_WARNING, w);
+      Warnings.publish(ec, method, w);
     }
   }
 

@@ -2,11 +2,18 @@ package io.weft.testengine;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /** What weakens the checks of an {@code @AsyncTest} run, said once per method (see {@link Plan#warnOnce}). */
 final class Warnings {
 
   private Warnings() {}
+
+  /** Says {@code warning} about {@code method}: a report entry {@code weft.warning} and a line on standard output. */
+  static void publish(ExtensionContext ec, String method, String warning) {
+    System.out.println("[weft] warning: " + method + ": " + warning);
+    ec.publishReportEntry(Explorer.ENTRY_WARNING, warning);
+  }
 
   /** The warnings for runs under {@code settings}; empty when every check works. */
   static List<String> forRun(Settings settings) {

@@ -184,7 +184,10 @@ class AsyncTestExtensionTests {
           .contains("original schedule: weft:1:FAITHFUL:RANDOM:")
           .contains("shrunk schedule:   " + shrunk + " (1 deviation(s) from FIFO")
           .contains("closed between the check and the act")
-          .contains("trace events:")
+          .contains("trace excerpt: events ")
+          .contains("up to the failure")
+          .contains("what made it fail: the shrunk schedule's deviation(s) from asyncio's own order\n  - at ")
+          .contains("(EARLY), so the timer")
           .contains("@AsyncTest(replay = \"" + shrunk + "\")")
           .contains("\n  -Dweft.replay=" + shrunk)
           .contains("-Dtest=io.weft.testengine.RacyTestCase#checkThenAct");
