@@ -230,6 +230,16 @@ class AsyncTestTrustTests {
     }
 
     @Test
+    void aStaleReplay_thatPasses_warnsThatItsChoicesDoNotFit() {
+      EngineExecutionResults r = run(selectMethod(PassingTestCase.class, "twoSleepers_alwaysPass"), "weft.replay",
+          "weft:1:FAITHFUL:REPLAY:1:1000000:1000000:5.5.5.5.5.5.5.5.5.5.5.5.5.5.5.5.5.5.5.5");
+
+      r.testEvents().assertStatistics(s -> s.started(1).succeeded(1));
+      assertThat(entries(r, "weft.warning")).singleElement().satisfies(w -> assertThat(w)
+          .contains("passed, but the replayed schedule does not fit this test").contains("never used"));
+    }
+
+    @Test
     void progress_isPublishedEveryNSchedules() {
       EngineExecutionResults r = run(selectMethod(PassingTestCase.class, "twoSleepers_alwaysPass"),
           "weft.progressEvery", "2");
