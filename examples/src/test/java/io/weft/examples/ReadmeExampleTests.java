@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import io.weft.examples.bank.AuditLog;
 import io.weft.examples.bank.Bank;
 import io.weft.examples.bank.Payday;
@@ -28,6 +29,9 @@ import io.weft.sim.Schedule;
 import io.weft.sim.SimResult;
 import io.weft.sim.Simulation;
 import io.weft.spi.VirtualClock;
+import io.weft.testengine.AsyncAfterEach;
+import io.weft.testengine.AsyncArguments;
+import io.weft.testengine.AsyncBeforeEach;
 import io.weft.testengine.AsyncTest;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -107,6 +111,40 @@ class ReadmeExampleTests {
         assertThat(bank.total()).isEqualTo(100);
         assertThat(clock.nanoTime()).isBetween(200_000L, 1_200_000L);   // 0.2 ms, plus up to 1 ms of timer jitter
       }
+    }
+  }
+
+  /** The README's setup-and-arguments example, verbatim: 2 argument sets x 300 schedules. */
+  @Nested
+  class AuditedTransfersTests {
+    AuditLog audit;                                  // each run gets a fresh instance, so a fresh log
+
+    @AsyncBeforeEach
+    void openAudit() {
+      audit = new AuditLog();                        // its writer task starts on this run's simulated loop
+    }
+
+    @AsyncAfterEach
+    void closeAudit() {
+      audit.close();                                 // and stops there, before the leak check
+    }
+
+    static Stream<Object[]> bills() {
+      return Stream.of(new Object[] {80, 60}, new Object[] {30, 50});
+    }
+
+    @AsyncTest(schedules = 300)
+    @AsyncArguments("bills")                         // every (rent, card) pair under every schedule
+    void twoBills_neverOverdraw(int rent, int card) {
+      Bank bank = new Bank(audit);
+      bank.open("alice", 100);
+      bank.open("landlord", 0);
+      bank.open("shop", 0);
+      Task<Boolean> paid = Weft.createTask(() -> bank.transfer("alice", "shop", card));
+      bank.transfer("alice", "landlord", rent);
+      paid.await();
+      assertThat(bank.balance("alice")).isNotNegative();
+      assertThat(bank.total()).isEqualTo(100);
     }
   }
 

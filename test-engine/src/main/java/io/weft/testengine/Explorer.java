@@ -41,7 +41,7 @@ final class Explorer {
 
   /** Kinds that do not follow from the choices alone: never shrunk, confirmed or saved. */
   static final Set<SimFailure.Kind> NOT_REPLAYABLE = EnumSet.of(SimFailure.Kind.NONDETERMINISM,
-      SimFailure.Kind.WATCHDOG);
+      SimFailure.Kind.WATCHDOG, SimFailure.Kind.BLOCKED_OUTSIDE);
 
   private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(Explorer.class);
 

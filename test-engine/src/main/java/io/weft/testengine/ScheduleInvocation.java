@@ -94,6 +94,10 @@ final class ScheduleInvocation implements TestTemplateInvocationContext, Invocat
       return;
     }
     Settings settings = plan.settings();
+    if (settings.requireBlockingDetection() && !Simulation.detectsBlockingCalls()) {
+      plan.finished(name, true, ec);
+      throw new AssertionError("weft.requireBlockingDetection=true, but " + Simulation.carrierDescription());
+    }
     Reruns reruns = reruns(settings, test, ec);
     boolean failed = true;
     try {

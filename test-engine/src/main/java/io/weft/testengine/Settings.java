@@ -34,13 +34,16 @@ import java.util.function.Function;
  * @param stopAfterFailure whether the method's remaining schedules are skipped once one failed
  * @param progressNanos how often a long exploration prints a progress line, in real nanoseconds (0: never)
  * @param progressEvery print a progress line every this many finished schedules as well (0: by time only)
+ * @param stepTimeout the most real time one callback or task step may run ({@code weft.watchdog})
+ * @param runTimeout the most real time one run may take ({@code weft.runTimeout})
+ * @param blockedWait the most real time the loop waits for a lock held outside the run ({@code weft.blockedWait})
  * @param printEntries whether the report entries of a failure are also printed on standard output
  * @param requireBlockingDetection whether a run on a carrier that cannot detect blocking calls fails
  */
 record Settings(int schedules, long seed, boolean seedWasRandom, String strategy, Mode mode, long stepLimit,
     long virtualTimeLimitSeconds, long earlyBoundNanos, long lateBoundNanos, boolean shrink, Schedule replay,
     boolean selfCheck, int shardIndex, int shardCount, Path regressions, Path traceDir, int shrinkRuns,
-    Duration shrinkTime, boolean stopAfterFailure, long progressNanos, int progressEvery, boolean printEntries, boolean requireBlockingDetection) {
+    Duration shrinkTime, boolean stopAfterFailure, long progressNanos, int progressEvery, Duration stepTimeout, Duration runTimeout, Duration blockedWait, boolean printEntries, boolean requireBlockingDetection) {
 
   static final String DEFAULT_REGRESSIONS = "src/test/resources/weft-regressions.txt";
   static final String DEFAULT_TRACE_DIR = "target/weft-traces";
@@ -97,6 +100,9 @@ record Settings(int schedules, long seed, boolean seedWasRandom, String strategy
     if (progressEvery < 0) {
       throw new IllegalArgumentException("weft.progressEvery must be >= 0 (0: by time only), got " + progressEvery);
     }
+    Duration stepTimeout = durationValue(config, "weft.watchdog", SimOptions.DEFAULT_STEP_TIMEOUT);
+    Duration runTimeout = durationValue(config, "weft.runTimeout", SimOptions.DEFAULTS.watchdog());
+    Duration blockedWait = durationValue(config, "weft.blockedWait", SimOptions.DEFAULT_BLOCKED_WAIT);
     boolean printEntries = boolValue(config, "weft.printReportEntries", true);
     boolean requireDetection = boolValue(config, "weft.requireBlockingDetection", false);
     // Checked here, so that a bad strategy name fails the container with its reason instead of every invocation.
@@ -104,7 +110,7 @@ record Settings(int schedules, long seed, boolean seedWasRandom, String strategy
     Settings s = new Settings(schedules, seed, random, strategy, mode, stepLimit, vtl, micros(early, ""),
         micros(late, ""), shrink, replay, selfCheck, shardIndex, shardCount, regressions, traceDir, shrinkRuns,
         Duration.ofSeconds(shrinkSeconds), after.equals("stop"), Math.multiplyExact(progress, 1_000_000_000L),
-        progressEvery, printEntries, requireDetection);
+        progressEvery, stepTimeout, runTimeout, blockedWait, printEntries, requireDetection);
     s.options(); // checks the limits
     return s;
   }
@@ -117,7 +123,7 @@ record Settings(int schedules, long seed, boolean seedWasRandom, String strategy
 
   SimOptions options() {
     return SimOptions.DEFAULTS.withStepLimit(stepLimit).withVirtualTimeLimit(Duration.ofSeconds(
-        virtualTimeLimitSeconds));
+        virtualTimeLimitSeconds)).withStepTimeout(stepTimeout).withWatchdog(runTimeout).withBlockedWait(blockedWait);
   }
 
   static Mode parseMode(String text) {
@@ -168,6 +174,36 @@ record Settings(int schedules, long seed, boolean seedWasRandom, String strategy
         throw new IllegalArgumentException(key + " must be an integer, got '" + v + "'", e);
       }
     }).orElse(fallback);
+  }
+
+  /** A positive duration: a number with a unit {@code ms}, {@code s} or {@code m}; a bare number is seconds. */
+  static Duration parseDuration(String key, String value) {
+    String t = value.trim().toLowerCase(Locale.ROOT).replace("_", "");
+    long factorMillis = 1000;
+    String number = t;
+    if (t.endsWith("ms")) {
+      factorMillis = 1;
+      number = t.substring(0, t.length() - 2);
+    } else if (t.endsWith("s")) {
+      number = t.substring(0, t.length() - 1);
+    } else if (t.endsWith("m")) {
+      factorMillis = 60_000;
+      number = t.substring(0, t.length() - 1);
+    }
+    try {
+      long n = Long.parseLong(number.trim());
+      if (n > 0) {
+        return Duration.ofMillis(Math.multiplyExact(n, factorMillis));
+      }
+    } catch (NumberFormatException | ArithmeticException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(key + " must be a positive duration such as 500ms, 10s or 2m, got '" + value
+        + "'");
+  }
+
+  private static Duration durationValue(Function<String, Optional<String>> config, String key, Duration fallback) {
+    return config.apply(key).map(v -> parseDuration(key, v)).orElse(fallback);
   }
 
   private static boolean boolValue(Function<String, Optional<String>> config, String key, boolean fallback) {

@@ -1,5 +1,6 @@
 package io.weft.testengine;
 
+import io.weft.sim.Simulation;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -18,6 +19,9 @@ final class Warnings {
   /** The warnings for runs under {@code settings}; empty when every check works. */
   static List<String> forRun(Settings settings) {
     List<String> out = new ArrayList<>();
+    if (!Simulation.detectsBlockingCalls()) {
+      out.add(Simulation.carrierDescription() + " (set weft.requireBlockingDetection=true to fail such runs instead)");
+    }
     if (!FreshRuns.available()) {
       out.add("junit-platform-launcher is not on the class path, so shrinking and self-check runs reuse the test"
           + " instance instead of a fresh one (add org.junit.platform:junit-platform-launcher with test scope)");
