@@ -268,14 +268,26 @@ public final class Task<T> extends Future<T> {
     loop.steppingTask = this;
     try {
       coroutine.resume();
+      // The body blocked outside any await. The loop either lets it go (the JDK hands it back to the loop's queue
+      // later) or blocks until the JDK hands it back, then runs it on as part of this same step.
+      while (phase == Phase.RUNNING) {
+        phase = Phase.BLOCKED;
+        loop.blockedTasks.add(this);
+        long waitNanos = loop.taskBlocked(this);
+        if (!coroutine.awaitHandBack(waitNanos)) {
+          if (waitNanos > 0) {
+            loop.taskStayedBlocked(this);
+          }
+          break;
+        }
+        loop.blockedTasks.remove(this);
+        phase = Phase.RUNNING;
+        loop.taskHandedBack(this);
+        coroutine.resumeHandedBack();
+      }
     } finally {
       loop.steppingTask = outer;
       lastStepped = null; // the hint must not keep a suspended task reachable
-    }
-    if (phase == Phase.RUNNING) {
-      phase = Phase.BLOCKED;
-      loop.blockedTasks.add(this);
-      loop.taskBlocked(this);
     }
   }
 

@@ -1,5 +1,8 @@
 package io.weft.internal;
 
+import io.weft.spi.SystemClock;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.LockSupport;
 
@@ -13,6 +16,12 @@ import java.util.concurrent.locks.LockSupport;
  * over at any other time (a body that parked outside {@code await}, such as in {@code Thread.sleep}, being woken
  * by the JDK) are queued on the loop: from its own thread for the next iteration, from other threads through the
  * thread-safe queue.
+ *
+ * <p><b>Hand-back slot.</b> A body that blocks outside {@code suspend} during its step (a contended monitor, a
+ * {@code java.util.concurrent} lock) may be waited for: the loop then blocks, as asyncio's loop does on a blocking
+ * call, and takes the body's continuation straight from the JDK through the stepping coroutine's slot instead of the
+ * loop's queue ({@link LoopCoroutine#awaitHandBack}). The slot is armed when a step starts, so that a hand-back that
+ * comes before the loop starts waiting is not lost, and disarmed when the body suspends or the loop gives up waiting.
  */
 final class LoopScheduledCarrier implements Carrier, Executor {
 
@@ -25,6 +34,20 @@ final class LoopScheduledCarrier implements Carrier, Executor {
   // Invariant: true only on the loop thread, inside LoopCoroutine.resume, between start/unpark and their return.
   private boolean capturing;
   private Runnable captured;
+  // The coroutine whose step is the latest to have started: the only one whose hand-back may go to its slot. Written
+  // on the loop thread before the step starts the body, so a thread handing the body back sees it or a later value.
+  private LoopCoroutine stepping;
+
+  private static final Object ARMED = new Object();
+  private static final VarHandle SLOT;
+
+  static {
+    try {
+      SLOT = MethodHandles.lookup().findVarHandle(LoopCoroutine.class, "slot", Object.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   LoopScheduledCarrier(CarrierHost host) {
     this.host = host;
@@ -47,6 +70,11 @@ final class LoopScheduledCarrier implements Carrier, Executor {
   }
 
   @Override
+  public boolean handsBackBlocked() {
+    return true;
+  }
+
+  @Override
   public void runLoop(Runnable loopBody) {
     PlatformLoopThread.run(() -> runLoopHere(loopBody));
   }
@@ -66,12 +94,30 @@ final class LoopScheduledCarrier implements Carrier, Executor {
     if (current == loopThread || (current == mounted && mounted != null)) {
       if (capturing) {
         captured = continuation;
-      } else {
+      } else if (!offer(continuation)) {
         host.submitOnLoop(continuation);
       }
-    } else {
+    } else if (!offer(continuation)) {
       host.submitFromOtherThread(continuation);
     }
+  }
+
+  /** Puts a hand-back of the stepping body into its armed slot; true if taken (or already there: a duplicate). */
+  private boolean offer(Runnable continuation) {
+    LoopCoroutine c = stepping;
+    if (c == null || c.continuation != continuation) {
+      return false;
+    }
+    Object was = SLOT.compareAndExchange(c, ARMED, continuation);
+    if (was == ARMED) {
+      Thread waiter = loopThread;
+      if (waiter != null && waiter != Thread.currentThread()) {
+        LockSupport.unpark(waiter);
+      }
+      return true;
+    }
+    // The same continuation twice (a stack trace taken while the body was runnable resubmits it): one run is enough.
+    return was == continuation;
   }
 
   private final class LoopCoroutine implements Coroutine {
@@ -79,6 +125,13 @@ final class LoopScheduledCarrier implements Carrier, Executor {
     private boolean started;
     // Invariant: true from resume() until the body next parks in suspend(); read and written on the loop carrier.
     private boolean wake;
+    // The JDK's runnable for this virtual thread (one object for its whole life), known from its first start.
+    private Runnable continuation;
+    // Invariant: null (disarmed), ARMED, or the continuation handed back while armed; CAS only (see offer).
+    @SuppressWarnings("unused")
+    private volatile Object slot;
+    // The continuation taken from the slot by awaitHandBack, run by resumeHandedBack; loop thread only.
+    private Runnable handed;
 
     LoopCoroutine(Thread thread) {
       this.thread = thread;
@@ -87,6 +140,8 @@ final class LoopScheduledCarrier implements Carrier, Executor {
     @Override
     public void resume() {
       wake = true;
+      SLOT.setRelease(this, ARMED);
+      stepping = this;
       capturing = true;
       try {
         if (!started) {
@@ -104,6 +159,11 @@ final class LoopScheduledCarrier implements Carrier, Executor {
         throw new IllegalStateException("coroutine on " + thread + " did not become runnable (state "
             + thread.getState() + "); was it resumed while running or blocked outside await?");
       }
+      continuation = r;
+      runMounted(r);
+    }
+
+    private void runMounted(Runnable r) {
       Thread outer = mounted;
       mounted = thread;
       try {
@@ -111,6 +171,52 @@ final class LoopScheduledCarrier implements Carrier, Executor {
       } finally {
         mounted = outer;
       }
+      if (!wake) {
+        disarm(); // suspended at an await: whatever comes now is not a hand-back the loop waits for
+      }
+    }
+
+    /** Empties and disarms the slot; a continuation found there goes to the loop's queue, as without a slot. */
+    private void disarm() {
+      if (SLOT.getAndSet(this, null) instanceof Runnable r) {
+        host.submitOnLoop(r);
+      }
+    }
+
+    @Override
+    public boolean awaitHandBack(long timeoutNanos) {
+      if (timeoutNanos > 0) {
+        long deadline = SystemClock.INSTANCE.nanoTime() + timeoutNanos;
+        while (true) {
+          if (slot instanceof Runnable r && SLOT.compareAndSet(this, r, ARMED)) {
+            handed = r;
+            return true;
+          }
+          long left = deadline - SystemClock.INSTANCE.nanoTime();
+          if (left <= 0 || Thread.currentThread().isInterrupted()) {
+            break;
+          }
+          LockSupport.parkNanos(this, left);
+        }
+        if (SLOT.getAndSet(this, null) instanceof Runnable r) { // handed back just as the time ran out
+          handed = r;
+          SLOT.setRelease(this, ARMED);
+          return true;
+        }
+        return false;
+      }
+      disarm();
+      return false;
+    }
+
+    @Override
+    public void resumeHandedBack() {
+      Runnable r = handed;
+      if (r == null) {
+        throw new IllegalStateException("no continuation of " + thread + " was handed back");
+      }
+      handed = null;
+      runMounted(r);
     }
 
     @Override

@@ -10,6 +10,8 @@ import io.weft.internal.SimHooks;
 import io.weft.spi.SystemClock;
 import io.weft.spi.VirtualClock;
 import io.weft.spi.VirtualPoller;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,6 +30,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * is left, then cancels the remaining tasks, lets them finish and closes the loop. The result carries the trace (and
  * its hash), the choices made (as a {@code REPLAY} schedule that reproduces the run), and the failure, if any.
  *
+ * <p>The loop runs on a pooled platform daemon thread ({@code weft-sim-N}) while the calling thread (a platform or a
+ * virtual thread) supervises it, so the real-time bounds ({@link SimOptions#watchdog}, {@link SimOptions#stepTimeout})
+ * fire even when a task never gives control back. A run stuck in a step is reported and abandoned: its thread is
+ * interrupted and left behind, and the caller gets the failed result at once and can run again. A thread that
+ * ignores interrupts cannot be stopped on JDK 25 (there is no Thread.stop), so a pure CPU spin keeps one core busy
+ * until it ends; if it does end, its run stops and cleans up on its own thread. {@link EventLoop#running()} inside the
+ * body is the simulated loop, and nothing outside it sees an abandoned run as current.
+ *
  * <h2>Time</h2>
  *
  * <p>Time is virtual and moves only when nothing is ready: it jumps to the next timer. While {@linkplain
@@ -38,9 +48,17 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>A run fails ({@link SimFailure.Kind}) when the main task fails; on a deadlock (with every task, what it awaits,
  * where, and the wait-for cycle); when tasks are still pending or timers still set as the main task ends; when a task
- * exception was never retrieved; when a callback's exception reached the exception handler; on the step,
- * virtual-time and watchdog limits; and when a task parks outside an await, so that a thread other than the loop
- * would resume it (Thread.sleep, blocking I/O, a contended monitor, a foreign thread's future).
+ * exception was never retrieved; when a callback's exception reached the exception handler; on the step and
+ * virtual-time limits; on the real-time bounds (WATCHDOG, with the stack of what was running and every pending task);
+ * and when a task parks outside an await, so that a thread other than the loop would resume it (Thread.sleep,
+ * blocking I/O, Object.wait, a foreign thread's future: FOREIGN_RESUME).
+ *
+ * <p>A task that blocks entering a monitor or in a {@code java.util.concurrent} lock held by another thread is not a
+ * failure: as asyncio's loop does on a blocking call, the loop blocks (in real time, running nothing else, virtual time
+ * standing still) until the JDK hands the task back, then runs it on within the same step, so the interleaving is
+ * the same in every run and no choice is recorded. Only a lock not released within {@link SimOptions#blockedWait}
+ * fails the run (BLOCKED_OUTSIDE). These two checks need the loop-scheduled carrier: see
+ * {@link #detectsBlockingCalls()}.
  *
  * <h2>Determinism</h2>
  *
@@ -54,6 +72,15 @@ public final class Simulation {
 
   private static final Map<EventLoop, Simulation> ACTIVE = new ConcurrentHashMap<>();
   private static final long CLEANUP_STEPS = 100_000;
+  private static final VarHandle BEATS;
+
+  static {
+    try {
+      BEATS = MethodHandles.lookup().findVarHandle(Simulation.class, "beats", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private final Schedule schedule;
   private final SimOptions options;
@@ -63,13 +90,19 @@ public final class Simulation {
   private final VirtualClock clock;
   private final EventLoop loop;
   private final long virtualLimitNanos;
+  private final long startNanos;
   private final long watchdogDeadline;
 
   private int[] choices = new int[64];
   private int choiceCount;
   private long steps;
-  private long iterations;
   private long cleanupSteps;
+  // Written by the loop thread only (opaque), read by the supervisor: moves with every callback, step and iteration.
+  private long beats;
+  // True while the loop waits in real time on its own bound (real work in flight, a task blocked on a lock).
+  private volatile boolean declaredWait;
+  // Set by the supervisor when a real-time bound passed: the report's head, with the stack of what was running.
+  private volatile String expiry;
   private boolean cleanup;
   // Volatile: a foreign thread may record a failure (foreignThread) while the loop runs.
   private volatile boolean stop;
@@ -84,7 +117,8 @@ public final class Simulation {
     this.random = new SimRandom(SimRandom.derive(schedule.seed(), 0));
     this.clock = new VirtualClock(0, false);
     this.virtualLimitNanos = saturatedNanos(options.virtualTimeLimit());
-    this.watchdogDeadline = SystemClock.INSTANCE.nanoTime() + saturatedNanos(options.watchdog());
+    this.startNanos = SystemClock.INSTANCE.nanoTime();
+    this.watchdogDeadline = startNanos + saturatedNanos(options.watchdog());
     this.loop = Kernel.get().newSimulatedLoop(clock, new VirtualPoller(clock), new Hooks(), options.debug());
   }
 
@@ -187,6 +221,20 @@ public final class Simulation {
     return running != null && ACTIVE.containsKey(running);
   }
 
+  /**
+   * Whether simulated runs in this JVM detect blocking calls in tasks (FOREIGN_RESUME, BLOCKED_OUTSIDE): true on the
+   * loop-scheduled carrier, which needs {@code --add-opens java.base/java.lang=ALL-UNNAMED}; false on the fallback
+   * carriers, where such a call silently blocks the loop (see {@link #carrierDescription()}).
+   */
+  public static boolean detectsBlockingCalls() {
+    return CarrierInfo.detectsBlockingCalls();
+  }
+
+  /** Names the coroutine carrier simulated runs use in this JVM and what it detects; for logs and reports. */
+  public static String carrierDescription() {
+    return CarrierInfo.description();
+  }
+
   /** The run's seeded generator: use it, not {@code Math.random()}, for randomness a replay must reproduce. */
   public SimRandom random() {
     return random;
@@ -217,6 +265,10 @@ public final class Simulation {
   // ------------------------------------------------------------------------------------------------------------
 
   private <T> SimResult<T> execute(AsyncCallable<T> body) {
+    return Supervisor.run(this, () -> executeHere(body));
+  }
+
+  private <T> SimResult<T> executeHere(AsyncCallable<T> body) {
     ACTIVE.put(loop, this);
     T value = null;
     try {
@@ -231,6 +283,10 @@ public final class Simulation {
           throw vme;
         }
         fail(SimFailure.Kind.TEST_FAILED, "the loop raised " + e, List.of(), e);
+      }
+      if (failure == null && expiry != null) {
+        List<TaskReport> r = SimReports.reports(new ArrayList<>(loop.allTasks()));
+        fail(SimFailure.Kind.WATCHDOG, expiry + "\n  pending tasks:" + SimReports.lines(r), r, null);
       }
       if (failure == null) {
         value = finish(mainTask);
@@ -365,13 +421,11 @@ public final class Simulation {
     fail(SimFailure.Kind.DEADLOCK, msg, reports, null);
   }
 
-  private static String seconds(long nanos) {
+  static String seconds(long nanos) {
     return String.format(java.util.Locale.ROOT, "%.6fs", nanos / 1e9);
   }
 
-  private void foreignResume(Task<?> task) {
-    StackTraceElement[] stack = task.stack();
-    String cause = SimReports.blockingCause(task, stack);
+  private void foreignResume(Task<?> task, String cause) {
     List<TaskReport> r = SimReports.reports(List.of(task));
     fail(SimFailure.Kind.FOREIGN_RESUME, task.getName() + " parked outside any await, in " + cause
         + ": a thread other than the loop would resume it, at a time the simulation cannot control. Use the"
@@ -406,6 +460,7 @@ public final class Simulation {
 
     @Override
     public void event(int kind, long id) {
+      beat();
       if (kind != EV_CLOCK) {
         countStep();
       }
@@ -414,6 +469,7 @@ public final class Simulation {
 
     @Override
     public void step(Task<?> task) {
+      beat();
       countStep();
       long id = Kernel.get().taskId(task);
       strategy.onStep(id, steps);
@@ -453,9 +509,9 @@ public final class Simulation {
 
     @Override
     public boolean iteration() {
-      if ((++iterations & 255) == 0 && SystemClock.INSTANCE.nanoTime() - watchdogDeadline > 0) {
-        fail(SimFailure.Kind.WATCHDOG, "the run took more than " + options.watchdog() + " of real time (virtual time "
-            + seconds(clock.nanoTime()) + ")", SimReports.reports(pending()), null);
+      beat();
+      if (declaredWait) {
+        declaredWait = false;
       }
       return !stop;
     }
@@ -489,6 +545,7 @@ public final class Simulation {
 
     @Override
     public long realWaitNanos() {
+      declaredWait = true;
       return Math.max(0, watchdogDeadline - SystemClock.INSTANCE.nanoTime());
     }
 
@@ -508,11 +565,89 @@ public final class Simulation {
     }
 
     @Override
-    public void taskBlocked(Task<?> task) {
-      if (!cleanup) {
-        foreignResume(task);
+    public long taskBlocked(Task<?> task) {
+      if (cleanup) {
+        return 0;
+      }
+      String cause = SimReports.blockingCause(task);
+      if (SimReports.isLockWait(cause) && Kernel.get().handsBackBlocked(loop)) {
+        declaredWait = true;
+        beat();
+        return saturatedNanos(options.blockedWait());
+      }
+      foreignResume(task, cause);
+      return 0;
+    }
+
+    @Override
+    public void taskStayedBlocked(Task<?> task) {
+      declaredWait = false;
+      beat();
+      List<TaskReport> r = SimReports.reports(List.of(task));
+      fail(SimFailure.Kind.BLOCKED_OUTSIDE, task.getName() + " blocked the loop on " + SimReports.blockingCause(task)
+          + ", not released within " + options.blockedWait() + " (real time): it is held by a thread outside this"
+          + " simulation, or by one of its own tasks suspended at an await while holding it, which deadlocks under"
+          + " asyncio too. At:" + SimReports.lines(r) + "\n      at " + String.join("\n      at ", r.get(0).stack()),
+          r, null);
+    }
+
+    @Override
+    public void taskHandedBack(Task<?> task) {
+      declaredWait = false;
+      beat();
+    }
+  }
+
+  private void beat() {
+    BEATS.setOpaque(this, beats + 1);
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // What the supervisor asks (from the calling thread)
+  // ------------------------------------------------------------------------------------------------------------
+
+  SimOptions options() {
+    return options;
+  }
+
+  long startNanos() {
+    return startNanos;
+  }
+
+  long beats() {
+    return (long) BEATS.getOpaque(this);
+  }
+
+  boolean inDeclaredWait() {
+    return declaredWait;
+  }
+
+  /** A real-time bound passed: the loop is asked to stop, and reports {@code why} with its pending tasks if it does. */
+  void expire(String why) {
+    expiry = why;
+    stop = true;
+    loop.poller().wakeup();
+  }
+
+  /** What runs now, from another thread: the stepping task's stack and the loop thread's (racy snapshots). */
+  String runningNow() {
+    return SimReports.runningNow(loop);
+  }
+
+  /** The loop did not stop in time: reports for it, and returns a result that owes nothing to its thread. */
+  <T> SimResult<T> abandon(Thread runner) {
+    ACTIVE.remove(loop);
+    List<TaskReport> reports = SimReports.reportsFromOutside(loop);
+    String why = expiry + "\n  pending tasks:" + SimReports.lines(reports) + "\n  The run was abandoned: its thread "
+        + (runner == null ? "" : runner.getName() + " ") + "was interrupted and left to finish on its own (a pure CPU"
+        + " spin cannot be stopped on JDK 25 and keeps one core busy until it ends).";
+    synchronized (this) {
+      if (failure == null) {
+        failure = new SimFailure(SimFailure.Kind.WATCHDOG, schedule.mode(), why, reports, null);
       }
     }
+    Schedule replay = schedule.replaying(Arrays.copyOf(choices, Math.min(choiceCount, choices.length)));
+    return new SimResult<>(schedule, replay, trace.copy(), steps, Duration.ofNanos(clock.nanoTime()), failure, null);
   }
 
   @Override

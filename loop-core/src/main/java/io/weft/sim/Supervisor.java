@@ -1,0 +1,157 @@
+package io.weft.sim;
+
+import io.weft.spi.SystemClock;
+import java.time.Duration;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+
+/**
+ * Runs a simulation's loop on a pooled platform daemon thread ({@code weft-sim-N}) and watches it from the calling
+ * thread, so that the real-time bounds fire even when a step never returns.
+ *
+ * <p>Two bounds: the run's {@link SimOptions#watchdog} from the moment the run was created, and
+ * {@link SimOptions#stepTimeout} for one callback or step, measured as real time without a heartbeat from the loop
+ * (every callback, step and iteration beats) outside the waits the loop declares (real work in flight, a task blocked
+ * on another thread's lock: both bounded by the loop itself). When one passes, the supervisor takes the stack of the
+ * task running and of the loop thread, and asks the run to stop ({@link Simulation#expire}). A loop that still
+ * moves stops at the end of its callback and reports {@code WATCHDOG} with every pending task itself; one that does
+ * not within a short grace is stuck in a step: the supervisor reports for it, interrupts its thread, and returns
+ * without it ({@link Simulation#abandon}). The JDK cannot stop a thread that ignores interrupts (Thread.stop is
+ * gone), so an abandoned busy loop keeps one core until it ends; if it ever returns, its run stops and cleans up on
+ * its own thread, and the thread goes back to the pool.
+ *
+ * <p>Threads are reused (a cached pool: one is created only when none is idle, and idle ones die after 30 s), so a
+ * run costs two hand-offs between threads, not a thread.
+ */
+final class Supervisor {
+
+  private static final AtomicInteger THREADS = new AtomicInteger();
+  private static final ThreadPoolExecutor POOL = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+      new SynchronousQueue<>(), r -> {
+        Thread t = new Thread(r, "weft-sim-" + THREADS.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+      });
+  private static final long MAX_TICK_NANOS = 1_000_000_000L;
+  private static final long MIN_TICK_NANOS = 1_000_000L;
+  private static final long MAX_GRACE_NANOS = 100_000_000L;
+
+  private Supervisor() {}
+
+  /** Runs {@code run} (the whole run of {@code sim}) on a pool thread; returns its result or the abandoned one. */
+  static <T> SimResult<T> run(Simulation sim, Supplier<SimResult<T>> run) {
+    Job<T> job = new Job<>(Thread.currentThread(), run);
+    POOL.execute(job);
+    return job.supervise(sim);
+  }
+
+  private static long nanos(Duration d) {
+    return d.compareTo(Duration.ofNanos(Long.MAX_VALUE / 4)) > 0 ? Long.MAX_VALUE / 4 : d.toNanos();
+  }
+
+  private static final class Job<T> implements Runnable {
+    private final Thread caller;
+    private final Supplier<SimResult<T>> body;
+    private final ClassLoader loader;
+    // Invariant: done is written last, after result or error; the caller reads them only once done is true.
+    private volatile boolean done;
+    private volatile SimResult<T> result;
+    private volatile Throwable error;
+    private volatile Thread runner;
+    private boolean interrupted;
+
+    Job(Thread caller, Supplier<SimResult<T>> body) {
+      this.caller = caller;
+      this.body = body;
+      this.loader = caller.getContextClassLoader();
+    }
+
+    @Override
+    public void run() {
+      Thread me = Thread.currentThread();
+      runner = me;
+      ClassLoader before = me.getContextClassLoader();
+      me.setContextClassLoader(loader);
+      try {
+        result = body.get();
+      } catch (Throwable e) {
+        error = e;
+      } finally {
+        me.setContextClassLoader(before);
+        done = true;
+        LockSupport.unpark(caller);
+      }
+    }
+
+    SimResult<T> supervise(Simulation sim) {
+      SimOptions o = sim.options();
+      long start = sim.startNanos();
+      long watchdog = nanos(o.watchdog());
+      long step = nanos(o.stepTimeout());
+      long tick = Math.max(MIN_TICK_NANOS, Math.min(MAX_TICK_NANOS, Math.min(watchdog, step) / 8));
+      long lastBeat = sim.beats();
+      long lastChange = SystemClock.INSTANCE.nanoTime();
+      try {
+        while (!done) {
+          long now = SystemClock.INSTANCE.nanoTime();
+          long beat = sim.beats();
+          if (beat != lastBeat || sim.inDeclaredWait()) {
+            lastBeat = beat;
+            lastChange = now;
+          }
+          if (now - start > watchdog) {
+            return expire(sim, "the run took more than " + o.watchdog() + " of real time (virtual time "
+                + Simulation.seconds(sim.clock().nanoTime()) + ")", step);
+          }
+          if (now - lastChange > step) {
+            return expire(sim, "a callback or task step ran more than " + o.stepTimeout() + " of real time without"
+                + " returning to the loop (step timeout; virtual time " + Simulation.seconds(sim.clock().nanoTime())
+                + "): a busy loop without an await, or a call that blocks the loop thread", step);
+          }
+          park(Math.min(tick, Math.min(start + watchdog - now, lastChange + step - now) + 1));
+        }
+        return result();
+      } finally {
+        if (interrupted) {
+          caller.interrupt();
+        }
+      }
+    }
+
+    private SimResult<T> expire(Simulation sim, String why, long stepNanos) {
+      sim.expire(why + "." + sim.runningNow());
+      long graceEnd = SystemClock.INSTANCE.nanoTime() + Math.min(MAX_GRACE_NANOS, stepNanos / 2);
+      long left;
+      while (!done && (left = graceEnd - SystemClock.INSTANCE.nanoTime()) > 0) {
+        park(left);
+      }
+      if (done) {
+        return result();
+      }
+      Thread r = runner;
+      if (r != null) {
+        r.interrupt();
+      }
+      return sim.abandon(r);
+    }
+
+    private void park(long nanos) {
+      LockSupport.parkNanos(this, Math.max(1, nanos));
+      if (Thread.interrupted()) {
+        interrupted = true; // kept for the caller, restored on return; supervision goes on
+      }
+    }
+
+    private SimResult<T> result() {
+      Throwable e = error;
+      if (e != null) {
+        throw io.weft.internal.Sneaky.<RuntimeException>raise(e);
+      }
+      return result;
+    }
+  }
+}
