@@ -173,6 +173,9 @@ final class LoopScheduledCarrier implements Carrier, Executor {
       }
       if (!wake) {
         disarm(); // suspended at an await: whatever comes now is not a hand-back the loop waits for
+        stepping = null; // nor may the carrier keep a suspended body reachable
+      } else if (!thread.isAlive()) {
+        stepping = null; // finished
       }
     }
 
