@@ -10,8 +10,6 @@ import io.weft.internal.SimHooks;
 import io.weft.spi.SystemClock;
 import io.weft.spi.VirtualClock;
 import io.weft.spi.VirtualPoller;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -72,15 +70,6 @@ public final class Simulation {
 
   private static final Map<EventLoop, Simulation> ACTIVE = new ConcurrentHashMap<>();
   private static final long CLEANUP_STEPS = 100_000;
-  private static final VarHandle BEATS;
-
-  static {
-    try {
-      BEATS = MethodHandles.lookup().findVarHandle(Simulation.class, "beats", long.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
 
   private final Schedule schedule;
   private final SimOptions options;
@@ -97,10 +86,8 @@ public final class Simulation {
   private int choiceCount;
   private long steps;
   private long cleanupSteps;
-  // Written by the loop thread only (opaque), read by the supervisor: moves with every callback, step and iteration.
-  private long beats;
-  // True while the loop waits in real time on its own bound (real work in flight, a task blocked on a lock).
-  private volatile boolean declaredWait;
+  // What the loop thread tells the supervisor.
+  private final Heartbeat heart = new Heartbeat();
   // Set by the supervisor when a real-time bound passed: the report's head, with the stack of what was running.
   private volatile String expiry;
   private boolean cleanup;
@@ -138,14 +125,7 @@ public final class Simulation {
    * @throws IllegalStateException if called on a thread that is running a loop
    */
   public static <T> SimResult<T> run(Schedule schedule, SimOptions options, AsyncCallable<T> main) {
-    Objects.requireNonNull(schedule, "schedule must not be null");
-    Objects.requireNonNull(options, "options must not be null");
-    Objects.requireNonNull(main, "main must not be null");
-    if (EventLoop.running() != null) {
-      throw new IllegalStateException("Simulation.run() cannot be called from a running loop: "
-          + EventLoop.running());
-    }
-    return new Simulation(schedule, options, null).execute(main);
+    return start(schedule, options, null, main);
   }
 
   /**
@@ -157,13 +137,17 @@ public final class Simulation {
    */
   public static <T> SimResult<T> run(Schedule schedule, SimOptions options, SchedulingStrategy strategy,
       AsyncCallable<T> main) {
+    return start(schedule, options, Objects.requireNonNull(strategy, "strategy must not be null"), main);
+  }
+
+  private static <T> SimResult<T> start(Schedule schedule, SimOptions options, SchedulingStrategy strategy,
+      AsyncCallable<T> main) {
     Objects.requireNonNull(schedule, "schedule must not be null");
     Objects.requireNonNull(options, "options must not be null");
-    Objects.requireNonNull(strategy, "strategy must not be null");
     Objects.requireNonNull(main, "main must not be null");
-    if (EventLoop.running() != null) {
-      throw new IllegalStateException("Simulation.run() cannot be called from a running loop: "
-          + EventLoop.running());
+    EventLoop running = EventLoop.running();
+    if (running != null) {
+      throw new IllegalStateException("Simulation.run() cannot be called from a running loop: " + running);
     }
     return new Simulation(schedule, options, strategy).execute(main);
   }
@@ -178,26 +162,10 @@ public final class Simulation {
     if (first.traceHash() == second.traceHash()) {
       return second;
     }
-    String where = firstDifference(first.trace(), second.trace());
-    SimFailure f = new SimFailure(SimFailure.Kind.NONDETERMINISM, schedule.mode(), "schedule " + schedule
-        + " gave trace " + first.trace().hashHex() + " (" + first.trace().eventCount() + " events), then "
-        + second.trace().hashHex() + " (" + second.trace().eventCount() + " events); " + where
-        + ". Something outside the loop decided an order: the wall clock, real threads, or an identity-hashed"
-        + " collection.", List.of(), second.failure());
+    SimFailure f = new SimFailure(SimFailure.Kind.NONDETERMINISM, schedule.mode(),
+        SimMessages.nondeterminism(schedule, first.trace(), second.trace()), List.of(), second.failure());
     return new SimResult<>(second.schedule(), second.replay(), second.trace(), second.steps(),
         second.virtualTime(), f, null);
-  }
-
-  private static String firstDifference(Trace a, Trace b) {
-    int n = Math.min(a.keptCount(), b.keptCount());
-    List<String> ra = a.render(0, n);
-    List<String> rb = b.render(0, n);
-    for (int i = 0; i < n; i++) {
-      if (!ra.get(i).equals(rb.get(i))) {
-        return "they first differ at event " + i + ": '" + ra.get(i) + "' then '" + rb.get(i) + "'";
-      }
-    }
-    return "the kept events agree; they differ later";
   }
 
   /**
@@ -303,43 +271,10 @@ public final class Simulation {
 
   /** Checks the finished main task and what it left behind; returns its value if all is well. */
   private <T> T finish(Task<T> mainTask) {
-    if (!mainTask.isDone()) {
-      fail(SimFailure.Kind.TEST_FAILED, "the loop stopped before the main task finished", SimReports.reports(pending()), null);
+    EndChecks.Found f = EndChecks.check(loop, mainTask, pending(), options);
+    if (f != null) {
+      fail(f.kind(), f.message(), f.tasks(), f.cause());
       return null;
-    }
-    if (mainTask.isCancelled()) {
-      fail(SimFailure.Kind.TEST_FAILED, "the main task was cancelled", List.of(), null);
-      return null;
-    }
-    Throwable error = mainTask.exception();
-    if (error != null) {
-      fail(SimFailure.Kind.TEST_FAILED, "the main task failed: " + error, SimReports.reports(pending()), error);
-      return null;
-    }
-    if (options.checkLeaks()) {
-      List<Task<?>> leaked = pending();
-      if (!leaked.isEmpty()) {
-        fail(SimFailure.Kind.LEAKED_TASKS, leaked.size() + " task(s) still pending when the main task finished:"
-            + SimReports.lines(SimReports.reports(leaked)), SimReports.reports(leaked), null);
-        return null;
-      }
-      List<String> timers = Kernel.get().pendingTimers(loop);
-      if (!timers.isEmpty()) {
-        fail(SimFailure.Kind.PENDING_CALLBACKS, timers.size() + " timer(s) still set when the main task finished: "
-            + String.join(", ", timers), List.of(), null);
-        return null;
-      }
-    }
-    if (options.checkUnretrieved()) {
-      List<Map.Entry<String, Throwable>> lost = Kernel.get().unretrievedExceptions(loop);
-      if (!lost.isEmpty()) {
-        StringBuilder sb = new StringBuilder("task exception was never retrieved:");
-        for (Map.Entry<String, Throwable> e : lost) {
-          sb.append("\n  ").append(e.getKey()).append(": ").append(e.getValue());
-        }
-        fail(SimFailure.Kind.UNRETRIEVED_EXCEPTION, sb.toString(), List.of(), lost.get(0).getValue());
-        return null;
-      }
     }
     return mainTask.result();
   }
@@ -412,25 +347,11 @@ public final class Simulation {
   private void deadlock() {
     List<Task<?>> tasks = new ArrayList<>(loop.allTasks());
     List<TaskReport> reports = SimReports.reports(tasks);
-    String cyc = SimReports.cycle(tasks);
-    String msg = "nothing is ready, no timer is set and no real work is in flight, but " + tasks.size()
-        + " task(s) are pending (virtual time " + seconds(clock.nanoTime()) + ")"
-        + (cyc.isEmpty() ? "; no wait-for cycle among tasks: some task awaits a future or primitive that no task"
-            + " will complete" : "; wait-for cycle: " + cyc)
-        + SimReports.lines(reports);
-    fail(SimFailure.Kind.DEADLOCK, msg, reports, null);
+    fail(SimFailure.Kind.DEADLOCK, SimMessages.deadlock(tasks, reports, clock.nanoTime()), reports, null);
   }
 
   static String seconds(long nanos) {
     return String.format(java.util.Locale.ROOT, "%.6fs", nanos / 1e9);
-  }
-
-  private void foreignResume(Task<?> task, String cause) {
-    List<TaskReport> r = SimReports.reports(List.of(task));
-    fail(SimFailure.Kind.FOREIGN_RESUME, task.getName() + " parked outside any await, in " + cause
-        + ": a thread other than the loop would resume it, at a time the simulation cannot control. Use the"
-        + " loop's own primitives (Weft.sleep, io.weft.sync, the loop's I/O) or declare real work. At:"
-        + SimReports.lines(r) + "\n      at " + String.join("\n      at ", r.get(0).stack()), r, null);
   }
 
   // ------------------------------------------------------------------------------------------------------------
@@ -460,7 +381,7 @@ public final class Simulation {
 
     @Override
     public void event(int kind, long id) {
-      beat();
+      heart.beat();
       if (kind != EV_CLOCK) {
         countStep();
       }
@@ -469,7 +390,7 @@ public final class Simulation {
 
     @Override
     public void step(Task<?> task) {
-      beat();
+      heart.beat();
       countStep();
       long id = Kernel.get().taskId(task);
       strategy.onStep(id, steps);
@@ -509,10 +430,7 @@ public final class Simulation {
 
     @Override
     public boolean iteration() {
-      beat();
-      if (declaredWait) {
-        declaredWait = false;
-      }
+      heart.beat();
       return !stop;
     }
 
@@ -545,7 +463,7 @@ public final class Simulation {
 
     @Override
     public long realWaitNanos() {
-      declaredWait = true;
+      heart.startWait(watchdogDeadline);
       return Math.max(0, watchdogDeadline - SystemClock.INSTANCE.nanoTime());
     }
 
@@ -571,35 +489,28 @@ public final class Simulation {
       }
       String cause = SimReports.blockingCause(task);
       if (SimReports.isLockWait(cause) && Kernel.get().handsBackBlocked(loop)) {
-        declaredWait = true;
-        beat();
-        return saturatedNanos(options.blockedWait());
+        long wait = saturatedNanos(options.blockedWait());
+        heart.beat();
+        heart.startWait(SystemClock.INSTANCE.nanoTime() + wait);
+        return wait;
       }
-      foreignResume(task, cause);
+      List<TaskReport> r = SimReports.reports(List.of(task));
+      fail(SimFailure.Kind.FOREIGN_RESUME, SimMessages.foreignResume(task, cause, r.get(0)), r, null);
       return 0;
     }
 
     @Override
     public void taskStayedBlocked(Task<?> task) {
-      declaredWait = false;
-      beat();
+      heart.beat();
       List<TaskReport> r = SimReports.reports(List.of(task));
-      fail(SimFailure.Kind.BLOCKED_OUTSIDE, task.getName() + " blocked the loop on " + SimReports.blockingCause(task)
-          + ", not released within " + options.blockedWait() + " (real time): it is held by a thread outside this"
-          + " simulation, or by one of its own tasks suspended at an await while holding it, which deadlocks under"
-          + " asyncio too. At:" + SimReports.lines(r) + "\n      at " + String.join("\n      at ", r.get(0).stack()),
-          r, null);
+      fail(SimFailure.Kind.BLOCKED_OUTSIDE, SimMessages.blockedOutside(task, SimReports.blockingCause(task),
+          options.blockedWait(), r.get(0)), r, null);
     }
 
     @Override
     public void taskHandedBack(Task<?> task) {
-      declaredWait = false;
-      beat();
+      heart.beat();
     }
-  }
-
-  private void beat() {
-    BEATS.setOpaque(this, beats + 1);
   }
 
   // ------------------------------------------------------------------------------------------------------------
@@ -614,12 +525,8 @@ public final class Simulation {
     return startNanos;
   }
 
-  long beats() {
-    return (long) BEATS.getOpaque(this);
-  }
-
-  boolean inDeclaredWait() {
-    return declaredWait;
+  Heartbeat heart() {
+    return heart;
   }
 
   /** A real-time bound passed: the loop is asked to stop, and reports {@code why} with its pending tasks if it does. */
@@ -629,21 +536,14 @@ public final class Simulation {
     loop.poller().wakeup();
   }
 
-  /** What runs now, from another thread: the stepping task's stack and the loop thread's (racy snapshots). */
-  String runningNow() {
-    return SimReports.runningNow(loop);
-  }
-
   /** The loop did not stop in time: reports for it, and returns a result that owes nothing to its thread. */
   <T> SimResult<T> abandon(Thread runner) {
     ACTIVE.remove(loop);
     List<TaskReport> reports = SimReports.reportsFromOutside(loop);
-    String why = expiry + "\n  pending tasks:" + SimReports.lines(reports) + "\n  The run was abandoned: its thread "
-        + (runner == null ? "" : runner.getName() + " ") + "was interrupted and left to finish on its own (a pure CPU"
-        + " spin cannot be stopped on JDK 25 and keeps one core busy until it ends).";
     synchronized (this) {
       if (failure == null) {
-        failure = new SimFailure(SimFailure.Kind.WATCHDOG, schedule.mode(), why, reports, null);
+        failure = new SimFailure(SimFailure.Kind.WATCHDOG, schedule.mode(), SimMessages.abandoned(expiry, reports,
+            runner), reports, null);
       }
     }
     Schedule replay = schedule.replaying(Arrays.copyOf(choices, Math.min(choiceCount, choices.length)));

@@ -93,17 +93,22 @@ final class Supervisor {
       long watchdog = nanos(o.watchdog());
       long step = nanos(o.stepTimeout());
       long tick = Math.max(MIN_TICK_NANOS, Math.min(MAX_TICK_NANOS, Math.min(watchdog, step) / 8));
-      long lastBeat = sim.beats();
+      Heartbeat heart = sim.heart();
+      long lastBeat = heart.beats();
       long lastChange = SystemClock.INSTANCE.nanoTime();
       try {
         while (!done) {
           long now = SystemClock.INSTANCE.nanoTime();
-          long beat = sim.beats();
-          if (beat != lastBeat || sim.inDeclaredWait()) {
+          long beat = heart.beats();
+          boolean waiting = heart.waiting();
+          if (beat != lastBeat || waiting) {
             lastBeat = beat;
             lastChange = now;
           }
-          if (now - start > watchdog) {
+          // A wait of the loop's own that ends with the run's bound (real work in flight) reports itself, better.
+          long runEnd = waiting && heart.waitDeadline() - (start + watchdog) <= 0 ? start + watchdog + MAX_GRACE_NANOS
+              : start + watchdog;
+          if (now - runEnd > 0) {
             return expire(sim, "the run took more than " + o.watchdog() + " of real time (virtual time "
                 + Simulation.seconds(sim.clock().nanoTime()) + ")", step);
           }
@@ -112,7 +117,7 @@ final class Supervisor {
                 + " returning to the loop (step timeout; virtual time " + Simulation.seconds(sim.clock().nanoTime())
                 + "): a busy loop without an await, or a call that blocks the loop thread", step);
           }
-          park(Math.min(tick, Math.min(start + watchdog - now, lastChange + step - now) + 1));
+          park(Math.min(tick, Math.min(runEnd - now, lastChange + step - now) + 1));
         }
         return result();
       } finally {
@@ -123,7 +128,7 @@ final class Supervisor {
     }
 
     private SimResult<T> expire(Simulation sim, String why, long stepNanos) {
-      sim.expire(why + "." + sim.runningNow());
+      sim.expire(why + "." + SimReports.runningNow(sim.loop()));
       long graceEnd = SystemClock.INSTANCE.nanoTime() + Math.min(MAX_GRACE_NANOS, stepNanos / 2);
       long left;
       while (!done && (left = graceEnd - SystemClock.INSTANCE.nanoTime()) > 0) {
