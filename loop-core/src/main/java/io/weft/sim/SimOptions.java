@@ -26,7 +26,10 @@ import java.util.Objects;
  * @param stepTimeout the most real time one callback or task step may run without returning to the loop
  * @param blockedWait the most real time the loop blocks for a task that blocked on a monitor or a
  *     {@code java.util.concurrent} lock held by another thread, before the run fails with
- *     {@link SimFailure.Kind#BLOCKED_OUTSIDE}
+ *     {@link SimFailure.Kind#BLOCKED_OUTSIDE}; a bound of its own rather than {@code stepTimeout}, because such a wait
+ *     is the loop's decision (the step is not stuck, it waits for a release that may never come). Only the
+ *     loop-scheduled carrier sees such a task; on the fallback carriers the loop waits for it unknowingly, bounded by
+ *     {@code stepTimeout} alone (see {@link Simulation#carrierDescription()})
  */
 @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
 public record SimOptions(long stepLimit, Duration virtualTimeLimit, Duration watchdog, boolean checkLeaks,

@@ -25,14 +25,17 @@ import java.util.function.Supplier;
  * its own thread, and the thread goes back to the pool.
  *
  * <p>Threads are reused (a cached pool: one is created only when none is idle, and idle ones die after 30 s), so a
- * run costs two hand-offs between threads, not a thread.
+ * run costs two hand-offs between threads (a few microseconds), not a thread. The run sees the caller's context class
+ * loader; it does not see the caller's inheritable thread-locals (tasks, created by the loop thread, used to inherit
+ * them from the caller) nor its scoped values.
  */
 final class Supervisor {
 
   private static final AtomicInteger THREADS = new AtomicInteger();
   private static final ThreadPoolExecutor POOL = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
       new SynchronousQueue<>(), r -> {
-        Thread t = new Thread(r, "weft-sim-" + THREADS.incrementAndGet());
+        // No inheritable thread-locals: a pooled thread would otherwise pass its first caller's to every later run.
+        Thread t = new Thread(null, r, "weft-sim-" + THREADS.incrementAndGet(), 0, false);
         t.setDaemon(true);
         return t;
       });
