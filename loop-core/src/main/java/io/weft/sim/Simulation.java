@@ -335,7 +335,7 @@ public final class Simulation {
 
   private synchronized void fail(SimFailure.Kind kind, String message, List<TaskReport> tasks, Throwable cause) {
     stop = true;
-    if (failure == null && !cleanup) {
+    if (failure == null && !cleanup && (expiry == null || kind == SimFailure.Kind.WATCHDOG)) {
       failure = new SimFailure(kind, schedule.mode(), message, tasks, cause);
     }
   }
@@ -529,7 +529,10 @@ public final class Simulation {
     return heart;
   }
 
-  /** A real-time bound passed: the loop is asked to stop, and reports {@code why} with its pending tasks if it does. */
+  /**
+   * A real-time bound passed: the loop is asked to stop, and reports {@code why} with its pending tasks if it does;
+   * from now on no other kind of failure is recorded.
+   */
   void expire(String why) {
     expiry = why;
     stop = true;
@@ -537,13 +540,13 @@ public final class Simulation {
   }
 
   /** The loop did not stop in time: reports for it, and returns a result that owes nothing to its thread. */
-  <T> SimResult<T> abandon(Thread runner) {
+  <T> SimResult<T> abandon(String runningNow, Thread runner) {
     ACTIVE.remove(loop);
     List<TaskReport> reports = SimReports.reportsFromOutside(loop);
     synchronized (this) {
       if (failure == null) {
-        failure = new SimFailure(SimFailure.Kind.WATCHDOG, schedule.mode(), SimMessages.abandoned(expiry, reports,
-            runner), reports, null);
+        failure = new SimFailure(SimFailure.Kind.WATCHDOG, schedule.mode(), SimMessages.abandoned(expiry + runningNow,
+            reports, runner), reports, null);
       }
     }
     Schedule replay = schedule.replaying(Arrays.copyOf(choices, Math.min(choiceCount, choices.length)));

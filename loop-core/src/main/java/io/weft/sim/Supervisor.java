@@ -16,11 +16,12 @@ import java.util.function.Supplier;
  * <p>Two bounds: the run's {@link SimOptions#watchdog} from the moment the run was created, and
  * {@link SimOptions#stepTimeout} for one callback or step, measured as real time without a heartbeat from the loop
  * (every callback, step and iteration beats) outside the waits the loop declares (real work in flight, a task blocked
- * on another thread's lock: both bounded by the loop itself). When one passes, the supervisor takes the stack of the
- * task running and of the loop thread, and asks the run to stop ({@link Simulation#expire}). A loop that still
- * moves stops at the end of its callback and reports {@code WATCHDOG} with every pending task itself; one that does
- * not within a short grace is stuck in a step: the supervisor reports for it, interrupts its thread, and returns
- * without it ({@link Simulation#abandon}). The JDK cannot stop a thread that ignores interrupts (Thread.stop is
+ * on another thread's lock: both bounded by the loop itself). When one passes, the supervisor asks the run to stop
+ * ({@link Simulation#expire}); from then on no other failure can be recorded. A loop that still moves stops at the
+ * end of its callback and reports {@code WATCHDOG} with every pending task itself (the supervisor takes no stack of
+ * a moving loop's tasks: taking a virtual thread's stack while it parks or unparks disturbs its hand-off). One that
+ * does not stop within a short grace is stuck in a step: the supervisor takes the stack of the task stuck there and
+ * of the loop thread, reports for it, interrupts its thread, and returns without it ({@link Simulation#abandon}). The JDK cannot stop a thread that ignores interrupts (Thread.stop is
  * gone), so an abandoned busy loop keeps one core until it ends; if it ever returns, its run stops and cleans up on
  * its own thread, and the thread goes back to the pool.
  *
@@ -131,7 +132,7 @@ final class Supervisor {
     }
 
     private SimResult<T> expire(Simulation sim, String why, long stepNanos) {
-      sim.expire(why + "." + SimReports.runningNow(sim.loop()));
+      sim.expire(why + ".");
       long graceEnd = SystemClock.INSTANCE.nanoTime() + Math.min(MAX_GRACE_NANOS, stepNanos / 2);
       long left;
       while (!done && (left = graceEnd - SystemClock.INSTANCE.nanoTime()) > 0) {
@@ -140,11 +141,13 @@ final class Supervisor {
       if (done) {
         return result();
       }
+      // Stuck in a step: its task is mounted and going nowhere, so its stack can be taken without disturbing it.
+      String running = SimReports.runningNow(sim.loop());
       Thread r = runner;
       if (r != null) {
         r.interrupt();
       }
-      return sim.abandon(r);
+      return sim.abandon(running, r);
     }
 
     private void park(long nanos) {
