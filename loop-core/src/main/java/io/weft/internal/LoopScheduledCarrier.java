@@ -20,8 +20,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p><b>Hand-back slot.</b> A body that blocks outside {@code suspend} during its step (a contended monitor, a
  * {@code java.util.concurrent} lock) may be waited for: the loop then blocks, as asyncio's loop does on a blocking
  * call, and takes the body's continuation straight from the JDK through the stepping coroutine's slot instead of the
- * loop's queue ({@link LoopCoroutine#awaitHandBack}). The slot is armed when a step starts, so that a hand-back that
- * comes before the loop starts waiting is not lost, and disarmed when the body suspends or the loop gives up waiting.
+ * loop's queue ({@link LoopCoroutine#awaitHandBack}). The slot is armed before a step starts the body, so that a
+ * hand-back that comes before the loop starts waiting is not lost; it is used only while its coroutine is the one
+ * stepping ({@link #stepping}, cleared when a step ends at an await), and disarmed when the loop gives up waiting.
  */
 final class LoopScheduledCarrier implements Carrier, Executor {
 
@@ -140,27 +141,47 @@ final class LoopScheduledCarrier implements Carrier, Executor {
     @Override
     public void resume() {
       wake = true;
-      SLOT.setRelease(this, ARMED);
+      Runnable r = armForStep();
       stepping = this;
-      capturing = true;
-      try {
-        if (!started) {
-          started = true;
-          thread.start();
-        } else {
-          LockSupport.unpark(thread);
+      if (r == null) {
+        capturing = true;
+        try {
+          if (!started) {
+            started = true;
+            thread.start();
+          } else {
+            LockSupport.unpark(thread);
+          }
+        } finally {
+          capturing = false;
         }
-      } finally {
-        capturing = false;
+        r = captured;
+        captured = null;
       }
-      Runnable r = captured;
-      captured = null;
       if (r == null) {
         throw new IllegalStateException("coroutine on " + thread + " did not become runnable (state "
             + thread.getState() + "); was it resumed while running or blocked outside await?");
       }
       continuation = r;
       runMounted(r);
+    }
+
+    /**
+     * Arms the slot for this step (it stays armed across steps that end at an await: only a wait given up disarms
+     * it), and returns what it held: a wake-up of the suspended body that came through it as the previous step ended
+     * (the body is runnable, so an unpark would not hand it over again), or null.
+     */
+    private Runnable armForStep() {
+      Object s = slot;
+      if (s == ARMED) {
+        return null;
+      }
+      if (s instanceof Runnable r && SLOT.compareAndSet(this, r, ARMED)) {
+        // A duplicate of a hand-back already run leaves the body parked: then it is not the body's to run.
+        return thread.getState() == Thread.State.RUNNABLE ? r : null;
+      }
+      SLOT.setRelease(this, ARMED);
+      return null;
     }
 
     private void runMounted(Runnable r) {
@@ -171,11 +192,10 @@ final class LoopScheduledCarrier implements Carrier, Executor {
       } finally {
         mounted = outer;
       }
-      if (!wake) {
-        disarm(); // suspended at an await: whatever comes now is not a hand-back the loop waits for
-        stepping = null; // nor may the carrier keep a suspended body reachable
-      } else if (!thread.isAlive()) {
-        stepping = null; // finished
+      if (!wake || !thread.isAlive()) {
+        // Suspended at an await (or finished): a later wake-up is not a hand-back the loop waits for, and the
+        // carrier must not keep the body reachable.
+        stepping = null;
       }
     }
 

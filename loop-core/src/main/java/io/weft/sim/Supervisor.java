@@ -2,9 +2,6 @@ package io.weft.sim;
 
 import io.weft.spi.SystemClock;
 import java.time.Duration;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
@@ -32,24 +29,19 @@ import java.util.function.Supplier;
  */
 final class Supervisor {
 
-  private static final AtomicInteger THREADS = new AtomicInteger();
-  private static final ThreadPoolExecutor POOL = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
-      new SynchronousQueue<>(), r -> {
-        // No inheritable thread-locals: a pooled thread would otherwise pass its first caller's to every later run.
-        Thread t = new Thread(null, r, "weft-sim-" + THREADS.incrementAndGet(), 0, false);
-        t.setDaemon(true);
-        return t;
-      });
+  // How many times a side polls before parking: a short run's hand-back, or the next run's hand-over, often comes
+  // within microseconds, and a park costs a wake-up through the OS. None on one core, where spinning only delays.
+  private static final int SPINS = Runtime.getRuntime().availableProcessors() > 1 ? 256 : 0;
   private static final long MAX_TICK_NANOS = 1_000_000_000L;
   private static final long MIN_TICK_NANOS = 1_000_000L;
   private static final long MAX_GRACE_NANOS = 100_000_000L;
 
   private Supervisor() {}
 
-  /** Runs {@code run} (the whole run of {@code sim}) on a pool thread; returns its result or the abandoned one. */
+  /** Runs {@code run} (the whole run of {@code sim}) on a pooled thread; returns its result or the abandoned one. */
   static <T> SimResult<T> run(Simulation sim, Supplier<SimResult<T>> run) {
     Job<T> job = new Job<>(Thread.currentThread(), run);
-    POOL.execute(job);
+    Worker.submit(job);
     return job.supervise(sim);
   }
 
@@ -57,7 +49,75 @@ final class Supervisor {
     return d.compareTo(Duration.ofNanos(Long.MAX_VALUE / 4)) > 0 ? Long.MAX_VALUE / 4 : d.toNanos();
   }
 
-  private static final class Job<T> implements Runnable {
+  /**
+   * A platform daemon thread that runs one job at a time. Idle workers wait on a stack (the most recently used is
+   * taken first, its caches warm) and retire after 30 s without work. A worker goes back on the stack before its job
+   * tells the caller it is done, so a caller that runs again at once finds it there.
+   */
+  private static final class Worker extends Thread {
+    private static final java.util.concurrent.ConcurrentLinkedDeque<Worker> IDLE =
+        new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private static final AtomicInteger COUNT = new AtomicInteger();
+    private static final long RETIRE_NANOS = 30_000_000_000L;
+
+    // Invariant: non-null from submit until the worker takes it; written only while the worker is off the stack.
+    private volatile Job<?> job;
+
+    private Worker() {
+      // No inheritable thread-locals: a pooled thread would otherwise pass its first caller's to every later run.
+      super(null, null, "weft-sim-" + COUNT.incrementAndGet(), 0, false);
+      setDaemon(true);
+    }
+
+    static void submit(Job<?> job) {
+      Worker w = IDLE.pollFirst();
+      if (w == null) {
+        w = new Worker();
+        w.job = job;
+        w.start();
+        return;
+      }
+      w.job = job;
+      LockSupport.unpark(w);
+    }
+
+    @Override
+    public void run() {
+      Job<?> j;
+      while ((j = next()) != null) {
+        Thread.interrupted(); // an abandoned run's interrupt is not the next run's
+        j.compute();
+        IDLE.push(this);
+        j.signal();
+      }
+    }
+
+    /** Waits for the next job; null when idle for too long (and then off the stack for good). */
+    private Job<?> next() {
+      for (int i = 0; i < 4 * SPINS; i++) {
+        Job<?> j = job;
+        if (j != null) {
+          job = null;
+          return j;
+        }
+        Thread.onSpinWait();
+      }
+      long idleSince = SystemClock.INSTANCE.nanoTime();
+      while (true) {
+        Job<?> j = job;
+        if (j != null) {
+          job = null;
+          return j;
+        }
+        LockSupport.parkNanos(this, RETIRE_NANOS);
+        if (job == null && SystemClock.INSTANCE.nanoTime() - idleSince > RETIRE_NANOS && IDLE.remove(this)) {
+          return null;
+        }
+      }
+    }
+  }
+
+  private static final class Job<T> {
     private final Thread caller;
     private final Supplier<SimResult<T>> body;
     private final ClassLoader loader;
@@ -74,8 +134,8 @@ final class Supervisor {
       this.loader = caller.getContextClassLoader();
     }
 
-    @Override
-    public void run() {
+    /** On the worker: runs the run. */
+    void compute() {
       Thread me = Thread.currentThread();
       runner = me;
       ClassLoader before = me.getContextClassLoader();
@@ -86,9 +146,13 @@ final class Supervisor {
         error = e;
       } finally {
         me.setContextClassLoader(before);
-        done = true;
-        LockSupport.unpark(caller);
       }
+    }
+
+    /** On the worker, after {@link #compute} and after the worker is idle again: tells the caller. */
+    void signal() {
+      done = true;
+      LockSupport.unpark(caller);
     }
 
     SimResult<T> supervise(Simulation sim) {
@@ -100,6 +164,9 @@ final class Supervisor {
       Heartbeat heart = sim.heart();
       long lastBeat = heart.beats();
       long lastChange = SystemClock.INSTANCE.nanoTime();
+      for (int i = 0; i < SPINS && !done; i++) {
+        Thread.onSpinWait();
+      }
       try {
         while (!done) {
           long now = SystemClock.INSTANCE.nanoTime();
