@@ -2,6 +2,7 @@ package io.weft.sim;
 
 import io.weft.spi.SystemClock;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
@@ -18,14 +19,15 @@ import java.util.function.Supplier;
  * end of its callback and reports {@code WATCHDOG} with every pending task itself (the supervisor takes no stack of
  * a moving loop's tasks: taking a virtual thread's stack while it parks or unparks disturbs its hand-off). One that
  * does not stop within a short grace is stuck in a step: the supervisor takes the stack of the task stuck there and
- * of the loop thread, reports for it, interrupts its thread, and returns without it ({@link Simulation#abandon}). The JDK cannot stop a thread that ignores interrupts (Thread.stop is
- * gone), so an abandoned busy loop keeps one core until it ends; if it ever returns, its run stops and cleans up on
- * its own thread, and the thread goes back to the pool.
+ * of the loop thread, reports for it, interrupts its thread, and returns without it ({@link Simulation#abandon}).
+ * The JDK cannot stop a thread that ignores interrupts (Thread.stop is gone), so an abandoned busy loop keeps one core
+ * until it ends; if it ever returns, its run stops and cleans up on its own thread, and the thread goes back to the
+ * pool.
  *
- * <p>Threads are reused (a cached pool: one is created only when none is idle, and idle ones die after 30 s), so a
- * run costs two hand-offs between threads (a few microseconds), not a thread. The run sees the caller's context class
- * loader; it does not see the caller's inheritable thread-locals (tasks, created by the loop thread, used to inherit
- * them from the caller) nor its scoped values.
+ * <p>Threads are reused ({@link Worker}: one is created only when none is idle, and idle ones retire after 30 s), so
+ * a run costs two hand-offs between threads (a few microseconds), not a thread. The run sees the caller's context
+ * class loader; it does not see the caller's inheritable thread-locals (tasks, created by the loop thread, used to
+ * inherit them from the caller) nor its scoped values.
  */
 final class Supervisor {
 
@@ -55,8 +57,7 @@ final class Supervisor {
    * tells the caller it is done, so a caller that runs again at once finds it there.
    */
   private static final class Worker extends Thread {
-    private static final java.util.concurrent.ConcurrentLinkedDeque<Worker> IDLE =
-        new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private static final ConcurrentLinkedDeque<Worker> IDLE = new ConcurrentLinkedDeque<>();
     private static final AtomicInteger COUNT = new AtomicInteger();
     private static final long RETIRE_NANOS = 30_000_000_000L;
 
@@ -126,6 +127,8 @@ final class Supervisor {
     private volatile SimResult<T> result;
     private volatile Throwable error;
     private volatile Thread runner;
+    // Guarded by this: true once compute returned; from then on the worker may serve another run, not to interrupt.
+    private boolean computed;
     private boolean interrupted;
 
     Job(Thread caller, Supplier<SimResult<T>> body) {
@@ -146,7 +149,19 @@ final class Supervisor {
         error = e;
       } finally {
         me.setContextClassLoader(before);
+        synchronized (this) {
+          computed = true;
+        }
       }
+    }
+
+    /** On the caller: interrupts the worker if it still runs this job; returns the worker, or null. */
+    private synchronized Thread interruptRunner() {
+      Thread r = runner;
+      if (r != null && !computed) {
+        r.interrupt();
+      }
+      return r;
     }
 
     /** On the worker, after {@link #compute} and after the worker is idle again: tells the caller. */
@@ -210,11 +225,7 @@ final class Supervisor {
       }
       // Stuck in a step: its task is mounted and going nowhere, so its stack can be taken without disturbing it.
       String running = SimReports.runningNow(sim.loop());
-      Thread r = runner;
-      if (r != null) {
-        r.interrupt();
-      }
-      return sim.abandon(running, r);
+      return sim.abandon(running, interruptRunner());
     }
 
     private void park(long nanos) {
