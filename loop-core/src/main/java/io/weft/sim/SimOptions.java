@@ -23,7 +23,11 @@ import java.util.Objects;
  * @param checkCallbackExceptions fail if a callback's exception reached the loop's exception handler
  * @param traceLimit how many events the trace keeps for reports (the hash covers all)
  * @param debug run the loop in debug mode
- * @param stepTimeout the most real time one callback or task step may run without returning to the loop
+ * @param stepTimeout the most real time one callback or task step may run without returning to the loop (time the
+ *     loop spends waiting for a task blocked on another thread's lock is not counted). On JDK 25 a blocking call in a
+ *     task either unmounts its virtual thread, which fails the run at once (FOREIGN_RESUME: sleeps, sockets,
+ *     Object.wait, a foreign future) or is the loop's wait for a lock ({@link #blockedWait}), or pins it to the loop
+ *     thread (waiting for another thread's class initializer, native frames, file I/O), which only this bound catches
  * @param blockedWait the most real time the loop blocks for a task that blocked on a monitor or a
  *     {@code java.util.concurrent} lock held by another thread, before the run fails with
  *     {@link SimFailure.Kind#BLOCKED_OUTSIDE}; a bound of its own rather than {@code stepTimeout}, because such a wait

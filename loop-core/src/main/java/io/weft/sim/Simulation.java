@@ -88,7 +88,7 @@ public final class Simulation {
   private long cleanupSteps;
   // What the loop thread tells the supervisor.
   private final Heartbeat heart = new Heartbeat();
-  // Set by the supervisor when a real-time bound passed: the report's head, with the stack of what was running.
+  // Set by the supervisor when a real-time bound passed: the head of the WATCHDOG report; then only WATCHDOG is kept.
   private volatile String expiry;
   private boolean cleanup;
   // Volatile: a foreign thread may record a failure (foreignThread) while the loop runs.
