@@ -325,6 +325,37 @@ class SimulationSupervisionTests {
   }
 
   @Nested
+  class Options {
+
+    @Test
+    void defaults_boundAStepAndABlockedWaitByTenSeconds() {
+      assertThat(SimOptions.DEFAULTS.stepTimeout()).isEqualTo(Duration.ofSeconds(10));
+      assertThat(SimOptions.DEFAULTS.blockedWait()).isEqualTo(Duration.ofSeconds(10));
+      assertThat(SimOptions.DEFAULTS.watchdog()).isEqualTo(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void withMethods_keepTheNewBounds_andTheOldConstructorDefaultsThem() {
+      SimOptions o = SimOptions.DEFAULTS.withStepTimeout(Duration.ofMillis(300)).withBlockedWait(Duration.ofMillis(200))
+          .withStepLimit(5).withWatchdog(Duration.ofSeconds(1)).withDebug(true);
+      assertThat(o.stepTimeout()).isEqualTo(Duration.ofMillis(300));
+      assertThat(o.blockedWait()).isEqualTo(Duration.ofMillis(200));
+      assertThat(o.stepLimit()).isEqualTo(5);
+      SimOptions old = new SimOptions(10, Duration.ofHours(1), Duration.ofSeconds(5), true, true, true, 10, false);
+      assertThat(old.stepTimeout()).isEqualTo(SimOptions.DEFAULT_STEP_TIMEOUT);
+      assertThat(old.blockedWait()).isEqualTo(SimOptions.DEFAULT_BLOCKED_WAIT);
+    }
+
+    @Test
+    void nonPositiveBounds_areRefusedWithTheValue() {
+      assertThatThrownBy(() -> SimOptions.DEFAULTS.withStepTimeout(Duration.ZERO))
+          .isInstanceOf(IllegalArgumentException.class).hasMessage("stepTimeout must be positive, got PT0S");
+      assertThatThrownBy(() -> SimOptions.DEFAULTS.withBlockedWait(Duration.ofMillis(-1)))
+          .isInstanceOf(IllegalArgumentException.class).hasMessage("blockedWait must be positive, got PT-0.001S");
+    }
+  }
+
+  @Nested
   class Carriers {
 
     @Test
