@@ -268,8 +268,9 @@ public final class Task<T> extends Future<T> {
     loop.steppingTask = this;
     try {
       coroutine.resume();
-      // The body blocked outside any await. The loop either lets it go (the JDK hands it back to the loop's queue
-      // later) or blocks until the JDK hands it back, then runs it on as part of this same step.
+      // Still RUNNING here: the body blocked outside any await (a lock, a sleep, I/O). The loop either lets it go
+      // (the JDK hands it back to the loop's queue later) or, for another thread's lock in a simulation, blocks
+      // until the JDK hands it back, then runs it on as part of this same step; it may block again.
       while (phase == Phase.RUNNING) {
         phase = Phase.BLOCKED;
         loop.blockedTasks.add(this);
