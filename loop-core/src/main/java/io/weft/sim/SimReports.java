@@ -37,23 +37,33 @@ final class SimReports {
   }
 
   /**
-   * From a thread other than the loop's: what the loop runs now, as the stack of the task whose step runs (a mounted
-   * virtual thread's, taken by the JDK at a safepoint) and of the loop thread. Racy snapshots, for a report.
+   * From a thread other than the loop's: which task's step runs now (or that a callback does) and the loop thread's
+   * stack. Safe while the loop moves: it takes no virtual thread's stack (doing so while the thread parks or unparks
+   * disturbs its hand-off). A racy snapshot, for a report.
    */
   static String runningNow(EventLoop loop) {
     StringBuilder sb = new StringBuilder();
     Task<?> t = Kernel.get().steppingTask(loop);
-    if (t != null) {
-      sb.append("\n  running now: task ").append(t.getName());
-      appendStack(sb, t.stack());
-    } else {
-      sb.append("\n  running now: a callback, not a task step (see the loop thread)");
-    }
+    sb.append(t != null ? "\n  running now: task " + t.getName() : "\n  running now: a callback, not a task step");
     Thread lt = Kernel.get().loopThread(loop);
     if (lt != null) {
       sb.append("\n  loop thread ").append(lt.getName()).append(" (").append(lt.getState()).append("):");
       appendStack(sb, lt.getStackTrace());
     }
+    return sb.toString();
+  }
+
+  /**
+   * From a thread other than the loop's, once the loop is stuck in a step: the stack of the task stuck there (its
+   * virtual thread is mounted and going nowhere, so the JDK takes its stack at a safepoint); empty for a callback.
+   */
+  static String stuckTask(EventLoop loop) {
+    Task<?> t = Kernel.get().steppingTask(loop);
+    if (t == null) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder("\n  stuck in task ").append(t.getName()).append(':');
+    appendStack(sb, t.stack());
     return sb.toString();
   }
 

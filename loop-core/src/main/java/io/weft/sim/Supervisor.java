@@ -15,11 +15,12 @@ import java.util.function.Supplier;
  * {@link SimOptions#stepTimeout} for one callback or step, measured as real time without a heartbeat from the loop
  * (every callback, step and iteration beats) outside the waits the loop declares (real work in flight, a task blocked
  * on another thread's lock: both bounded by the loop itself). When one passes, the supervisor asks the run to stop
- * ({@link Simulation#expire}); from then on no other failure can be recorded. A loop that still moves stops at the
- * end of its callback and reports {@code WATCHDOG} with every pending task itself (the supervisor takes no stack of
- * a moving loop's tasks: taking a virtual thread's stack while it parks or unparks disturbs its hand-off). One that
- * does not stop within a short grace is stuck in a step: the supervisor takes the stack of the task stuck there and
- * of the loop thread, reports for it, interrupts its thread, and returns without it ({@link Simulation#abandon}).
+ * ({@link Simulation#expire}) with the name of the task running and the loop thread's stack; from then on no other
+ * failure can be recorded. A loop that still moves stops at the end of its callback and reports {@code WATCHDOG}
+ * with every pending task itself (the supervisor takes no stack of a moving loop's tasks: taking a virtual thread's
+ * stack while it parks or unparks disturbs its hand-off). One that does not stop within a short grace is stuck in a
+ * step: the supervisor takes the stack of the task stuck there, reports for it, interrupts its thread, and returns
+ * without it ({@link Simulation#abandon}).
  * The JDK cannot stop a thread that ignores interrupts (Thread.stop is gone), so an abandoned busy loop keeps one core
  * until it ends; if it ever returns, its run stops and cleans up on its own thread, and the thread goes back to the
  * pool.
@@ -214,7 +215,7 @@ final class Supervisor {
     }
 
     private SimResult<T> expire(Simulation sim, String why, long stepNanos) {
-      sim.expire(why + ".");
+      sim.expire(why + "." + SimReports.runningNow(sim.loop()));
       long graceEnd = SystemClock.INSTANCE.nanoTime() + Math.min(MAX_GRACE_NANOS, stepNanos / 2);
       long left;
       while (!done && (left = graceEnd - SystemClock.INSTANCE.nanoTime()) > 0) {
@@ -224,7 +225,7 @@ final class Supervisor {
         return result();
       }
       // Stuck in a step: its task is mounted and going nowhere, so its stack can be taken without disturbing it.
-      String running = SimReports.runningNow(sim.loop());
+      String running = SimReports.stuckTask(sim.loop());
       return sim.abandon(running, interruptRunner());
     }
 
