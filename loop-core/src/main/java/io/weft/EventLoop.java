@@ -1017,12 +1017,26 @@ public final class EventLoop implements AutoCloseable {
     escaping = e;
   }
 
-  void taskBlocked(Task<?> task) {
-    if (sim != null) {
-      sim.taskBlocked(task);
-    }
-    if (debug) {
+  /** A task's step ended with its body blocked outside await; returns how long to wait for it (0: do not wait). */
+  long taskBlocked(Task<?> task) {
+    long wait = sim != null ? sim.taskBlocked(task) : 0;
+    if (debug && wait <= 0) {
       warn(TaskReports.blocked(task));
+    }
+    return wait;
+  }
+
+  /** The loop waited for a blocked task as {@link #taskBlocked} asked, and the JDK did not hand it back in time. */
+  void taskStayedBlocked(Task<?> task) {
+    if (sim != null) {
+      sim.taskStayedBlocked(task);
+    }
+  }
+
+  /** The loop waited for a blocked task as {@link #taskBlocked} asked, and the JDK handed it back. */
+  void taskHandedBack(Task<?> task) {
+    if (sim != null) {
+      sim.taskHandedBack(task);
     }
   }
 

@@ -27,6 +27,21 @@ final class KernelImpl implements Kernel {
   }
 
   @Override
+  public Task<?> steppingTask(EventLoop loop) {
+    return loop.steppingTask;
+  }
+
+  @Override
+  public Thread loopThread(EventLoop loop) {
+    return loop.carrier.loopThread();
+  }
+
+  @Override
+  public boolean handsBackBlocked(EventLoop loop) {
+    return loop.carrier.handsBackBlocked();
+  }
+
+  @Override
   public Thread.State threadState(Task<?> task) {
     return task.threadState();
   }

@@ -279,14 +279,27 @@ public final class Task<T> extends Future<T> {
     loop.steppingTask = this;
     try {
       coroutine.resume();
+      // Still RUNNING here: the body blocked outside any await (a lock, a sleep, I/O). The loop either lets it go
+      // (the JDK hands it back to the loop's queue later) or, for another thread's lock in a simulation, blocks
+      // until the JDK hands it back, then runs it on as part of this same step; it may block again.
+      while (phase == Phase.RUNNING) {
+        phase = Phase.BLOCKED;
+        loop.blockedTasks.add(this);
+        long waitNanos = loop.taskBlocked(this);
+        if (!coroutine.awaitHandBack(waitNanos)) {
+          if (waitNanos > 0) {
+            loop.taskStayedBlocked(this);
+          }
+          break;
+        }
+        loop.blockedTasks.remove(this);
+        phase = Phase.RUNNING;
+        loop.taskHandedBack(this);
+        coroutine.resumeHandedBack();
+      }
     } finally {
       loop.steppingTask = outer;
       lastStepped = null; // the hint must not keep a suspended task reachable
-    }
-    if (phase == Phase.RUNNING) {
-      phase = Phase.BLOCKED;
-      loop.blockedTasks.add(this);
-      loop.taskBlocked(this);
     }
   }
 

@@ -45,6 +45,15 @@ public interface Carrier {
   /** Returns the thread currently running the loop, or null. */
   Thread loopThread();
 
+  /**
+   * Whether a body that blocks outside {@code suspend} ends the step (so the loop sees it blocked, and can wait for
+   * its hand-back with {@link Coroutine#awaitHandBack}). False where a blocking call simply blocks the loop until it
+   * returns (baton, continuation): there a blocking call in a task goes unnoticed.
+   */
+  default boolean handsBackBlocked() {
+    return false;
+  }
+
   /** Which carrier to use. */
   enum Kind {
     /** The loop-scheduled carrier if available, else the baton carrier. */
@@ -60,16 +69,8 @@ public interface Carrier {
   /** Creates a carrier of {@code kind} for a loop; {@link Kind#AUTO} honours {@code -Dweft.carrier}. */
   static Carrier create(Kind kind, CarrierHost host) {
     if (kind == Kind.AUTO) {
-      String forced = System.getProperty("weft.carrier", "");
-      kind = switch (forced) {
-        case "loop" -> Kind.LOOP;
-        case "baton" -> Kind.BATON;
-        case "continuation" -> Kind.CONTINUATION;
-        case "" -> Builders.CONSTRUCTOR != null ? Kind.LOOP : Kind.BATON;
-        default -> throw new IllegalArgumentException(
-            "system property weft.carrier must be 'loop', 'baton' or 'continuation', got '" + forced + "'");
-      };
-      if (kind == Kind.BATON && forced.isEmpty()) {
+      kind = resolveAuto();
+      if (kind == Kind.BATON && System.getProperty("weft.carrier", "").isEmpty()) {
         Builders.warnOnce();
       }
     }
@@ -87,6 +88,19 @@ public interface Carrier {
       return new ContinuationCarrier();
     }
     return new BatonCarrier();
+  }
+
+  /** The kind {@link Kind#AUTO} stands for now: {@code -Dweft.carrier} if set, else LOOP if available, else BATON. */
+  static Kind resolveAuto() {
+    String forced = System.getProperty("weft.carrier", "");
+    return switch (forced) {
+      case "loop" -> Kind.LOOP;
+      case "baton" -> Kind.BATON;
+      case "continuation" -> Kind.CONTINUATION;
+      case "" -> Builders.CONSTRUCTOR != null ? Kind.LOOP : Kind.BATON;
+      default -> throw new IllegalArgumentException(
+          "system property weft.carrier must be 'loop', 'baton' or 'continuation', got '" + forced + "'");
+    };
   }
 
   /** Returns whether the loop-scheduled carrier can be used in this JVM. */

@@ -27,4 +27,21 @@ public interface Coroutine {
 
   /** Returns whether {@link #resume()} was ever called. */
   boolean isStarted();
+
+  /**
+   * Called on the loop thread right after {@link #resume()} (or {@link #resumeHandedBack()}) returned with the body
+   * neither suspended nor finished, that is blocked outside {@link #suspend()} (a contended monitor, a lock, a sleep):
+   * waits up to {@code timeoutNanos} of real time for the JDK to hand the body back, and returns true if it did; the
+   * loop must then call {@link #resumeHandedBack()}. Returns false when the time is up, when {@code timeoutNanos <= 0},
+   * when the loop thread is interrupted, or when the carrier cannot take a body back (the default); from then on a
+   * hand-back goes to the loop's queue as it would without the wait.
+   */
+  default boolean awaitHandBack(long timeoutNanos) {
+    return false;
+  }
+
+  /** Runs the body that {@link #awaitHandBack} took back, on this thread, until it suspends, finishes or blocks again. */
+  default void resumeHandedBack() {
+    throw new IllegalStateException("this carrier does not hand blocked bodies back to the loop");
+  }
 }

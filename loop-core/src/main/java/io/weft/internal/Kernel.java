@@ -71,6 +71,18 @@ public interface Kernel {
   /** The futures whose completion completes {@code future}, when it is a combinator (gather); else empty. */
   List<Future<?>> children(Future<?> future);
 
+  /** The task whose step the loop is running now, or null; read from another thread, it is a racy snapshot. */
+  Task<?> steppingTask(EventLoop loop);
+
+  /** The thread running the loop's iterations now, or null. */
+  Thread loopThread(EventLoop loop);
+
+  /**
+   * Whether the loop's carrier can wait for a body blocked outside an await and take it back when the JDK hands it
+   * back ({@link Coroutine#awaitHandBack}); only then does a simulation tell a blocked task apart (FOREIGN_RESUME).
+   */
+  boolean handsBackBlocked(EventLoop loop);
+
   /** Holds the published instance. */
   final class Holder {
     static volatile Kernel instance;

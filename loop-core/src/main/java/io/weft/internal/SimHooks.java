@@ -79,6 +79,16 @@ public interface SimHooks {
   /** A thread other than the loop's called a loop-only operation (it was refused). */
   void foreignThread(String thread);
 
-  /** A task parked outside any await: something other than the loop will resume it. */
-  void taskBlocked(Task<?> task);
+  /**
+   * A task's step ended with its body parked outside any await, so something other than the loop will resume it.
+   * Returns how many real nanoseconds the loop should block waiting for the JDK to hand the body back, to run it on
+   * within the same step (a contended monitor or lock held by another thread), or 0 to let the step end here.
+   */
+  long taskBlocked(Task<?> task);
+
+  /** The loop waited as {@link #taskBlocked} asked, and the body was not handed back in time; it stays blocked. */
+  void taskStayedBlocked(Task<?> task);
+
+  /** The loop waited as {@link #taskBlocked} asked, and the body was handed back: it runs on now, in the same step. */
+  void taskHandedBack(Task<?> task);
 }

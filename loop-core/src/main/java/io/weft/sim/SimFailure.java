@@ -34,13 +34,29 @@ public final class SimFailure extends AssertionError {
     STEP_LIMIT,
     /** Virtual time would have passed its limit: a task that sleeps or retries forever. */
     VIRTUAL_TIME_LIMIT,
-    /** The run took longer in real time than the watchdog allows. */
+    /**
+     * A real-time bound was passed: the run took longer than {@link SimOptions#watchdog}, or one callback or task step
+     * ran longer than {@link SimOptions#stepTimeout} without returning to the loop (a busy loop without an await, or
+     * a call that blocks the loop thread). The message has the stack of what was running, the loop thread's, and every
+     * pending task with where it waits. A stuck step's thread is interrupted and abandoned (see {@link SimOptions}).
+     */
     WATCHDOG,
     /**
-     * A task parked outside any await (Thread.sleep, blocking I/O, a contended monitor, a foreign thread's future),
-     * so something other than the loop would resume it, in an order the simulation cannot control.
+     * A task parked outside any await (Thread.sleep, blocking I/O, Object.wait, a foreign thread's future), so
+     * something other than the loop would resume it, in an order the simulation cannot control: the "blocking call in
+     * a task" bug. A task that blocks on a monitor or lock is not this: the loop waits for it (see
+     * {@link #BLOCKED_OUTSIDE}).
      */
     FOREIGN_RESUME,
+    /**
+     * A task blocked the loop on a monitor ({@code synchronized}) or a {@code java.util.concurrent} lock that was not
+     * released within {@link SimOptions#blockedWait}. The loop waits for such a task as asyncio's loop waits on a
+     * blocking call (no other callback runs, virtual time stands still), so a lock briefly held by a thread outside the
+     * simulation costs nothing; one held longer is held by a thread outside this simulation, or by one of its own
+     * tasks suspended at an await while holding it, which is a deadlock under asyncio too. Detected only on the
+     * loop-scheduled carrier ({@link Simulation#detectsBlockingCalls()}).
+     */
+    BLOCKED_OUTSIDE,
     /** The same schedule gave two different traces (self-check mode). */
     NONDETERMINISM
   }

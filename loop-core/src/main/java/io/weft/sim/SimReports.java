@@ -1,5 +1,6 @@
 package io.weft.sim;
 
+import io.weft.EventLoop;
 import io.weft.Future;
 import io.weft.Task;
 import io.weft.internal.Guards;
@@ -33,6 +34,55 @@ final class SimReports {
       out.add(TaskReport.of(t, waitsOn(t), target == null ? null : String.valueOf(target)));
     }
     return out;
+  }
+
+  /**
+   * From a thread other than the loop's: which task's step runs now (or that a callback does) and the loop thread's
+   * stack. Safe while the loop moves: it takes no virtual thread's stack (doing so while the thread parks or unparks
+   * disturbs its hand-off). A racy snapshot, for a report.
+   */
+  static String runningNow(EventLoop loop) {
+    StringBuilder sb = new StringBuilder();
+    Task<?> t = Kernel.get().steppingTask(loop);
+    sb.append(t != null ? "\n  running now: task " + t.getName() : "\n  running now: a callback, not a task step");
+    Thread lt = Kernel.get().loopThread(loop);
+    if (lt != null) {
+      sb.append("\n  loop thread ").append(lt.getName()).append(" (").append(lt.getState()).append("):");
+      appendStack(sb, lt.getStackTrace());
+    }
+    return sb.toString();
+  }
+
+  /**
+   * From a thread other than the loop's, once the loop is stuck in a step: the stack of the task stuck there (its
+   * virtual thread is mounted and going nowhere, so the JDK takes its stack at a safepoint); empty for a callback.
+   */
+  static String stuckTask(EventLoop loop) {
+    Task<?> t = Kernel.get().steppingTask(loop);
+    if (t == null) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder("\n  stuck in task ").append(t.getName()).append(':');
+    appendStack(sb, t.stack());
+    return sb.toString();
+  }
+
+  private static void appendStack(StringBuilder sb, StackTraceElement[] stack) {
+    for (StackTraceElement f : stack) {
+      sb.append("\n      at ").append(f);
+    }
+  }
+
+  /** From a thread other than the loop's: every task not done, main included, with where it waits; never throws. */
+  static List<TaskReport> reportsFromOutside(EventLoop loop) {
+    for (int attempt = 0; attempt < 3; attempt++) {
+      try {
+        return reports(new ArrayList<>(loop.allTasks()));
+      } catch (RuntimeException e) {
+        // the loop changed its task set while we read it: read again
+      }
+    }
+    return List.of();
   }
 
   /** The tasks that would have to act before {@code task} can go on: what it awaits, gathers, or the lock holder. */
@@ -108,9 +158,25 @@ final class SimReports {
     return null;
   }
 
+  static final String MONITOR = "a contended monitor (synchronized)";
+  static final String LOCK = "a java.util.concurrent lock held by another thread or task";
+
+  /** Whether {@code cause} (from {@link #blockingCause}) is a monitor or lock, which the loop waits for. */
+  static boolean isLockWait(String cause) {
+    return cause.equals(MONITOR) || cause.equals(LOCK);
+  }
+
+  /** The call that parked {@code task} outside an await; reads its stack only if its thread state does not say. */
+  static String blockingCause(Task<?> task) {
+    if (Kernel.get().threadState(task) == Thread.State.BLOCKED) {
+      return MONITOR;
+    }
+    return blockingCause(task, task.stack());
+  }
+
   static String blockingCause(Task<?> task, StackTraceElement[] stack) {
     if (Kernel.get().threadState(task) == Thread.State.BLOCKED) {
-      return "a contended monitor (synchronized)";
+      return MONITOR;
     }
     for (StackTraceElement f : stack) {
       String c = f.getClassName();
@@ -133,7 +199,7 @@ final class SimReports {
           || c.equals("java.util.concurrent.locks.StampedLock")
           || c.startsWith("java.util.concurrent.locks.ReentrantLock")
           || c.startsWith("java.util.concurrent.locks.ReentrantReadWriteLock")) {
-        return "a java.util.concurrent lock held by another thread or task";
+        return LOCK;
       }
     }
     boolean parked = false;
@@ -144,7 +210,7 @@ final class SimReports {
         return "Object.wait (a monitor)";
       }
       if (c.equals("java.lang.VirtualThread") && m.contains("Monitor")) {
-        return "a contended monitor (synchronized)";
+        return MONITOR;
       }
       if (c.equals("java.util.concurrent.locks.LockSupport") || (c.equals("jdk.internal.misc.Unsafe")
           && m.equals("park")) || (c.equals("java.lang.VirtualThread") && m.startsWith("park"))) {
@@ -153,7 +219,7 @@ final class SimReports {
     }
     if (!parked) {
       // A virtual thread blocked entering a monitor shows no park frame (monitorenter is not a method call).
-      return "a contended monitor (synchronized)";
+      return MONITOR;
     }
     return "a park that another thread must end (a foreign thread's future, such as CompletableFuture.join)";
   }

@@ -28,6 +28,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * is left, then cancels the remaining tasks, lets them finish and closes the loop. The result carries the trace (and
  * its hash), the choices made (as a {@code REPLAY} schedule that reproduces the run), and the failure, if any.
  *
+ * <p>The loop runs on a pooled platform daemon thread ({@code weft-sim-N}) while the calling thread (a platform or a
+ * virtual thread) supervises it, so the real-time bounds ({@link SimOptions#watchdog}, {@link SimOptions#stepTimeout})
+ * fire even when a task never gives control back. A run stuck in a step is reported and abandoned: its thread is
+ * interrupted and left behind, and the caller gets the failed result at once and can run again. A thread that
+ * ignores interrupts cannot be stopped on JDK 25 (there is no Thread.stop), so a pure CPU spin keeps one core busy
+ * until it ends; if it does end, its run stops and cleans up on its own thread. {@link EventLoop#running()} inside the
+ * body is the simulated loop, and nothing outside it sees an abandoned run as current.
+ *
  * <h2>Time</h2>
  *
  * <p>Time is virtual and moves only when nothing is ready: it jumps to the next timer. While {@linkplain
@@ -38,9 +46,17 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>A run fails ({@link SimFailure.Kind}) when the main task fails; on a deadlock (with every task, what it awaits,
  * where, and the wait-for cycle); when tasks are still pending or timers still set as the main task ends; when a task
- * exception was never retrieved; when a callback's exception reached the exception handler; on the step,
- * virtual-time and watchdog limits; and when a task parks outside an await, so that a thread other than the loop
- * would resume it (Thread.sleep, blocking I/O, a contended monitor, a foreign thread's future).
+ * exception was never retrieved; when a callback's exception reached the exception handler; on the step and
+ * virtual-time limits; on the real-time bounds (WATCHDOG, with the stack of what was running and every pending task);
+ * and when a task parks outside an await, so that a thread other than the loop would resume it (Thread.sleep,
+ * blocking I/O, Object.wait, a foreign thread's future: FOREIGN_RESUME).
+ *
+ * <p>A task that blocks entering a monitor or in a {@code java.util.concurrent} lock held by another thread is not a
+ * failure: as asyncio's loop does on a blocking call, the loop blocks (in real time, running nothing else, virtual time
+ * standing still) until the JDK hands the task back, then runs it on within the same step, so the interleaving is
+ * the same in every run and no choice is recorded. Only a lock not released within {@link SimOptions#blockedWait}
+ * fails the run (BLOCKED_OUTSIDE). These two checks need the loop-scheduled carrier: see
+ * {@link #detectsBlockingCalls()}.
  *
  * <h2>Determinism</h2>
  *
@@ -66,13 +82,17 @@ public final class Simulation {
   private final VirtualClock clock;
   private final EventLoop loop;
   private final long virtualLimitNanos;
+  private final long startNanos;
   private final long watchdogDeadline;
 
   private int[] choices = new int[64];
   private int choiceCount;
   private long steps;
-  private long iterations;
   private long cleanupSteps;
+  // What the loop thread tells the supervisor.
+  private final Heartbeat heart = new Heartbeat();
+  // Set by the supervisor when a real-time bound passed: the head of the WATCHDOG report; then only WATCHDOG is kept.
+  private volatile String expiry;
   private boolean cleanup;
   // Volatile: a foreign thread may record a failure (foreignThread) while the loop runs.
   private volatile boolean stop;
@@ -88,7 +108,8 @@ public final class Simulation {
     this.random = new SimRandom(SimRandom.derive(schedule.seed(), 0));
     this.clock = new VirtualClock(0, false);
     this.virtualLimitNanos = saturatedNanos(options.virtualTimeLimit());
-    this.watchdogDeadline = SystemClock.INSTANCE.nanoTime() + saturatedNanos(options.watchdog());
+    this.startNanos = SystemClock.INSTANCE.nanoTime();
+    this.watchdogDeadline = startNanos + saturatedNanos(options.watchdog());
     this.loop = Kernel.get().newSimulatedLoop(clock, new VirtualPoller(clock), new Hooks(), options.debug());
   }
 
@@ -108,14 +129,7 @@ public final class Simulation {
    * @throws IllegalStateException if called on a thread that is running a loop
    */
   public static <T> SimResult<T> run(Schedule schedule, SimOptions options, AsyncCallable<T> main) {
-    Objects.requireNonNull(schedule, "schedule must not be null");
-    Objects.requireNonNull(options, "options must not be null");
-    Objects.requireNonNull(main, "main must not be null");
-    if (EventLoop.running() != null) {
-      throw new IllegalStateException("Simulation.run() cannot be called from a running loop: "
-          + EventLoop.running());
-    }
-    return new Simulation(schedule, options, null).execute(main);
+    return start(schedule, options, null, main);
   }
 
   /**
@@ -127,13 +141,17 @@ public final class Simulation {
    */
   public static <T> SimResult<T> run(Schedule schedule, SimOptions options, SchedulingStrategy strategy,
       AsyncCallable<T> main) {
+    return start(schedule, options, Objects.requireNonNull(strategy, "strategy must not be null"), main);
+  }
+
+  private static <T> SimResult<T> start(Schedule schedule, SimOptions options, SchedulingStrategy strategy,
+      AsyncCallable<T> main) {
     Objects.requireNonNull(schedule, "schedule must not be null");
     Objects.requireNonNull(options, "options must not be null");
-    Objects.requireNonNull(strategy, "strategy must not be null");
     Objects.requireNonNull(main, "main must not be null");
-    if (EventLoop.running() != null) {
-      throw new IllegalStateException("Simulation.run() cannot be called from a running loop: "
-          + EventLoop.running());
+    EventLoop running = EventLoop.running();
+    if (running != null) {
+      throw new IllegalStateException("Simulation.run() cannot be called from a running loop: " + running);
     }
     return new Simulation(schedule, options, strategy).execute(main);
   }
@@ -163,30 +181,11 @@ public final class Simulation {
       return second;
     }
     Schedule schedule = second.schedule();
-    String where = firstDifference(first.trace(), second.trace());
-    SimFailure f = new SimFailure(SimFailure.Kind.NONDETERMINISM, schedule.mode(), "schedule "
-        + schedule.abbreviated(REPORTED_SCHEDULE_CHARS) + " gave trace " + first.trace().hashHex() + " ("
-        + first.trace().eventCount() + " events), then "
-        + second.trace().hashHex() + " (" + second.trace().eventCount() + " events); " + where
-        + ". Something outside the loop decided an order: the wall clock, real threads, or an identity-hashed"
-        + " collection.", List.of(), second.failure());
+    SimFailure f = new SimFailure(SimFailure.Kind.NONDETERMINISM, schedule.mode(),
+        SimMessages.nondeterminism(schedule.abbreviated(REPORTED_SCHEDULE_CHARS), first.trace(), second.trace()),
+        List.of(), second.failure());
     return new SimResult<>(second.schedule(), second.replay(), second.trace(), second.steps(),
         second.virtualTime(), f, null, second.deviations(), second.replayMismatch());
-  }
-
-  private static String firstDifference(Trace a, Trace b) {
-    long from = Math.max(a.firstKept(), b.firstKept());
-    int n = (int) Math.max(0, Math.min(a.firstKept() + a.keptCount(), b.firstKept() + b.keptCount()) - from);
-    List<String> ra = a.render(from, n);
-    List<String> rb = b.render(from, n);
-    for (int i = 0; i < Math.min(ra.size(), rb.size()); i++) {
-      if (!ra.get(i).equals(rb.get(i))) {
-        String la = ra.get(i);
-        String at = Character.isDigit(la.charAt(0)) ? "event " + la.substring(0, la.indexOf(' ')) : "line " + i;
-        return "they first differ at " + at + ": '" + la + "' then '" + rb.get(i) + "'";
-      }
-    }
-    return "the kept events (" + from + " on) agree; they differ elsewhere";
   }
 
   /**
@@ -208,6 +207,20 @@ public final class Simulation {
   public static boolean isSimulated() {
     EventLoop running = EventLoop.running();
     return running != null && ACTIVE.containsKey(running);
+  }
+
+  /**
+   * Whether simulated runs in this JVM detect blocking calls in tasks (FOREIGN_RESUME, BLOCKED_OUTSIDE): true on the
+   * loop-scheduled carrier, which needs {@code --add-opens java.base/java.lang=ALL-UNNAMED}; false on the fallback
+   * carriers, where such a call silently blocks the loop (see {@link #carrierDescription()}).
+   */
+  public static boolean detectsBlockingCalls() {
+    return CarrierInfo.detectsBlockingCalls();
+  }
+
+  /** Names the coroutine carrier simulated runs use in this JVM and what it detects; for logs and reports. */
+  public static String carrierDescription() {
+    return CarrierInfo.description();
   }
 
   /** The run's seeded generator: use it, not {@code Math.random()}, for randomness a replay must reproduce. */
@@ -240,6 +253,10 @@ public final class Simulation {
   // ------------------------------------------------------------------------------------------------------------
 
   private <T> SimResult<T> execute(AsyncCallable<T> body) {
+    return Supervisor.run(this, () -> executeHere(body));
+  }
+
+  private <T> SimResult<T> executeHere(AsyncCallable<T> body) {
     ACTIVE.put(loop, this);
     T value = null;
     try {
@@ -254,6 +271,10 @@ public final class Simulation {
           throw vme;
         }
         fail(SimFailure.Kind.TEST_FAILED, "the loop raised " + e, List.of(), e);
+      }
+      if (failure == null && expiry != null) {
+        List<TaskReport> r = SimReports.reports(new ArrayList<>(loop.allTasks()));
+        fail(SimFailure.Kind.WATCHDOG, expiry + "\n  pending tasks:" + SimReports.lines(r), r, null);
       }
       if (failure == null) {
         value = finish(mainTask);
@@ -271,43 +292,10 @@ public final class Simulation {
 
   /** Checks the finished main task and what it left behind; returns its value if all is well. */
   private <T> T finish(Task<T> mainTask) {
-    if (!mainTask.isDone()) {
-      fail(SimFailure.Kind.TEST_FAILED, "the loop stopped before the main task finished", SimReports.reports(pending()), null);
+    EndChecks.Found f = EndChecks.check(loop, mainTask, pending(), options);
+    if (f != null) {
+      fail(f.kind(), f.message(), f.tasks(), f.cause());
       return null;
-    }
-    if (mainTask.isCancelled()) {
-      fail(SimFailure.Kind.TEST_FAILED, "the main task was cancelled", List.of(), null);
-      return null;
-    }
-    Throwable error = mainTask.exception();
-    if (error != null) {
-      fail(SimFailure.Kind.TEST_FAILED, "the main task failed: " + error, SimReports.reports(pending()), error);
-      return null;
-    }
-    if (options.checkLeaks()) {
-      List<Task<?>> leaked = pending();
-      if (!leaked.isEmpty()) {
-        fail(SimFailure.Kind.LEAKED_TASKS, leaked.size() + " task(s) still pending when the main task finished:"
-            + SimReports.lines(SimReports.reports(leaked)), SimReports.reports(leaked), null);
-        return null;
-      }
-      List<String> timers = Kernel.get().pendingTimers(loop);
-      if (!timers.isEmpty()) {
-        fail(SimFailure.Kind.PENDING_CALLBACKS, timers.size() + " timer(s) still set when the main task finished: "
-            + String.join(", ", timers), List.of(), null);
-        return null;
-      }
-    }
-    if (options.checkUnretrieved()) {
-      List<Map.Entry<String, Throwable>> lost = Kernel.get().unretrievedExceptions(loop);
-      if (!lost.isEmpty()) {
-        StringBuilder sb = new StringBuilder("task exception was never retrieved:");
-        for (Map.Entry<String, Throwable> e : lost) {
-          sb.append("\n  ").append(e.getKey()).append(": ").append(e.getValue());
-        }
-        fail(SimFailure.Kind.UNRETRIEVED_EXCEPTION, sb.toString(), List.of(), lost.get(0).getValue());
-        return null;
-      }
     }
     return mainTask.result();
   }
@@ -369,7 +357,7 @@ public final class Simulation {
 
   private synchronized void fail(SimFailure.Kind kind, String message, List<TaskReport> tasks, Throwable cause) {
     stop = true;
-    if (failure == null && !cleanup) {
+    if (failure == null && !cleanup && (expiry == null || kind == SimFailure.Kind.WATCHDOG)) {
       failure = new SimFailure(kind, schedule.mode(), message, tasks, cause);
       trace.markFailure();
     }
@@ -382,27 +370,11 @@ public final class Simulation {
   private void deadlock() {
     List<Task<?>> tasks = new ArrayList<>(loop.allTasks());
     List<TaskReport> reports = SimReports.reports(tasks);
-    String cyc = SimReports.cycle(tasks);
-    String msg = "nothing is ready, no timer is set and no real work is in flight, but " + tasks.size()
-        + " task(s) are pending (virtual time " + seconds(clock.nanoTime()) + ")"
-        + (cyc.isEmpty() ? "; no wait-for cycle among tasks: some task awaits a future or primitive that no task"
-            + " will complete" : "; wait-for cycle: " + cyc)
-        + SimReports.lines(reports);
-    fail(SimFailure.Kind.DEADLOCK, msg, reports, null);
+    fail(SimFailure.Kind.DEADLOCK, SimMessages.deadlock(tasks, reports, clock.nanoTime()), reports, null);
   }
 
-  private static String seconds(long nanos) {
+  static String seconds(long nanos) {
     return String.format(java.util.Locale.ROOT, "%.6fs", nanos / 1e9);
-  }
-
-  private void foreignResume(Task<?> task) {
-    StackTraceElement[] stack = task.stack();
-    String cause = SimReports.blockingCause(task, stack);
-    List<TaskReport> r = SimReports.reports(List.of(task));
-    fail(SimFailure.Kind.FOREIGN_RESUME, task.getName() + " parked outside any await, in " + cause
-        + ": a thread other than the loop would resume it, at a time the simulation cannot control. Use the"
-        + " loop's own primitives (Weft.sleep, io.weft.sync, the loop's I/O) or declare real work. At:"
-        + SimReports.lines(r) + "\n      at " + String.join("\n      at ", r.get(0).stack()), r, null);
   }
 
   // ------------------------------------------------------------------------------------------------------------
@@ -441,6 +413,7 @@ public final class Simulation {
 
     @Override
     public void event(int kind, long id) {
+      heart.beat();
       if (kind != EV_CLOCK) {
         countStep();
       }
@@ -449,6 +422,7 @@ public final class Simulation {
 
     @Override
     public void step(Task<?> task) {
+      heart.beat();
       countStep();
       long id = Kernel.get().taskId(task);
       strategy.onStep(id, steps);
@@ -488,10 +462,7 @@ public final class Simulation {
 
     @Override
     public boolean iteration() {
-      if ((++iterations & 255) == 0 && SystemClock.INSTANCE.nanoTime() - watchdogDeadline > 0) {
-        fail(SimFailure.Kind.WATCHDOG, "the run took more than " + options.watchdog() + " of real time (virtual time "
-            + seconds(clock.nanoTime()) + ")", SimReports.reports(pending()), null);
-      }
+      heart.beat();
       return !stop;
     }
 
@@ -524,6 +495,7 @@ public final class Simulation {
 
     @Override
     public long realWaitNanos() {
+      heart.startWait(watchdogDeadline);
       return Math.max(0, watchdogDeadline - SystemClock.INSTANCE.nanoTime());
     }
 
@@ -543,11 +515,74 @@ public final class Simulation {
     }
 
     @Override
-    public void taskBlocked(Task<?> task) {
-      if (!cleanup) {
-        foreignResume(task);
+    public long taskBlocked(Task<?> task) {
+      if (cleanup) {
+        return 0;
+      }
+      String cause = SimReports.blockingCause(task);
+      if (SimReports.isLockWait(cause) && Kernel.get().handsBackBlocked(loop)) {
+        long wait = saturatedNanos(options.blockedWait());
+        heart.beat();
+        heart.startWait(SystemClock.INSTANCE.nanoTime() + wait);
+        return wait;
+      }
+      List<TaskReport> r = SimReports.reports(List.of(task));
+      fail(SimFailure.Kind.FOREIGN_RESUME, SimMessages.foreignResume(task, cause, r.get(0)), r, null);
+      return 0;
+    }
+
+    @Override
+    public void taskStayedBlocked(Task<?> task) {
+      heart.beat();
+      List<TaskReport> r = SimReports.reports(List.of(task));
+      fail(SimFailure.Kind.BLOCKED_OUTSIDE, SimMessages.blockedOutside(task, SimReports.blockingCause(task),
+          options.blockedWait(), r.get(0)), r, null);
+    }
+
+    @Override
+    public void taskHandedBack(Task<?> task) {
+      heart.beat();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // What the supervisor asks (from the calling thread)
+  // ------------------------------------------------------------------------------------------------------------
+
+  SimOptions options() {
+    return options;
+  }
+
+  long startNanos() {
+    return startNanos;
+  }
+
+  Heartbeat heart() {
+    return heart;
+  }
+
+  /**
+   * A real-time bound passed: the loop is asked to stop, and reports {@code why} with its pending tasks if it does;
+   * from now on no other kind of failure is recorded.
+   */
+  void expire(String why) {
+    expiry = why;
+    stop = true;
+    loop.poller().wakeup();
+  }
+
+  /** The loop did not stop in time: reports for it, and returns a result that owes nothing to its thread. */
+  <T> SimResult<T> abandon(String runningNow, Thread runner) {
+    ACTIVE.remove(loop);
+    List<TaskReport> reports = SimReports.reportsFromOutside(loop);
+    synchronized (this) {
+      if (failure == null) {
+        failure = new SimFailure(SimFailure.Kind.WATCHDOG, schedule.mode(), SimMessages.abandoned(expiry + runningNow,
+            reports, runner), reports, null);
       }
     }
+    Schedule replay = schedule.replaying(Arrays.copyOf(choices, Math.min(choiceCount, choices.length)));
+    return new SimResult<>(schedule, replay, trace.copy(), steps, Duration.ofNanos(clock.nanoTime()), failure, null);
   }
 
   @Override

@@ -152,6 +152,19 @@ public final class Trace {
     }
   }
 
+  /** A copy, for a result that must not change when the run's own thread goes on (an abandoned run). */
+  Trace copy() {
+    Trace t = new Trace(limit);
+    int n = Math.min(kept, Math.min(kinds.length, values.length));
+    t.hash = hash;
+    t.count = count;
+    t.kinds = Arrays.copyOf(kinds, Math.max(n, 1));
+    t.values = Arrays.copyOf(values, Math.max(n, 1));
+    t.kept = n;
+    t.taskNames.addAll(new ArrayList<>(taskNames));
+    return t;
+  }
+
   void nameTask(long id, String name) {
     if (id >= Integer.MAX_VALUE) {
       return;

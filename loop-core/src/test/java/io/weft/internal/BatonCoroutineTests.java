@@ -34,4 +34,23 @@ class BatonCoroutineTests extends CoroutineContractTests {
 
     assertThat(loopThread[0]).isSameAs(caller);
   }
+
+  @Test
+  void aBlockingCallKeepsTheBaton_soTheStepNeverEndsBlocked_andNothingIsHandedBack() {
+    assertThat(carrier.handsBackBlocked()).isFalse();
+    boolean[] slept = new boolean[1];
+    onLoop(() -> {
+      Coroutine co = carrier.create(() -> {
+        try {
+          Thread.sleep(5);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        slept[0] = true;
+      });
+      co.resume();
+      assertThat(slept[0]).as("the loop waited for the sleep: it cannot tell").isTrue();
+      assertThat(co.awaitHandBack(1_000_000)).isFalse();
+    });
+  }
 }

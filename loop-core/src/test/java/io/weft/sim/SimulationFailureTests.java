@@ -299,7 +299,7 @@ class SimulationFailureTests {
     }
 
     @Test
-    void aSynchronizedMonitorHeldByARealThread() throws InterruptedException {
+    void aSynchronizedMonitorHeldByARealThreadPastTheBound_isBlockedOutside() throws InterruptedException {
       Object monitor = new Object();
       CountDownLatch held = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
@@ -311,7 +311,7 @@ class SimulationFailureTests {
       });
       held.await();
       try {
-        SimResult<Void> r = Simulation.run(Schedule.fifo(), () -> {
+        SimResult<Void> r = Simulation.run(Schedule.fifo(), SHORT_WAIT, () -> {
           Weft.createTask(() -> {
             synchronized (monitor) {
               return null;
@@ -319,7 +319,7 @@ class SimulationFailureTests {
           }, "blocker", null).await();
           return null;
         });
-        foreign(r, "a contended monitor (synchronized)");
+        blockedOutside(r, "a contended monitor (synchronized)");
       } finally {
         release.countDown();
         holder.join();
@@ -327,7 +327,7 @@ class SimulationFailureTests {
     }
 
     @Test
-    void aReentrantLockHeldByARealThread() throws InterruptedException {
+    void aReentrantLockHeldByARealThreadPastTheBound_isBlockedOutside() throws InterruptedException {
       ReentrantLock lock = new ReentrantLock();
       CountDownLatch held = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
@@ -342,7 +342,7 @@ class SimulationFailureTests {
       });
       held.await();
       try {
-        SimResult<Void> r = Simulation.run(Schedule.fifo(), () -> {
+        SimResult<Void> r = Simulation.run(Schedule.fifo(), SHORT_WAIT, () -> {
           Weft.createTask(() -> {
             lock.lock();
             lock.unlock();
@@ -350,11 +350,23 @@ class SimulationFailureTests {
           }, "blocker", null).await();
           return null;
         });
-        foreign(r, "a java.util.concurrent lock");
+        blockedOutside(r, "a java.util.concurrent lock");
       } finally {
         release.countDown();
         holder.join();
       }
+    }
+
+    static final SimOptions SHORT_WAIT = SimOptions.DEFAULTS.withBlockedWait(Duration.ofMillis(200));
+
+    static SimFailure blockedOutside(SimResult<?> r, String cause) {
+      SimFailure f = failureOf(r, SimFailure.Kind.BLOCKED_OUTSIDE);
+      assertThat(f.getMessage()).contains("blocker blocked the loop on " + cause).contains("not released within PT0.2S");
+      assertThat(f.tasks()).extracting(TaskReport::name).containsExactly("blocker");
+      assertThat(f.tasks().get(0).phase()).isEqualTo(Task.Phase.BLOCKED);
+      assertThat(f.getMessage().lines().filter(l -> l.startsWith("      at")))
+          .as("stack frames are written 'at <frame>'").isNotEmpty().allMatch(l -> l.startsWith("      at "));
+      return f;
     }
 
     @Test
