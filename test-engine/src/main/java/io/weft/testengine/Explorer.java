@@ -74,6 +74,7 @@ final class Explorer {
       report.notSaved("not saved: it did not fail again when re-run");
       throw report.publishAndBuild(ec, settings);
     }
+    report.confirmed();
 
     SimResult<Object> shown = confirm;
     if (!settings.shrink()) {

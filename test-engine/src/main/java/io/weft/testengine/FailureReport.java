@@ -33,6 +33,7 @@ final class FailureReport {
   private String shrinkNote;
   private String reproduceNote;
   private String regressionNote;
+  private boolean confirmed;
 
   FailureReport(TestMethod test, String key, ScheduleInvocation.Origin origin, Schedule schedule,
       SimResult<Object> first, String reruns) {
@@ -43,6 +44,11 @@ final class FailureReport {
     this.first = first;
     this.reruns = reruns;
     this.shown = first;
+  }
+
+  /** The failure was run again in a fresh instance and failed the same way. */
+  void confirmed() {
+    confirmed = true;
   }
 
   void notShrunk(String why) {
@@ -103,7 +109,7 @@ final class FailureReport {
       for (String d : shown.deviations()) {
         sb.append("  - ").append(d).append('\n');
       }
-    } else if (reproduceNote == null && shown.replay().deviations() == 0) {
+    } else if (confirmed && shown.replay().deviations() == 0) {
       sb.append("what made it fail: nothing the schedule chose; it fails under asyncio's own order (FIFO, no"
           + " jitter)\n");
     }

@@ -118,6 +118,63 @@ class AsyncTestTrustTests {
   }
 
   @Nested
+  class Watchdog {
+
+    private void nextRunPasses() {
+      run(selectMethod(PassingTestCase.class, "twoSleepers_alwaysPass")).testEvents()
+          .assertStatistics(s -> s.started(5).succeeded(5));
+    }
+
+    @Test
+    void aBusySpinWithoutAwaits_isReportedWithItsStack_andTheNextTestRuns() {
+      SpinTestCase.stop = false;
+      try {
+        EngineExecutionResults r = run(selectMethod(SpinTestCase.class, "busySpin"), "weft.watchdog", "300ms");
+
+        AsyncTestFailure f = failures(r).get(0);
+        assertThat(f.kind()).isEqualTo(SimFailure.Kind.WATCHDOG);
+        assertThat(f.getMessage()).contains("SpinTestCase.busySpin").contains("not shrunk or re-run")
+            .contains("not saved");
+      } finally {
+        SpinTestCase.stop = true;
+      }
+      nextRunPasses();
+    }
+
+    @Test
+    void aSpinWithSleepZero_isReportedWhenTheRunBoundPasses_namingWhereItSpins() {
+      SpinTestCase.stop = false;
+      try {
+        EngineExecutionResults r = run(selectMethod(SpinTestCase.class, "sleepZeroSpin"), "weft.runTimeout",
+            "500ms", "weft.stepLimit", "2000000000");
+
+        AsyncTestFailure f = failures(r).get(0);
+        assertThat(f.kind()).isEqualTo(SimFailure.Kind.WATCHDOG);
+        assertThat(f.getMessage()).contains("SpinTestCase.sleepZeroSpin");
+      } finally {
+        SpinTestCase.stop = true;
+      }
+      nextRunPasses();
+    }
+
+    @Test
+    void aBlockingCallInATask_isReportedWithItsStack_andTheNextTestRuns() throws Exception {
+      try {
+        EngineExecutionResults r = run(selectMethod(SpinTestCase.class, "blockingAccept"), "weft.watchdog", "500ms");
+
+        AsyncTestFailure f = failures(r).get(0);
+        assertThat(f.kind()).isIn(SimFailure.Kind.FOREIGN_RESUME, SimFailure.Kind.WATCHDOG);
+        assertThat(f.getMessage()).contains("accept").contains("SpinTestCase.blockingAccept");
+      } finally {
+        if (SpinTestCase.server != null) {
+          SpinTestCase.server.close();
+        }
+      }
+      nextRunPasses();
+    }
+  }
+
+  @Nested
   class Confirmation {
 
     @Test
