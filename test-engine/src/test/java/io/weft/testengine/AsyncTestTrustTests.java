@@ -175,6 +175,48 @@ class AsyncTestTrustTests {
   }
 
   @Nested
+  class Carriers {
+
+    private EngineExecutionResults onBaton(String... keyValues) {
+      System.setProperty("weft.carrier", "baton");
+      try {
+        return run(selectClass(BlockingSleepTestCase.class), keyValues);
+      } finally {
+        System.clearProperty("weft.carrier");
+      }
+    }
+
+    @Test
+    void onTheLoopCarrier_aBlockingCallFailsTheRun() {
+      EngineExecutionResults r = run(selectClass(BlockingSleepTestCase.class));
+
+      assertThat(failures(r).get(0).kind()).isEqualTo(SimFailure.Kind.FOREIGN_RESUME);
+      assertThat(entries(r, "weft.warning")).isEmpty();
+    }
+
+    @Test
+    void onTheFallbackCarrier_theRunSaysItCannotDetectBlockingCalls() {
+      EngineExecutionResults r = onBaton();
+
+      r.testEvents().assertStatistics(s -> s.started(2).succeeded(2));
+      assertThat(entries(r, "weft.warning")).singleElement().satisfies(w -> assertThat(w)
+          .contains("baton carrier").contains("NOT detected").contains("--add-opens java.base/java.lang=ALL-UNNAMED")
+          .contains("weft.requireBlockingDetection=true"));
+    }
+
+    @Test
+    void onTheFallbackCarrier_requireBlockingDetection_failsEveryRun() {
+      EngineExecutionResults r = onBaton("weft.requireBlockingDetection", "true", "weft.afterFailure", "continue");
+
+      r.testEvents().assertStatistics(s -> s.started(2).failed(2));
+      assertThat(r.testEvents().failed().stream()
+          .map(e -> e.getPayload(TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow()
+              .getMessage()))
+          .allSatisfy(m -> assertThat(m).startsWith("weft.requireBlockingDetection=true, but baton carrier"));
+    }
+  }
+
+  @Nested
   class Confirmation {
 
     @Test
