@@ -5,13 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The README's main job: exploration finds the bank's bug, prints the replay line, and the replay fails alike. */
 class ExploreTests {
 
   @Test
-  void explore_findsTheBug_printsTheReplayLine_andTheReplayFailsTheSameWay() {
+  void explore_findsTheBug_printsTheReplayLine_andTheReplayFailsTheSameWay() throws Exception {
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     int status;
     try (PrintStream out = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
@@ -28,5 +29,15 @@ class ExploreTests {
         .containsPattern("-Dweft\\.replay=weft:1:FAITHFUL:REPLAY:\\S+")
         .contains("The replay fails the same way: @AsyncTest RacyBankScenario.paydayNeverCreatesMoney failed:"
             + " TEST_FAILED in FAITHFUL mode");
+    // The README shows this program's output: every line of that block but the "..." ones must be printed as is.
+    String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
+    String marker = "checks every other line against the program's output):\n\n```\n";
+    int start = readme.indexOf(marker);
+    assertThat(start).as("the README's sample output block").isPositive();
+    String block = readme.substring(start + marker.length(), readme.indexOf("```", start + marker.length()));
+    List<String> shown = block.lines().filter(l -> !l.equals("...")).toList();
+    assertThat(shown).hasSizeGreaterThan(8);
+    List<String> printed = text.lines().toList();
+    assertThat(shown).allSatisfy(line -> assertThat(printed).as("README sample line").contains(line));
   }
 }
