@@ -19,7 +19,6 @@ import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
-import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Event;
 
 /** Runs the *TestCase fixtures through the Jupiter engine and checks the events @AsyncTest produces. */
@@ -29,14 +28,8 @@ class AsyncTestExtensionTests {
   Path tmp;
 
   private EngineExecutionResults run(DiscoverySelector selector, String... keyValues) {
-    Map<String, String> params = new LinkedHashMap<>();
-    params.put("weft.regressions", tmp.resolve("regressions.txt").toString());
-    params.put("weft.traceDir", tmp.resolve("traces").toString());
-    params.put("weft.afterFailure", "continue"); // most tests look at every failing schedule; see StopAfterFailure
-    for (int i = 0; i < keyValues.length; i += 2) {
-      params.put(keyValues[i], keyValues[i + 1]);
-    }
-    return EngineTestKit.engine("junit-jupiter").selectors(selector).configurationParameters(params).execute();
+    // most tests look at every failing schedule; see StopAfterFailure
+    return EngineRuns.run(tmp, Map.of("weft.afterFailure", "continue"), selector, keyValues);
   }
 
   private static List<String> names(EngineExecutionResults r) {
@@ -44,13 +37,7 @@ class AsyncTestExtensionTests {
   }
 
   private static List<AsyncTestFailure> failures(EngineExecutionResults r) {
-    return r.testEvents().failed().stream()
-        .map(e -> e.getPayload(TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow())
-        .map(t -> {
-          assertThat(t).isInstanceOf(AsyncTestFailure.class);
-          return (AsyncTestFailure) t;
-        })
-        .toList();
+    return EngineRuns.failures(r);
   }
 
   private static Map<String, List<String>> entries(EngineExecutionResults r) {

@@ -10,7 +10,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +20,6 @@ import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
-import org.junit.platform.testkit.engine.EngineTestKit;
 
 /**
  * What makes {@code @AsyncTest}'s reports trustworthy: every re-run in a fresh instance, failures confirmed before
@@ -34,23 +32,11 @@ class AsyncTestTrustTests {
   Path tmp;
 
   private EngineExecutionResults run(DiscoverySelector selector, String... keyValues) {
-    Map<String, String> params = new LinkedHashMap<>();
-    params.put("weft.regressions", tmp.resolve("regressions.txt").toString());
-    params.put("weft.traceDir", tmp.resolve("traces").toString());
-    for (int i = 0; i < keyValues.length; i += 2) {
-      params.put(keyValues[i], keyValues[i + 1]);
-    }
-    return EngineTestKit.engine("junit-jupiter").selectors(selector).configurationParameters(params).execute();
+    return EngineRuns.run(tmp, Map.of(), selector, keyValues);
   }
 
   private static List<AsyncTestFailure> failures(EngineExecutionResults r) {
-    return r.testEvents().failed().stream()
-        .map(e -> e.getPayload(TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow())
-        .map(t -> {
-          assertThat(t).isInstanceOf(AsyncTestFailure.class);
-          return (AsyncTestFailure) t;
-        })
-        .toList();
+    return EngineRuns.failures(r);
   }
 
   private static List<String> entries(EngineExecutionResults r, String key) {
