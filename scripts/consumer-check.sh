@@ -74,12 +74,14 @@ shared="${HOME}/.m2/repository"
 repo="$logs/repository"
 mkdir -p "$repo/io"
 if [[ -d "$shared" ]]; then
+  shopt -s nullglob
   for entry in "$shared"/*; do
     [[ "$(basename "$entry")" == io ]] || ln -s "$entry" "$repo/"
   done
   for entry in "$shared"/io/*; do
     [[ "$(basename "$entry")" == weft ]] || ln -s "$entry" "$repo/io/"
   done
+  shopt -u nullglob
 fi
 say "installing Weft $weft_version (mvn -B -q install -DskipTests in $root), into ~/.m2 seen without its io/weft"
 (cd "$root" && mvn -B -q install -DskipTests -Dmaven.repo.local="$repo")
