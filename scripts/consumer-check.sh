@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Uses Weft as a new user would: installs the build's artifacts (BOM, libraries, sources and javadoc jars) into a
-# local repository (~/.m2 with this checkout's Weft, see below), then builds consumer-check/ (a standalone project, not a reactor module, set up as README.md's "Add Weft to
-# your project" says) against them:
+# local repository (~/.m2 with this checkout's Weft, see below), then builds consumer-check/ against them (a standalone
+# project, not a reactor module, set up as README.md's "Add Weft to your project" says) and checks that:
 #   1. the pom's top comment (the README section) shows snippets that are literally in the pom;
 #   2. its tests pass under JUnit 5.14.4 and 6.1.3, and a nonzero number of them ran each time;
 #   3. a deliberately failing @AsyncTest (JUnit 6.1.3 only, to save time) is re-run in fresh instances, and its
@@ -148,7 +148,15 @@ line="$(sed -n 's/.*\[weft\] weft\.replay = \(weft:1:[^ <]*\).*/\1/p' <<< "$syst
 deviations="$(sed -n 's/.*\[weft\] weft\.shrunk = .* (\([0-9]*\) -> \([0-9]*\) deviations).*/\2/p' <<< "$system_out" | head -n 1)"
 [[ -n "$deviations" && "$deviations" -ge 1 ]] \
   || fail "the shrunk failure does not depend on the schedule (deviations: '${deviations}'): the replay would prove nothing"
-say "found in Surefire's XML <system-out>: [weft] weft.replay = $line ($deviations deviation(s) from FIFO)"
+# What failed: the failure kind, and the exception the main task died of.
+failed_with() {
+  local kind cause
+  kind="$(sed -n 's/.*\[weft\] weft\.failure\.kind = \([A-Z_]*\).*/\1/p' "$1" | head -n 1)"
+  cause="$(grep -o 'the main task failed: [A-Za-z0-9_.$]*' "$1" | head -n 1)"
+  echo "$kind, $cause"
+}
+found="$(failed_with "$xml")"
+say "found in Surefire's XML <system-out>: [weft] weft.replay = $line ($deviations deviation(s) from FIFO; $found)"
 
 say "replaying it: mvn -B test -Dtest='$failing_class#$failing_method' -Dweft.replay=$line (it must fail again)"
 if consumer_mvn replay.log test -Dtest="$failing_class#$failing_method" -Dweft.replay="$line" "${failing_props[@]}"; then
@@ -157,8 +165,9 @@ fi
 summary replay.log
 ((run == 1 && failures == 1 && errors == 0)) \
   || fail "the replay: expected exactly one test, failed; got Tests run: $run, Failures: $failures, Errors: $errors"
-grep -q "original schedule: $line (replayed)" "$xml" || fail "the replay run did not run the schedule $line"
-grep -q 'TEST_FAILED' "$xml" || fail "the replay failed, but not with the test's own assertion (TEST_FAILED)"
-say "the replay failed the same way (TEST_FAILED under $line)"
+grep -qF "original schedule: $line (replayed)" "$xml" || fail "the replay run did not run the schedule $line"
+replayed="$(failed_with "$xml")"
+[[ "$replayed" == "$found" ]] || fail "the replay failed differently: '$replayed', where the run had '$found'"
+say "the replay failed the same way ($replayed)"
 
 say "OK: all checks passed in $SECONDS s"
