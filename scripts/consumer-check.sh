@@ -119,8 +119,9 @@ summary() {
 # --- The consumer's tests, under each JUnit version --------------------------------------------------------------
 for junit in 5.14.4 6.1.3; do
   say "JUnit $junit: mvn -B test -Djunit.version=$junit (in consumer-check/)"
+  # requireBlockingDetection: every @AsyncTest fails if the argLine did not give Weft its detecting carrier.
   consumer_mvn "test-$junit.log" test -Djunit.version="$junit" -Dexpected.junit.version="$junit" \
-    || fail "JUnit $junit: the consumer's tests failed (output above)"
+    -Dweft.requireBlockingDetection=true || fail "JUnit $junit: the consumer's tests failed (output above)"
   summary "test-$junit.log"
   executed=$((run - skipped))
   ((executed > 0)) || fail "JUnit $junit: Surefire ran no tests (Tests run: $run, Skipped: $skipped)"
