@@ -28,9 +28,10 @@ fail() {
 unset JAVA_HOME
 SECONDS=0
 
-# --- The pom against itself: the README's snippets are the pom's own lines ---------------------------------------
-say "checking that each xml snippet in consumer-check/pom.xml's top comment appears in the pom itself"
-awk '
+# --- The README's snippets are the pom's own lines ---------------------------------------------------------------
+# check_snippets FILE: each ```xml block in FILE's first <!-- ... --> comment appears, line for line, after it.
+check_snippets() {
+  awk '
   function trim(s) { sub(/^[ \t]+/, "", s); sub(/[ \t\r]+$/, "", s); return s }
   !started && /^<!--/ { started = 1; incomment = 1; next }
   incomment && /^-->/ { incomment = 0; next }
@@ -56,7 +57,20 @@ awk '
     }
     if (!bad) print "[consumer-check] " nb " snippets found in the pom"
     exit bad
-  }' "$consumer/pom.xml" || fail "consumer-check/pom.xml: README snippet and pom differ (see above)"
+  }' "$1"
+}
+say "checking that each xml snippet in consumer-check/pom.xml's top comment appears in the pom itself"
+check_snippets "$consumer/pom.xml" || fail "consumer-check/pom.xml: README snippet and pom differ (see above)"
+say "checking that each xml snippet of README.md's \"Add Weft to your project\" appears in consumer-check/pom.xml"
+readme_vs_pom="$(mktemp)"
+{
+  echo "<!--"
+  awk '/^## Add Weft to your project/ { f = 1; next } f && /^## / { exit } f' "$root/README.md"
+  echo "-->"
+  awk 'done { print } /^-->/ && !done { done = 1 }' "$consumer/pom.xml"
+} > "$readme_vs_pom"
+check_snippets "$readme_vs_pom" || fail "README.md's \"Add Weft to your project\" shows xml the consumer pom does not use"
+rm -f "$readme_vs_pom"
 
 weft_version="$(awk '/<artifactId>weft-parent<\/artifactId>/ { f = 1 }
   f && /<version>/ { gsub(/.*<version>|<\/version>.*/, ""); print; exit }' "$root/pom.xml")"

@@ -34,7 +34,7 @@ import org.junit.platform.launcher.core.LauncherFactory;
  * reporting it. The nested launch sees {@code junit-platform.properties}, system properties and the outer run's
  * Jupiter settings that {@link #PASSED_ON} lists; it never runs in parallel and registers no listeners of its own.
  *
- * <p>It needs {@code junit-platform-launcher} at run time (Surefire, Gradle and the IDEs put it there). Without it
+ * <p>It needs {@code junit-platform-launcher} at run time (Surefire and the IDEs put it there; Gradle needs it declared). Without it
  * {@link #available()} is false and the caller re-runs on the same instance, saying so in its report.
  */
 final class FreshRuns {
