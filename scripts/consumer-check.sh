@@ -120,6 +120,20 @@ consumer_mvn() {
   return "$status"
 }
 
+# As consumer_mvn, for the runs that must fail: their output goes to log $1 only, so that this script's output (and
+# CI's) ends with passing Surefire summaries; show_log prints it when a check on such a run fails.
+consumer_mvn_quiet() {
+  local log="$logs/$1"
+  shift
+  rm -rf "$consumer/target/surefire-reports"
+  (cd "$consumer" && mvn -B -Dmaven.repo.local="$repo" "$@") > "$log" 2>&1
+}
+show_log() {
+  echo "[consumer-check] ---- Maven's output ($1) ----"
+  cat "$logs/$1"
+  echo
+}
+
 # Reads Surefire's closing summary, "Tests run: N, Failures: F, Errors: E, Skipped: S", from log $1 into the
 # globals run, failures, errors and skipped; fails if Maven printed none (it never got to run the tests).
 summary() {
@@ -147,12 +161,14 @@ xml="$consumer/target/surefire-reports/TEST-com.example.hits.$failing_class.xml"
 failing_props=(-Djunit.version="$replay_junit" -Dconsumer.check.failing=true -Dweft.regressions=none)
 
 say "JUnit $replay_junit: running the deliberately failing $failing_class (it must fail)"
-if consumer_mvn failing.log test -Dtest="$failing_class" "${failing_props[@]}"; then
+if consumer_mvn_quiet failing.log test -Dtest="$failing_class" "${failing_props[@]}"; then
+  show_log failing.log
   fail "$failing_class passed, but it must fail"
 fi
 summary failing.log
 ((failures == 1 && errors == 0)) \
-  || fail "$failing_class: expected one failure and no errors, got Failures: $failures, Errors: $errors"
+  || { show_log failing.log; fail "$failing_class: expected one failure and no errors, got Failures: $failures, Errors: $errors"; }
+say "it failed, as it must (Maven's output is kept out of this log: Tests run: $run, Failures: $failures)"
 [[ -f "$xml" ]] || fail "Surefire wrote no XML report for $failing_class ($xml)"
 grep -q 're-runs: each in a fresh test instance' "$xml" \
   || fail "the failure was not re-run in fresh test instances (is junit-platform-launcher missing at run time?)"
@@ -174,12 +190,13 @@ found="$(failed_with "$xml")"
 say "found in Surefire's XML <system-out>: [weft] weft.replay = $line ($deviations deviation(s) from FIFO; $found)"
 
 say "replaying it: mvn -B test -Dtest='$failing_class#$failing_method' -Dweft.replay=$line (it must fail again)"
-if consumer_mvn replay.log test -Dtest="$failing_class#$failing_method" -Dweft.replay="$line" "${failing_props[@]}"; then
+if consumer_mvn_quiet replay.log test -Dtest="$failing_class#$failing_method" -Dweft.replay="$line" "${failing_props[@]}"; then
+  show_log replay.log
   fail "the replay of $line passed: the replay line does not reproduce the failure"
 fi
 summary replay.log
 ((run == 1 && failures == 1 && errors == 0)) \
-  || fail "the replay: expected exactly one test, failed; got Tests run: $run, Failures: $failures, Errors: $errors"
+  || { show_log replay.log; fail "the replay: expected exactly one test, failed; got Tests run: $run, Failures: $failures, Errors: $errors"; }
 grep -qF "original schedule: $line (replayed)" "$xml" || fail "the replay run did not run the schedule $line"
 replayed="$(failed_with "$xml")"
 [[ "$replayed" == "$found" ]] || fail "the replay failed differently: '$replayed', where the run had '$found'"
