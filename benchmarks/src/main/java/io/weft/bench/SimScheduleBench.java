@@ -14,7 +14,8 @@ import org.openjdk.jmh.annotations.State;
 /**
  * Issue-4 case "schedules per second": how many whole simulated runs of a standard small test the simulation gets
  * through, the figure that bounds how many schedules a search can explore. Anchor: the issue's target of at least
- * 1,000 schedules/s on one core (the loop runs on the benchmark thread; nothing else runs in parallel).
+ * 1,000 schedules/s on one core (each run executes on the simulation's supervised thread while the benchmark thread
+ * waits; nothing else runs in parallel).
  *
  * <p>The standard test: 10 tasks each loop 100 times {@code try (Lock.Held h = lock.hold()) { x++;
  * Weft.sleep(Duration.ZERO); }} around one {@link io.weft.sync.Lock}, and the main task awaits them in creation
