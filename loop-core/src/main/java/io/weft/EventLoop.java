@@ -5,6 +5,8 @@ import io.weft.internal.CarrierHost;
 import io.weft.internal.SimHooks;
 import io.weft.internal.Sneaky;
 import io.weft.spi.Clock;
+import io.weft.spi.Network;
+import io.weft.spi.NioNetwork;
 import io.weft.spi.NioPoller;
 import io.weft.spi.Poller;
 import io.weft.spi.SystemClock;
@@ -119,6 +121,8 @@ public final class EventLoop implements AutoCloseable {
 
   final Clock clock;
   private final Poller poller;
+  // The loop's sockets; null only on a loop whose poller is a VirtualPoller and that was given no network.
+  private final Network network;
   final Carrier carrier;
   private final long epochNanos;
   private final long resolutionNanos;
@@ -173,6 +177,7 @@ public final class EventLoop implements AutoCloseable {
   private EventLoop(Builder b) {
     this.clock = b.clock;
     this.poller = b.poller;
+    this.network = b.network;
     this.debug = b.debug;
     this.epochNanos = clock.nanoTime();
     this.resolutionNanos = Math.max(1, clock.resolutionNanos());
@@ -211,7 +216,7 @@ public final class EventLoop implements AutoCloseable {
     return builder().clock(clock).poller(new VirtualPoller(clock)).build();
   }
 
-  /** Returns a builder for a loop with a chosen clock, poller, carrier and debug mode. */
+  /** Returns a builder for a loop with a chosen clock, poller, network, carrier and debug mode. */
   public static Builder builder() {
     return new Builder();
   }
@@ -433,6 +438,20 @@ public final class EventLoop implements AutoCloseable {
   /** Returns the loop's poller. */
   public Poller poller() {
     return poller;
+  }
+
+  /**
+   * Returns the loop's network: the one given to {@link Builder#network}, or by default a {@link NioNetwork} when
+   * the poller is not a {@link VirtualPoller}.
+   *
+   * @throws IllegalStateException if the loop has none (a loop on a {@link VirtualPoller} built without one)
+   */
+  public Network network() {
+    if (network == null) {
+      throw new IllegalStateException("this loop has no network: its poller is a VirtualPoller, which cannot watch"
+          + " real sockets, and no network was given; build it with EventLoop.builder().network(...)");
+    }
+    return network;
   }
 
   /** Returns the name of the coroutine carrier in use: {@code loop}, {@code baton} or {@code continuation}. */
@@ -1283,6 +1302,7 @@ public final class EventLoop implements AutoCloseable {
   public static final class Builder {
     private Clock clock = SystemClock.INSTANCE;
     private Poller poller;
+    private Network network;
     private boolean debug = debugFromEnvironment();
     private CarrierChoice carrier = CarrierChoice.AUTO;
     private SimHooks sim;
@@ -1306,6 +1326,15 @@ public final class EventLoop implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Sets the network (default: a {@link NioNetwork} when the poller is not a {@link VirtualPoller}; a loop on a
+     * {@link VirtualPoller} has no network unless given one). Its sockets must be of a kind the poller watches.
+     */
+    public Builder network(Network network) {
+      this.network = Objects.requireNonNull(network, "network must not be null");
+      return this;
+    }
+
     /** Turns debug mode on or off (default: from {@code weft.debug} / {@code WEFT_DEBUG}). */
     public Builder debug(boolean debug) {
       this.debug = debug;
@@ -1323,7 +1352,18 @@ public final class EventLoop implements AutoCloseable {
       if (poller == null) {
         poller = new NioPoller();
       }
+      if (network == null) {
+        network = defaultNetwork(poller);
+      }
       return new EventLoop(this);
+    }
+
+    /**
+     * The network a loop gets when none is given: NIO's for a poller that can watch real sockets, none (null) for a
+     * {@link VirtualPoller}, whose loop is simulated and must not touch the real network.
+     */
+    private static Network defaultNetwork(Poller poller) {
+      return poller instanceof VirtualPoller ? null : new NioNetwork();
     }
 
     private static boolean debugFromEnvironment() {
