@@ -294,6 +294,38 @@ public abstract class NetworkContractTests {
       assertThat(server.remoteAddress()).isEqualTo(client.localAddress());
       assertThat(server.localAddress()).isEqualTo(listener.localAddress());
       assertThat(client.finishConnect()).as("finishConnect once connected").isTrue();
+      assertThat(server.finishConnect()).as("finishConnect on an accepted socket").isTrue();
+    });
+  }
+
+  @Test
+  void connect_remoteAddress_isTheAddressConnectedTo_evenBeforeTheConnectFinishes() {
+    run(() -> {
+      ListenSocket listener = listen();
+      StreamSocket client = track(network.connect(listener.localAddress(), null));
+
+      assertThat(client.remoteAddress()).isEqualTo(listener.localAddress());
+      assertThat(client.isOpen()).isTrue();
+    });
+  }
+
+  @Test
+  void connect_fromAGivenLocalAddress_isBoundThere() {
+    assumeThat(listenAddress()).isInstanceOf(InetSocketAddress.class);
+    run(() -> {
+      ListenSocket listener = listen();
+      ListenSocket placeholder = listen(); // a local address known to be free once closed
+      SocketAddress local = placeholder.localAddress();
+      placeholder.close();
+
+      StreamSocket client = track(network.connect(listener.localAddress(), local));
+      for (int i = 0; i < 100 && !client.finishConnect(); i++) {
+        awaitReady(client, Poller.CONNECT);
+      }
+      StreamSocket server = accept(listener);
+
+      assertThat(client.localAddress()).isEqualTo(local);
+      assertThat(server.remoteAddress()).isEqualTo(local);
     });
   }
 
@@ -400,6 +432,47 @@ public abstract class NetworkContractTests {
         }
         case EOF -> assertThat(pair[1].read(ByteBuffer.allocate(64))).isEqualTo(-1);
       }
+    });
+  }
+
+  @Test
+  void abort_whileRegisteredWithThePoller_stillResetsThePeer_andInvalidatesTheRegistration() {
+    run(() -> {
+      StreamSocket[] pair = connectedPair();
+      Poller.Registration reg = loop.poller().register(pair[0].pollable(), Poller.READ, ops -> {});
+      pair[0].abort();
+
+      awaitReady(pair[1], Poller.READ);
+      assertThat(reg.isValid()).as("the aborted socket's registration").isFalse();
+      switch (abortOutcome()) {
+        case RESET -> assertThatThrownBy(() -> pair[1].read(ByteBuffer.allocate(64)))
+            .isInstanceOf(IOException.class);
+        case EOF -> assertThat(pair[1].read(ByteBuffer.allocate(64))).isEqualTo(-1);
+      }
+    });
+  }
+
+  @Test
+  void close_whileRegisteredWithThePoller_stillSendsEofToThePeer() {
+    run(() -> {
+      StreamSocket[] pair = connectedPair();
+      Poller.Registration reg = loop.poller().register(pair[0].pollable(), Poller.READ, ops -> {});
+      writeAll(pair[0], bytes("bye"));
+      pair[0].close();
+
+      assertThat(readToEof(pair[1])).isEqualTo("bye");
+      assertThat(reg.isValid()).isFalse();
+    });
+  }
+
+  @Test
+  void nullArguments_throwNullPointer() {
+    run(() -> {
+      StreamSocket s = connectedPair()[0];
+      assertThatThrownBy(() -> s.write((ByteBuffer) null)).isInstanceOf(NullPointerException.class);
+      assertThatThrownBy(() -> s.read(null)).isInstanceOf(NullPointerException.class);
+      assertThatThrownBy(() -> network.connect(null, null)).isInstanceOf(NullPointerException.class);
+      assertThatThrownBy(() -> network.resolve(null, 80)).isInstanceOf(NullPointerException.class);
     });
   }
 
