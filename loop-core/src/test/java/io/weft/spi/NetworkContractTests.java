@@ -38,6 +38,14 @@ import org.junit.jupiter.api.Timeout;
  * go and how to count what is open. Every test runs its body as a task on that loop, waits for readiness through
  * the loop's poller as a transport would, and bounds each wait by a loop timer ({@link #WAIT}) and each loop by a
  * count, so a broken network fails a test instead of hanging it.
+ *
+ * <p>To run it on another network, subclass it: {@link #newLoop()} builds a loop with
+ * {@code EventLoop.builder()...network(theNetwork)}; {@link #listenAddress()} and {@link #datagramAddress()} give
+ * fresh local addresses (port 0 on a host's address, or a new Unix-domain path); {@link #openResources()} counts
+ * what the network holds open (descriptors for NIO, open sockets for a simulated network, whose tolerance stays
+ * 0); {@link #abortOutcome()} says what a peer reads after an abort. Tests that need inet addresses or datagrams
+ * skip themselves (JUnit assumptions) on networks or addresses without them. The tests are flat methods, not
+ * {@code @Nested} classes, so each report names the subclass that ran it.
  */
 @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 public abstract class NetworkContractTests {
