@@ -69,6 +69,13 @@ final class FailureReport {
     shrinkNote = "not shrunk: it did not reproduce";
   }
 
+  /** The failure could not be run again ({@link Reruns.Impossible}): it is reported as found, unconfirmed. */
+  void notConfirmed(String why) {
+    reproduceNote = "NOT CONFIRMED: could not re-run it " + reruns + ": " + why + ". It is reported as found in"
+        + " this run; it was neither shrunk nor saved.";
+    shrinkNote = "not shrunk: it could not be re-run";
+  }
+
   void notSaved(String note) {
     regressionNote = note;
   }

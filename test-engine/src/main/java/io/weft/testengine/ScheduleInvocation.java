@@ -117,7 +117,7 @@ final class ScheduleInvocation implements TestTemplateInvocationContext, Invocat
           FreshRuns.Outcome o = FreshRuns.run(test.testClass(), test.method(), settings, s, explicit,
               ec::getConfigurationParameter);
           if (o.result() == null) {
-            throw new IllegalStateException("could not re-run " + test.displayName() + " in a fresh test instance: "
+            throw new Reruns.Impossible("could not re-run " + test.displayName() + " in a fresh test instance: "
                 + o.problem());
           }
           return o.result();

@@ -218,6 +218,29 @@ class AsyncTestTrustTests {
     }
 
     @Test
+    void aSetupThatFailsInTheFreshInstance_keepsTheTestsOwnFailure_sayingItCouldNotBeReRun() {
+      UnrepeatableSetupTestCase.SETUPS.set(0);
+      EngineExecutionResults r = run(selectClass(UnrepeatableSetupTestCase.class));
+
+      AsyncTestFailure f = failures(r).get(0);
+      assertThat(f.kind()).isEqualTo(SimFailure.Kind.TEST_FAILED);
+      assertThat(f.getCause()).isInstanceOf(AssertionError.class).hasMessageContaining("the answer");
+      assertThat(f.getMessage()).contains("NOT CONFIRMED: could not re-run it")
+          .contains("port 8080 already bound").contains("not saved");
+      assertThat(tmp.resolve("regressions.txt")).doesNotExist();
+    }
+
+    @Test
+    void aNestedPerClassTest_withTestInfoAndTempDir_isConfirmedAndShrunkInFreshInstances() {
+      EngineExecutionResults r = run(selectClass(LifecycleTestCase.class));
+
+      AsyncTestFailure f = failures(r).get(0);
+      assertThat(f.getCause()).isInstanceOf(AssertionError.class).hasMessageContaining("closed between");
+      assertThat(f.shrunk().deviations()).isEqualTo(1);
+      assertThat(f.getMessage()).doesNotContain("NOT REPRODUCED");
+    }
+
+    @Test
     void aFailureUnderAsyncioOwnOrder_isNotSaved_becauseItDoesNotDependOnTheSchedule() {
       EngineExecutionResults r = run(selectClass(FifoFailingTestCase.class), "weft.afterFailure", "continue");
 
