@@ -97,6 +97,34 @@ class SimulationSupervisionTests {
     }
 
     @Test
+    void aFailedMainTask_whoseEndChecksOutlastTheRunBound_isStillAFailure_neverAPass() {
+      long t0 = System.nanoTime();
+      // The run bound passes after the loop stopped, while the end-of-run checks word the main task's failure (its
+      // toString is slow here; a GC pause or a loaded machine does the same at the edge of the bound).
+      class SlowToString extends IllegalStateException {
+        SlowToString() {
+          super("the main task's own failure");
+        }
+
+        @Override
+        public String toString() {
+          while (millisSince(t0) < 160) {
+            Thread.onSpinWait();
+          }
+          return super.toString();
+        }
+      }
+      SimResult<Void> r = Simulation.run(Schedule.fifo(), SimOptions.DEFAULTS.withWatchdog(Duration.ofMillis(100)),
+          () -> {
+            Weft.sleep(Duration.ofMillis(1));
+            throw new SlowToString();
+          });
+      assertThat(r.failure()).as("a run whose main task failed").isNotNull();
+      assertThat(r.failure().kind()).isEqualTo(SimFailure.Kind.TEST_FAILED);
+      assertThat(r.failure().getCause()).isInstanceOf(SlowToString.class);
+    }
+
+    @Test
     void waitingForAnotherThreadsClassInitializer_pinsTheLoopThread_andIsBoundedByTheStepTimeout()
         throws InterruptedException {
       Thread initializer = Thread.ofPlatform().start(Spinners::readSlowInit);
