@@ -276,6 +276,21 @@ class AsyncTestTrustTests {
     }
 
     @Test
+    void eachRun_getsItsOwnArgumentObjects_soAMutatedArgumentDoesNotLeakIntoTheNextSchedule() {
+      EngineExecutionResults r = run(selectMethod(MutableArgumentsTestCase.class, "addsOne", "java.util.List"));
+
+      r.testEvents().assertStatistics(s -> s.started(3).succeeded(3));
+    }
+
+    @Test
+    void aFreshReRun_getsItsOwnArgumentObjects_soAFailureIsConfirmed() {
+      EngineExecutionResults r = run(selectMethod(MutableArgumentsTestCase.class, "alwaysFails", "java.util.List"));
+
+      AsyncTestFailure f = failures(r).get(0);
+      assertThat(f.getMessage()).doesNotContain("NOT REPRODUCED").contains("it fails under asyncio's own order");
+    }
+
+    @Test
     void aFailingArgumentSet_isShrunkAndSavedUnderItsOwnKey() throws Exception {
       EngineExecutionResults r = run(selectMethod(ArgumentsTestCase.class, "checkThenAct",
           "int, io.weft.EventLoop"));
