@@ -387,6 +387,35 @@ class AsyncTestTrustTests {
     }
 
     @Test
+    void aGradleSubprojectWithoutABuildFile_isItsOwnProject_notTheRootBuild() throws Exception {
+      Files.createDirectories(tmp.resolve("root/sub/build/classes/java/test"));
+      Files.writeString(tmp.resolve("root/build.gradle"), "subprojects { apply plugin: 'java' }");
+      Files.writeString(tmp.resolve("root/settings.gradle"), "include 'sub'");
+
+      assertThat(ProjectDir.fromLocation(tmp.resolve("root/sub/build/classes/java/test")))
+          .isEqualTo(tmp.resolve("root/sub").toAbsolutePath());
+    }
+
+    @Test
+    void aPomAmongTheTestResources_isNotTakenForTheModulesOwn() throws Exception {
+      Files.createDirectories(tmp.resolve("module/target/test-classes"));
+      Files.writeString(tmp.resolve("module/pom.xml"), "<project/>");
+      Files.writeString(tmp.resolve("module/target/test-classes/pom.xml"), "<project/>"); // a test resource
+
+      assertThat(ProjectDir.fromLocation(tmp.resolve("module/target/test-classes")))
+          .isEqualTo(tmp.resolve("module").toAbsolutePath());
+    }
+
+    @Test
+    void aClassDirectoryOutsideTheKnownLayouts_findsTheNearestBuildFile() throws Exception {
+      Files.createDirectories(tmp.resolve("p/out/test/classes"));
+      Files.writeString(tmp.resolve("p/build.gradle.kts"), "");
+
+      assertThat(ProjectDir.fromLocation(tmp.resolve("p/out/test/classes"))).isEqualTo(tmp.resolve("p")
+          .toAbsolutePath());
+    }
+
+    @Test
     void aRelativeRegressionFile_isResolvedAgainstTheProjectDirectory() throws Exception {
       java.lang.reflect.Method m = SettingsTestCase.class.getDeclaredMethod("defaults");
       Path project = tmp.resolve("project");
