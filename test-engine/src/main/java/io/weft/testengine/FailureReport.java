@@ -86,7 +86,9 @@ final class FailureReport {
     SimFailure.Kind kind = failure.kind();
     Schedule shrunk = shown.replay();
     Schedule original = first.replay();
-    Path traceFile = settings.traceDir().resolve(test.testClass().getName() + "_" + test.method().getName() + "_"
+    // Named by the key (Class#method, or Class#method[a] for argument set a), so that argument sets failing under
+    // one schedule (each set runs the same seeds) do not overwrite each other's trace.
+    Path traceFile = settings.traceDir().resolve(key.replace('#', '_').replace("[", "_").replace("]", "") + "_"
         + origin.name().toLowerCase(Locale.ROOT) + "_" + Long.toHexString(schedule.seed()) + ".trace");
     String traceNote;
     try {

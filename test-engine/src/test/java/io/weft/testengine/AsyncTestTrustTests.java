@@ -291,6 +291,18 @@ class AsyncTestTrustTests {
     }
 
     @Test
+    void twoArgumentSetsFailingUnderOneSchedule_writeTwoTraceFiles_eachWithItsOwnFailure() throws Exception {
+      EngineExecutionResults r = run(selectMethod(MutableArgumentsTestCase.class, "failsForEveryName",
+          "java.lang.String"), "weft.afterFailure", "continue");
+
+      List<AsyncTestFailure> failures = failures(r);
+      assertThat(failures).hasSize(2);
+      assertThat(failures.get(0).traceFile()).isNotEqualTo(failures.get(1).traceFile());
+      assertThat(Files.readString(failures.get(0).traceFile())).contains("#failsForEveryName[0]");
+      assertThat(Files.readString(failures.get(1).traceFile())).contains("#failsForEveryName[1]");
+    }
+
+    @Test
     void aFailingArgumentSet_isShrunkAndSavedUnderItsOwnKey() throws Exception {
       EngineExecutionResults r = run(selectMethod(ArgumentsTestCase.class, "checkThenAct",
           "int, io.weft.EventLoop"));

@@ -33,4 +33,16 @@ class MutableArgumentsTestCase {
     Weft.sleep(Duration.ofMillis(1));
     assertThat(list).as("a list that never holds two").hasSize(2);
   }
+
+  static Stream<Object> twoNames() {
+    return Stream.of("first", "second");
+  }
+
+  /** Fails under every schedule for both argument sets: with weft.afterFailure=continue, two reports of one seed. */
+  @AsyncTest(schedules = 1)
+  @AsyncArguments("twoNames")
+  void failsForEveryName(String name) {
+    Weft.sleep(Duration.ofMillis(1));
+    assertThat(name).as("a name that is never given").isEqualTo("third");
+  }
 }
