@@ -105,8 +105,9 @@ final class Explorer {
     } else if (shrunk.deviations() == 0) {
       report.notSaved("not saved: it fails under asyncio's own order (no deviation), so it does not depend on the"
           + " schedule and every run finds it");
-    } else if (!firstOfItsKind(ec, kind)) {
-      report.notSaved("not saved: another schedule of this method already recorded a " + kind + " in this run");
+    } else if (!firstOfItsKind(ec, key, kind)) {
+      report.notSaved("not saved: another schedule of this method" + (key.endsWith("]") ? " and argument set" : "")
+          + " already recorded a " + kind + " in this run");
     } else {
       try {
         boolean added = new RegressionDatabase(settings.regressions()).add(key, shrunk);
@@ -165,14 +166,16 @@ final class Explorer {
   }
 
   /**
-   * Whether this is the method's first failure of {@code kind} in this run: only that one is saved, so that one bug
-   * found by many seeds adds one line, not one per seed (a stored regression that fails again counts as the first).
+   * Whether this is the first failure of {@code kind} under regression key {@code key} (the method, or one argument
+   * set of it) in this run: only that one is saved, so that one bug found by many seeds adds one line, not one per
+   * seed (a stored regression that fails again counts as the first). Each argument set replays only its own key's
+   * lines, so each saves its own first.
    */
   @SuppressWarnings("unchecked")
-  private static boolean firstOfItsKind(ExtensionContext ec, SimFailure.Kind kind) {
+  private static boolean firstOfItsKind(ExtensionContext ec, String key, SimFailure.Kind kind) {
     ExtensionContext template = ec.getParent().orElse(ec);
-    Set<SimFailure.Kind> seen = (Set<SimFailure.Kind>) template.getStore(NAMESPACE)
+    Set<String> seen = (Set<String>) template.getStore(NAMESPACE)
         .getOrComputeIfAbsent("kinds", k -> ConcurrentHashMap.newKeySet(), Set.class);
-    return seen.add(kind);
+    return seen.add(key + " " + kind);
   }
 }

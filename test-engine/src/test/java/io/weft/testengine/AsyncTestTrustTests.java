@@ -303,6 +303,16 @@ class AsyncTestTrustTests {
     }
 
     @Test
+    void twoFailingArgumentSets_eachSaveTheirFailure_underTheirOwnKey() throws Exception {
+      run(selectMethod(ArgumentsTestCase.class, "checkThenActBothRacy", "int, io.weft.EventLoop"),
+          "weft.afterFailure", "continue");
+
+      assertThat(Files.readString(tmp.resolve("regressions.txt")))
+          .contains(ArgumentsTestCase.class.getName() + "#checkThenActBothRacy[0]\tweft:1:")
+          .contains(ArgumentsTestCase.class.getName() + "#checkThenActBothRacy[1]\tweft:1:");
+    }
+
+    @Test
     void aFailingArgumentSet_isShrunkAndSavedUnderItsOwnKey() throws Exception {
       EngineExecutionResults r = run(selectMethod(ArgumentsTestCase.class, "checkThenAct",
           "int, io.weft.EventLoop"));
