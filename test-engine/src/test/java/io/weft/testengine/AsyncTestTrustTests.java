@@ -74,6 +74,16 @@ class AsyncTestTrustTests {
     }
 
     @Test
+    void freshReRuns_shareTheClassesStaticState_soAStaticAfterAllDoesNotCloseWhatLaterSchedulesUse() {
+      SharedServerTestCase.opened = 0;
+      EngineExecutionResults r = run(selectClass(SharedServerTestCase.class), "weft.afterFailure", "continue");
+
+      assertThat(failures(r)).isNotEmpty().allSatisfy(f -> assertThat(f.getCause())
+          .hasMessageContaining("closed between the check and the act"));
+      assertThat(SharedServerTestCase.opened).as("static @BeforeAll runs").isEqualTo(1);
+    }
+
+    @Test
     void selfCheck_runsTheSecondRunInAFreshInstance_soMocksStillPass() {
       EngineExecutionResults r = run(selectClass(MockitoRacyTestCase.class), "weft.strategy", "FIFO",
           "weft.schedules", "2", "weft.selfCheck", "true");
