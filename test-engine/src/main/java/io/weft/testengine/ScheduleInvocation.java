@@ -99,8 +99,11 @@ final class ScheduleInvocation implements TestTemplateInvocationContext, Invocat
   public void interceptTestTemplateMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> ic,
       ExtensionContext ec) {
     invocation.skip();
-    TestMethod test = new TestMethod(ec.getRequiredTestClass(), ic.getExecutable(), ic.getTarget().orElse(null),
-        ic.getArguments().toArray(), explicit());
+    Object target = ic.getTarget().orElse(null);
+    List<Object> all = ec.getTestInstances().map(i -> i.getAllInstances()).orElse(List.of());
+    List<Object> enclosing = all.isEmpty() || all.getLast() != target ? List.of() : all.subList(0, all.size() - 1);
+    TestMethod test = new TestMethod(ec.getRequiredTestClass(), ic.getExecutable(), target,
+        ic.getArguments().toArray(), explicit(), List.copyOf(enclosing));
     if (origin == Origin.FRESH) {
       slot.result = Simulation.run(schedule, slot.settings.options(), test.body());
       return;

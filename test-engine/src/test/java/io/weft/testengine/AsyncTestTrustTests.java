@@ -350,6 +350,17 @@ class AsyncTestTrustTests {
   }
 
   @Nested
+  class NestedSetup {
+
+    @Test
+    void enclosingClassesBeforeAndAfterMethods_runAroundANestedTest_outermostOutside() {
+      EngineExecutionResults r = run(selectClass(NestedSetupTestCase.class));
+
+      r.testEvents().assertStatistics(s -> s.started(2).succeeded(2));
+    }
+  }
+
+  @Nested
   class Refusals {
 
     @Test
