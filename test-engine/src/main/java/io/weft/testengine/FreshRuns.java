@@ -106,11 +106,14 @@ final class FreshRuns {
   /**
    * Runs {@code schedule} of {@code method} in a fresh instance and returns what the simulation found.
    *
+   * @param enclosing for a {@code @Nested} test class, the classes of the enclosing instances JUnit made, outermost
+   *     first (a subclass of the class that declares the nested one, for an inherited {@code @Nested} class); empty
+   *     otherwise
    * @param config the outer run's configuration parameters, for the keys in {@link #PASSED_ON}
    * @param arguments the explicit arguments of this invocation (from {@code @AsyncArguments}), or an empty array
    */
-  static Outcome run(Class<?> testClass, Method method, Settings settings, Schedule schedule, Object[] arguments,
-      Function<String, java.util.Optional<String>> config) {
+  static Outcome run(Class<?> testClass, List<Class<?>> enclosing, Method method, Settings settings,
+      Schedule schedule, Object[] arguments, Function<String, java.util.Optional<String>> config) {
     String token = Long.toString(NEXT.incrementAndGet());
     Slot slot = new Slot(settings, schedule, arguments);
     SLOTS.put(token, slot);
@@ -130,7 +133,7 @@ final class FreshRuns {
       }
       params.put("junit.jupiter.execution.parallel.enabled", "false");
       params.put(TOKEN, token);
-      String problem = onOwnThread(() -> Launch.execute(selector(testClass, method), params));
+      String problem = onOwnThread(() -> Launch.execute(selector(testClass, enclosing, method), params));
       SimResult<Object> result = slot.result;
       if (result == null && problem == null) {
         problem = "JUnit did not run " + testClass.getName() + "#" + method.getName() + " again";
@@ -173,11 +176,13 @@ final class FreshRuns {
     return problem[0];
   }
 
-  private static DiscoverySelector selector(Class<?> testClass, Method method) {
-    List<Class<?>> enclosing = new ArrayList<>();
-    for (Class<?> c = testClass; c.getEnclosingClass() != null && !Modifier.isStatic(c.getModifiers());
-        c = c.getEnclosingClass()) {
-      enclosing.addFirst(c.getEnclosingClass());
+  private static DiscoverySelector selector(Class<?> testClass, List<Class<?>> runtimeEnclosing, Method method) {
+    List<Class<?>> enclosing = new ArrayList<>(runtimeEnclosing);
+    if (enclosing.isEmpty()) {
+      for (Class<?> c = testClass; c.getEnclosingClass() != null && !Modifier.isStatic(c.getModifiers());
+          c = c.getEnclosingClass()) {
+        enclosing.addFirst(c.getEnclosingClass());
+      }
     }
     return enclosing.isEmpty() ? DiscoverySelectors.selectMethod(testClass, method)
         : DiscoverySelectors.selectNestedMethod(enclosing, testClass, method.getName(), method.getParameterTypes());

@@ -136,7 +136,8 @@ final class ScheduleInvocation implements TestTemplateInvocationContext, Invocat
             throw new Reruns.Impossible("could not re-run " + test.displayName() + ": its arguments could not be"
                 + " made again: " + e.getMessage());
           }
-          FreshRuns.Outcome o = FreshRuns.run(test.testClass(), test.method(), settings, s, args,
+          List<Class<?>> enclosing = test.enclosing().stream().<Class<?>>map(Object::getClass).toList();
+          FreshRuns.Outcome o = FreshRuns.run(test.testClass(), enclosing, test.method(), settings, s, args,
               ec::getConfigurationParameter);
           if (o.result() == null) {
             throw new Reruns.Impossible("could not re-run " + test.displayName() + " in a fresh test instance: "

@@ -84,6 +84,15 @@ class AsyncTestTrustTests {
     }
 
     @Test
+    void aNestedClassDeclaredInAnAbstractContractTest_isReRunUnderTheConcreteClass() {
+      EngineExecutionResults r = run(selectClass(InheritedNestedTestCase.Implementation.class));
+
+      AsyncTestFailure f = failures(r).get(0);
+      assertThat(f.getMessage()).doesNotContain("NOT CONFIRMED").doesNotContain("NOT REPRODUCED");
+      assertThat(f.shrunk().deviations()).isEqualTo(1);
+    }
+
+    @Test
     void selfCheck_runsTheSecondRunInAFreshInstance_soMocksStillPass() {
       EngineExecutionResults r = run(selectClass(MockitoRacyTestCase.class), "weft.strategy", "FIFO",
           "weft.schedules", "2", "weft.selfCheck", "true");
