@@ -134,7 +134,7 @@ final class FailureReport {
     if (!tasks.isEmpty()) {
       sb.append("tasks:\n");
       for (TaskReport t : tasks) {
-        sb.append("  ").append(summary(t, test.testClass())).append('\n');
+        sb.append("  ").append(summary(t, test.testClass(), test.method().getDeclaringClass())).append('\n');
       }
     }
     sb.append("trace: ").append(traceNote).append('\n');
@@ -191,13 +191,16 @@ final class FailureReport {
 
   /**
    * A task's line: its name, phase, what it awaits, where, and on whom. The place is the innermost frame of the
-   * test class (its lambdas and nested classes included) if there is one, the report's await site otherwise.
+   * test class or of the class declaring the test method (an abstract contract test's), their lambdas and nested
+   * classes included, if there is one; the report's await site otherwise.
    */
-  static String summary(TaskReport t, Class<?> testClass) {
+  static String summary(TaskReport t, Class<?> testClass, Class<?> declaringClass) {
     String site = t.awaitSite();
     String prefix = testClass.getName();
+    String declared = declaringClass.getName();
     for (String frame : t.stack()) {
-      if (frame.startsWith(prefix + ".") || frame.startsWith(prefix + "$")) {
+      if (frame.startsWith(prefix + ".") || frame.startsWith(prefix + "$") || frame.startsWith(declared + ".")
+          || frame.startsWith(declared + "$")) {
         site = frame;
         break;
       }

@@ -405,6 +405,16 @@ class AsyncTestTrustTests {
     }
 
     @Test
+    void aTasksLine_namesTheFrameInTheClassDeclaringTheTest_forATestInheritedFromAContract() {
+      String frame = InheritedNestedTestCase.class.getName() + ".helper(InheritedNestedTestCase.java:12)";
+      io.weft.sim.TaskReport t = new io.weft.sim.TaskReport("Task-2", io.weft.Task.Phase.SUSPENDED, "", "Weft.sleep:1",
+          List.of(), List.of("io.weft.Weft.sleep(Weft.java:1)", frame));
+
+      assertThat(FailureReport.summary(t, InheritedNestedTestCase.Implementation.class, InheritedNestedTestCase.class))
+          .endsWith(" at " + frame);
+    }
+
+    @Test
     void aStaleReplay_thatPasses_warnsThatItsChoicesDoNotFit() {
       EngineExecutionResults r = run(selectMethod(PassingTestCase.class, "twoSleepers_alwaysPass"), "weft.replay",
           "weft:1:FAITHFUL:REPLAY:1:1000000:1000000:5.5.5.5.5.5.5.5.5.5.5.5.5.5.5.5.5.5.5.5");
