@@ -12,4 +12,7 @@ module io.weft.testengine {
   requires static org.junit.platform.launcher;
 
   exports io.weft.testengine;
+
+  // Enabled only in the nested launches of FreshRuns (extension autodetection restricted to it).
+  provides org.junit.jupiter.api.extension.Extension with io.weft.testengine.internal.FreshRunLifecycle;
 }

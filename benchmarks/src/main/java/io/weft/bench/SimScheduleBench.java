@@ -38,11 +38,13 @@ public class SimScheduleBench {
   static final int TASKS = 10;
   static final int ROUNDS = 100;
 
+  /** The schedule's strategy, with {@code CHAOS:} for chaos mode; set by JMH from {@code @Param}. */
   @Param({"RANDOM", "FIFO", "CHAOS:RANDOM", "PCT3"})
   public String schedule;
 
   long seed = 0x5eed_0000L;
 
+  /** One simulated run of {@value #TASKS} tasks taking a lock {@value #ROUNDS} times each, under a new seed. */
   @Benchmark
   public long lockSchedule() {
     long s = seed++;

@@ -125,6 +125,10 @@ public record Schedule(Mode mode, String strategy, long seed, long earlyBoundNan
       throw new IllegalArgumentException("schedule '" + text + "' has format version " + p[1] + "; this Weft reads "
           + FORMAT_VERSION);
     }
+    if (p.length == 8 && p[7].startsWith("<")) {
+      throw new IllegalArgumentException("schedule '" + text + "' is abbreviated (its choices are summarized, not"
+          + " listed): replay the full schedule, from the report's replay line or the trace file's '# schedule' line");
+    }
     try {
       Mode mode = parseMode(p[2]);
       long seed = Long.parseUnsignedLong(p[4], 16);

@@ -93,6 +93,9 @@ public final class Simulation {
   private final Heartbeat heart = new Heartbeat();
   // Set by the supervisor when a real-time bound passed: the head of the WATCHDOG report; then only WATCHDOG is kept.
   private volatile String expiry;
+  // Set by the loop thread when the loop has returned, before it reads expiry. Invariant: an expiry set after it
+  // stopped nothing, so it neither becomes the run's WATCHDOG nor hides what the end-of-run checks find.
+  private volatile boolean loopEnded;
   private boolean cleanup;
   // Volatile: a foreign thread may record a failure (foreignThread) while the loop runs.
   private volatile boolean stop;
@@ -272,6 +275,7 @@ public final class Simulation {
         }
         fail(SimFailure.Kind.TEST_FAILED, "the loop raised " + e, List.of(), e);
       }
+      loopEnded = true;
       if (failure == null && expiry != null) {
         List<TaskReport> r = SimReports.reports(new ArrayList<>(loop.allTasks()));
         fail(SimFailure.Kind.WATCHDOG, expiry + "\n  pending tasks:" + SimReports.lines(r), r, null);
@@ -357,7 +361,7 @@ public final class Simulation {
 
   private synchronized void fail(SimFailure.Kind kind, String message, List<TaskReport> tasks, Throwable cause) {
     stop = true;
-    if (failure == null && !cleanup && (expiry == null || kind == SimFailure.Kind.WATCHDOG)) {
+    if (failure == null && !cleanup && (expiry == null || loopEnded || kind == SimFailure.Kind.WATCHDOG)) {
       failure = new SimFailure(kind, schedule.mode(), message, tasks, cause);
       trace.markFailure();
     }

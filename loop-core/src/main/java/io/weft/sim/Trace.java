@@ -152,15 +152,41 @@ public final class Trace {
     }
   }
 
-  /** A copy, for a result that must not change when the run's own thread goes on (an abandoned run). */
+  /**
+   * A copy, for a result that must not change when the run's own thread goes on (an abandoned run): the kept events in
+   * order, with their numbers, notes and the failure and clean-up marks.
+   */
   Trace copy() {
+    int[] k = kinds;
+    long[] v = values;
+    Object[] no = notes;
+    int len = Math.min(k.length, v.length);
+    if (no != null) {
+      len = Math.min(len, no.length);
+    }
+    int n = Math.min(kept, len);
     Trace t = new Trace(limit);
-    int n = Math.min(kept, Math.min(kinds.length, values.length));
     t.hash = hash;
     t.count = count;
-    t.kinds = Arrays.copyOf(kinds, Math.max(n, 1));
-    t.values = Arrays.copyOf(values, Math.max(n, 1));
+    t.kinds = new int[Math.max(n, 1)];
+    t.values = new long[Math.max(n, 1)];
+    t.notes = no == null ? null : new Object[Math.max(n, 1)];
+    // The oldest kept event is in slot next - kept (mod length): copy from there, so the copy's ring starts at 0.
+    int slot0 = len == 0 ? 0 : Math.floorMod(next - n, len);
+    for (int i = 0; i < n; i++) {
+      int s = (slot0 + i) % len;
+      t.kinds[i] = k[s];
+      t.values[i] = v[s];
+      if (no != null) {
+        t.notes[i] = no[s];
+      }
+    }
     t.kept = n;
+    t.next = n;
+    t.first = first + (kept - n);
+    t.failureAt = failureAt;
+    t.cleanupAt = cleanupAt;
+    t.keepBefore = keepBefore;
     t.taskNames.addAll(new ArrayList<>(taskNames));
     return t;
   }

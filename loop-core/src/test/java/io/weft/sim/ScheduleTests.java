@@ -178,6 +178,21 @@ class ScheduleTests {
     }
 
     @Test
+    void anAbbreviatedSchedule_isRejectedSayingWhereTheFullOneIs() {
+      int[] choices = new int[5000];
+      for (int i = 0; i < choices.length; i += 7) {
+        choices[i] = 1 + i % 5;
+      }
+      String a = Schedule.fifo().replaying(choices).abbreviated(200);
+      assertThat(a).contains("<");
+      assertThatThrownBy(() -> Schedule.parse(a))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(a)
+          .hasMessageContaining("abbreviated")
+          .hasMessageContaining("trace file");
+    }
+
+    @Test
     void choicesOnANonReplaySchedule_areRejected() {
       assertThatThrownBy(() -> Schedule.parse("weft:1:FAITHFUL:FIFO:0:1000000:1000000:1"))
           .isInstanceOf(IllegalArgumentException.class)

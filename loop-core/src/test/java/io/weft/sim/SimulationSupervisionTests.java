@@ -97,6 +97,66 @@ class SimulationSupervisionTests {
     }
 
     @Test
+    void anAbandonedRun_longerThanTheTraceLimit_keepsItsLastEvents_inOrder_withTheirNumbers() {
+      CountDownLatch released = new CountDownLatch(1);
+      SimResult<Void> r;
+      try {
+        r = Simulation.run(Schedule.fifo(), SimOptions.DEFAULTS.withStepTimeout(Duration.ofMillis(300))
+            .withTraceLimit(100), () -> {
+              for (int i = 0; i < 130; i++) { // 130 sleeps: enough events to wrap the ring of 100
+                Weft.sleep(Duration.ofMillis(1));
+              }
+              Weft.createTask(() -> {
+                Spinners.spinWithoutAwaiting(() -> released.getCount() == 0);
+                return null;
+              }, "spinner", null).await();
+              return null;
+            });
+      } finally {
+        released.countDown();
+      }
+      failureOf(r, SimFailure.Kind.WATCHDOG);
+      Trace t = r.trace();
+      assertThat(t.eventCount()).isGreaterThan(100);
+      assertThat(t.keptCount()).isEqualTo(100);
+      assertThat(t.firstKept()).as("the number of the first kept event").isEqualTo(t.eventCount() - 100);
+      t.checkInvariants();
+      List<String> last = t.lastEvents(3);
+      assertThat(last.get(last.size() - 1)).as("the last event, the spinner's step")
+          .startsWith((t.eventCount() - 1) + " step spinner");
+      List<Long> numbers = t.render(0, 200).stream().skip(1).map(l -> Long.parseLong(l.split(" ")[0])).toList();
+      assertThat(numbers).isSorted().hasSize(100);
+    }
+
+    @Test
+    void aFailedMainTask_whoseEndChecksOutlastTheRunBound_isStillAFailure_neverAPass() {
+      long t0 = System.nanoTime();
+      // The run bound passes after the loop stopped, while the end-of-run checks word the main task's failure (its
+      // toString is slow here; a GC pause or a loaded machine does the same at the edge of the bound).
+      class SlowToString extends IllegalStateException {
+        SlowToString() {
+          super("the main task's own failure");
+        }
+
+        @Override
+        public String toString() {
+          while (millisSince(t0) < 160) {
+            Thread.onSpinWait();
+          }
+          return super.toString();
+        }
+      }
+      SimResult<Void> r = Simulation.run(Schedule.fifo(), SimOptions.DEFAULTS.withWatchdog(Duration.ofMillis(100)),
+          () -> {
+            Weft.sleep(Duration.ofMillis(1));
+            throw new SlowToString();
+          });
+      assertThat(r.failure()).as("a run whose main task failed").isNotNull();
+      assertThat(r.failure().kind()).isEqualTo(SimFailure.Kind.TEST_FAILED);
+      assertThat(r.failure().getCause()).isInstanceOf(SlowToString.class);
+    }
+
+    @Test
     void waitingForAnotherThreadsClassInitializer_pinsTheLoopThread_andIsBoundedByTheStepTimeout()
         throws InterruptedException {
       Thread initializer = Thread.ofPlatform().start(Spinners::readSlowInit);

@@ -52,6 +52,22 @@ final class ArgumentSets {
     return sets;
   }
 
+  /**
+   * The argument set {@code index} of {@code method}, made anew by calling the factory again: every run gets objects
+   * of its own, so what one run does to a mutable argument is not seen by the next (as with the test instance).
+   *
+   * @throws ExtensionConfigurationException naming the factory, if it fails or now gives no set {@code index}
+   */
+  static Object[] fresh(Method method, Class<?> testClass, int index) {
+    List<Object[]> sets = of(method, testClass);
+    if (index >= sets.size()) {
+      throw new ExtensionConfigurationException("@AsyncArguments of " + method.getName() + " gave " + sets.size()
+          + " argument set(s) when called again, but set " + index + " was planned: the factory must give the same"
+          + " sets every time it is called");
+    }
+    return sets.get(index);
+  }
+
   /** {@code (a: x, y)}, cut to a readable length. */
   static String describe(int index, Object[] args) {
     String text = Arrays.stream(args).map(o -> o instanceof Object[] arr ? Arrays.deepToString(arr)

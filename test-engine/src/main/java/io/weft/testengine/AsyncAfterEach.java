@@ -15,7 +15,8 @@ import java.lang.annotation.Target;
  * task. {@code @BeforeEach}/{@code @AfterEach} run on JUnit's thread, outside any loop, so they cannot create tasks.
  * The method may be static or not, must not be private, and may declare parameters of type
  * {@link io.weft.EventLoop}, {@link io.weft.spi.VirtualClock}, {@link io.weft.sim.Simulation} and
- * {@link io.weft.sim.Schedule} only. Subclass methods run first; they run even if the test failed, and
+ * {@link io.weft.sim.Schedule} only. Subclass methods run first, and a {@code @Nested} class's methods before those
+ * of its enclosing classes; they run even if the test failed, and
  * an exception is added to the test's failure as suppressed (or is the failure if the test passed).
  * Everything it does is part of the run: its steps, timers and choices are in the schedule and the trace.
  */

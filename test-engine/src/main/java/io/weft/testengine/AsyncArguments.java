@@ -15,6 +15,9 @@ import java.lang.annotation.Target;
  * or {@code "fully.qualified.Class#method"}, returning a {@code Stream}, an {@code Iterable}, an {@code Iterator} or
  * an array. Each element is one argument set: an {@code Object[]} fills the first parameters, any other value the
  * first one. The remaining parameters are resolved as usual (the simulation's objects, then JUnit's resolvers).
+ * The factory is called again for every run (each schedule, and each re-run that confirms or shrinks a failure), so
+ * every run gets argument objects of its own, as it gets a test instance of its own; it must give the same sets, in
+ * the same order, every time.
  *
  * <p>Invocations are named {@code [i] seed=0x… RANDOM FAITHFUL (a: args)}, with {@code a} the argument set's index;
  * the regression file keys a stored schedule by {@code Class#method[a]}, so reordering the factory's elements makes

@@ -15,8 +15,8 @@ import java.lang.annotation.Target;
  * task. {@code @BeforeEach}/{@code @AfterEach} run on JUnit's thread, outside any loop, so they cannot create tasks.
  * The method may be static or not, must not be private, and may declare parameters of type
  * {@link io.weft.EventLoop}, {@link io.weft.spi.VirtualClock}, {@link io.weft.sim.Simulation} and
- * {@link io.weft.sim.Schedule} only. Superclass methods run first; an exception fails the
- * run and the test method does not run.
+ * {@link io.weft.sim.Schedule} only. Superclass methods run first, and an enclosing class's methods before those of
+ * its {@code @Nested} classes; an exception fails the run and the test method does not run.
  * Everything it does is part of the run: its steps, timers and choices are in the schedule and the trace.
  */
 @Documented

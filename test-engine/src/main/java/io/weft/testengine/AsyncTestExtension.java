@@ -6,6 +6,7 @@ import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -53,7 +54,7 @@ public final class AsyncTestExtension implements TestTemplateInvocationContextPr
             + " schedule in a fresh instance; no such run is waiting: '" + token.get() + "'");
       }
       return Stream.of(new ScheduleInvocation(null, "", slot.schedule, "fresh run of " + slot.schedule,
-          ScheduleInvocation.Origin.FRESH, slot.arguments, slot));
+          ScheduleInvocation.Origin.FRESH, () -> slot.arguments, slot));
     }
     Settings settings = Settings.resolve(annotation, context::getConfigurationParameter, ProjectDir.of(testClass));
     String baseKey = RegressionDatabase.key(testClass, method.getName());
@@ -64,7 +65,8 @@ public final class AsyncTestExtension implements TestTemplateInvocationContextPr
       for (int a = 0; a < argumentSets.size(); a++) {
         String suffix = withArguments ? " " + ArgumentSets.describe(a, argumentSets.get(a)) : "";
         plan.add(new ScheduleInvocation(plan, key(baseKey, withArguments, a), settings.replay(),
-            "replay " + settings.replay() + suffix, ScheduleInvocation.Origin.REPLAY, argumentSets.get(a), null));
+            "replay " + settings.replay() + suffix, ScheduleInvocation.Origin.REPLAY,
+            arguments(method, testClass, withArguments, a), null));
       }
       return plan.stream();
     }
@@ -72,9 +74,10 @@ public final class AsyncTestExtension implements TestTemplateInvocationContextPr
       context.publishReportEntry("weft.seed", "0x" + Long.toHexString(settings.seed()));
     }
     for (int a = 0; a < argumentSets.size(); a++) {
-      Object[] args = argumentSets.get(a);
+      Object[] described = argumentSets.get(a);
+      Supplier<Object[]> args = arguments(method, testClass, withArguments, a);
       String key = key(baseKey, withArguments, a);
-      String suffix = withArguments ? " " + ArgumentSets.describe(a, args) : "";
+      String suffix = withArguments ? " " + ArgumentSets.describe(a, described) : "";
       if (settings.regressions() != null && settings.shardIndex() == 0) {
         for (Schedule s : new RegressionDatabase(settings.regressions()).schedules(key)) {
           plan.add(new ScheduleInvocation(plan, key, s, "regression " + s + suffix,
@@ -89,6 +92,14 @@ public final class AsyncTestExtension implements TestTemplateInvocationContextPr
       }
     }
     return plan.stream();
+  }
+
+  /**
+   * The arguments of each run of set {@code index}: made anew by the factory for every run (see
+   * {@link ArgumentSets#fresh}); none without {@code @AsyncArguments}.
+   */
+  private static Supplier<Object[]> arguments(Method method, Class<?> testClass, boolean withArguments, int index) {
+    return withArguments ? () -> ArgumentSets.fresh(method, testClass, index) : () -> new Object[0];
   }
 
   private static String key(String baseKey, boolean withArguments, int index) {

@@ -51,7 +51,17 @@ final class Explorer {
   static void explore(Settings settings, String key, Schedule schedule, ScheduleInvocation.Origin origin,
       TestMethod test, Reruns reruns, ExtensionContext ec) {
     SimResult<Object> run = Simulation.run(schedule, settings.options(), test.body());
-    SimResult<Object> first = settings.selfCheck() ? Simulation.compareRuns(run, reruns.run(schedule)) : run;
+    SimResult<Object> first = run;
+    if (settings.selfCheck()) {
+      try {
+        first = Simulation.compareRuns(run, reruns.run(schedule));
+      } catch (Reruns.Impossible e) {
+        if (run.passed()) {
+          throw e; // nothing else to report: say why the self-check could not run
+        }
+        // a failure found in this run is the report; the confirmation below says why it could not be re-run
+      }
+    }
     if (first.passed()) {
       if (first.replayMismatch() != null) {
         Warnings.publish(ec, test.displayName(), "the schedule " + FailureReport.brief(schedule) + " passed, but "
@@ -68,7 +78,14 @@ final class Explorer {
       throw report.publishAndBuild(ec, settings);
     }
 
-    SimResult<Object> confirm = reruns.run(original);
+    SimResult<Object> confirm;
+    try {
+      confirm = reruns.run(original);
+    } catch (Reruns.Impossible e) {
+      report.notConfirmed(e.getMessage());
+      report.notSaved("not saved: it could not be re-run to confirm it");
+      throw report.publishAndBuild(ec, settings);
+    }
     if (!sameFailure(first, confirm)) {
       report.notReproduced(confirm);
       report.notSaved("not saved: it did not fail again when re-run");
@@ -77,23 +94,10 @@ final class Explorer {
     report.confirmed();
 
     SimResult<Object> shown = confirm;
-    if (!settings.shrink()) {
-      report.notShrunk("shrinking is off");
+    if (settings.shrink()) {
+      shown = shrink(first, confirm, reruns, settings, report);
     } else {
-      Shrinker shrinker = new Shrinker(c -> sameFailure(first, reruns.run(original.replaying(c))),
-          settings.shrinkRuns(), settings.shrinkTime());
-      Shrinker.Result result = shrinker.shrink(original.choices());
-      Schedule candidate = original.replaying(result.choices());
-      SimResult<Object> again = reruns.run(candidate);
-      if (sameFailure(first, again)) {
-        shown = again;
-        report.shrunk(again, result.runs() + " shrinking run(s)" + (result.budgetExhausted() ? ", budget spent"
-            : ""));
-      } else {
-        report.notShrunk("the shrunk schedule " + candidate + " did not fail again ("
-            + (again.passed() ? "it passed" : again.failure().kind()) + "): the code under test is not"
-            + " deterministic; reporting the original");
-      }
+      report.notShrunk("shrinking is off");
     }
     Schedule shrunk = shown.replay();
     if (settings.regressions() == null) {
@@ -101,8 +105,9 @@ final class Explorer {
     } else if (shrunk.deviations() == 0) {
       report.notSaved("not saved: it fails under asyncio's own order (no deviation), so it does not depend on the"
           + " schedule and every run finds it");
-    } else if (!firstOfItsKind(ec, kind)) {
-      report.notSaved("not saved: another schedule of this method already recorded a " + kind + " in this run");
+    } else if (!firstOfItsKind(ec, key, kind)) {
+      report.notSaved("not saved: another schedule of this method" + (key.endsWith("]") ? " and argument set" : "")
+          + " already recorded a " + kind + " in this run");
     } else {
       try {
         boolean added = new RegressionDatabase(settings.regressions()).add(key, shrunk);
@@ -112,6 +117,36 @@ final class Explorer {
       }
     }
     throw report.publishAndBuild(ec, settings);
+  }
+
+  /**
+   * Shrinks the confirmed failure, each candidate run with {@code reruns}; returns the run to show: the shrunk one if
+   * it failed again the same way, else {@code confirm}.
+   */
+  private static SimResult<Object> shrink(SimResult<Object> first, SimResult<Object> confirm, Reruns reruns,
+      Settings settings, FailureReport report) {
+    Schedule original = first.replay();
+    Shrinker shrinker = new Shrinker(c -> sameFailure(first, reruns.run(original.replaying(c))),
+        settings.shrinkRuns(), settings.shrinkTime());
+    Shrinker.Result result;
+    Schedule candidate;
+    SimResult<Object> again;
+    try {
+      result = shrinker.shrink(original.choices());
+      candidate = original.replaying(result.choices());
+      again = reruns.run(candidate);
+    } catch (Reruns.Impossible e) {
+      report.notShrunk("not shrunk: a shrinking run could not be made: " + e.getMessage());
+      return confirm;
+    }
+    if (sameFailure(first, again)) {
+      report.shrunk(again, result.runs() + " shrinking run(s)" + (result.budgetExhausted() ? ", budget spent" : ""));
+      return again;
+    }
+    report.notShrunk("the shrunk schedule " + candidate + " did not fail again ("
+        + (again.passed() ? "it passed" : again.failure().kind()) + "): the code under test is not"
+        + " deterministic; reporting the original");
+    return confirm;
   }
 
   /**
@@ -131,14 +166,16 @@ final class Explorer {
   }
 
   /**
-   * Whether this is the method's first failure of {@code kind} in this run: only that one is saved, so that one bug
-   * found by many seeds adds one line, not one per seed (a stored regression that fails again counts as the first).
+   * Whether this is the first failure of {@code kind} under regression key {@code key} (the method, or one argument
+   * set of it) in this run: only that one is saved, so that one bug found by many seeds adds one line, not one per
+   * seed (a stored regression that fails again counts as the first). Each argument set replays only its own key's
+   * lines, so each saves its own first.
    */
   @SuppressWarnings("unchecked")
-  private static boolean firstOfItsKind(ExtensionContext ec, SimFailure.Kind kind) {
+  private static boolean firstOfItsKind(ExtensionContext ec, String key, SimFailure.Kind kind) {
     ExtensionContext template = ec.getParent().orElse(ec);
-    Set<SimFailure.Kind> seen = (Set<SimFailure.Kind>) template.getStore(NAMESPACE)
+    Set<String> seen = (Set<String>) template.getStore(NAMESPACE)
         .getOrComputeIfAbsent("kinds", k -> ConcurrentHashMap.newKeySet(), Set.class);
-    return seen.add(kind);
+    return seen.add(key + " " + kind);
   }
 }

@@ -69,6 +69,13 @@ final class FailureReport {
     shrinkNote = "not shrunk: it did not reproduce";
   }
 
+  /** The failure could not be run again ({@link Reruns.Impossible}): it is reported as found, unconfirmed. */
+  void notConfirmed(String why) {
+    reproduceNote = "NOT CONFIRMED: could not re-run it " + reruns + ": " + why + ". It is reported as found in"
+        + " this run; it was neither shrunk nor saved.";
+    shrinkNote = "not shrunk: it could not be re-run";
+  }
+
   void notSaved(String note) {
     regressionNote = note;
   }
@@ -79,7 +86,9 @@ final class FailureReport {
     SimFailure.Kind kind = failure.kind();
     Schedule shrunk = shown.replay();
     Schedule original = first.replay();
-    Path traceFile = settings.traceDir().resolve(test.testClass().getName() + "_" + test.method().getName() + "_"
+    // Named by the key (Class#method, or Class#method[a] for argument set a), so that argument sets failing under
+    // one schedule (each set runs the same seeds) do not overwrite each other's trace.
+    Path traceFile = settings.traceDir().resolve(key.replace('#', '_').replace("[", "_").replace("]", "") + "_"
         + origin.name().toLowerCase(Locale.ROOT) + "_" + Long.toHexString(schedule.seed()) + ".trace");
     String traceNote;
     try {
@@ -125,7 +134,7 @@ final class FailureReport {
     if (!tasks.isEmpty()) {
       sb.append("tasks:\n");
       for (TaskReport t : tasks) {
-        sb.append("  ").append(summary(t, test.testClass())).append('\n');
+        sb.append("  ").append(summary(t, test.testClass(), test.method().getDeclaringClass())).append('\n');
       }
     }
     sb.append("trace: ").append(traceNote).append('\n');
@@ -182,13 +191,16 @@ final class FailureReport {
 
   /**
    * A task's line: its name, phase, what it awaits, where, and on whom. The place is the innermost frame of the
-   * test class (its lambdas and nested classes included) if there is one, the report's await site otherwise.
+   * test class or of the class declaring the test method (an abstract contract test's), their lambdas and nested
+   * classes included, if there is one; the report's await site otherwise.
    */
-  static String summary(TaskReport t, Class<?> testClass) {
+  static String summary(TaskReport t, Class<?> testClass, Class<?> declaringClass) {
     String site = t.awaitSite();
     String prefix = testClass.getName();
+    String declared = declaringClass.getName();
     for (String frame : t.stack()) {
-      if (frame.startsWith(prefix + ".") || frame.startsWith(prefix + "$")) {
+      if (frame.startsWith(prefix + ".") || frame.startsWith(prefix + "$") || frame.startsWith(declared + ".")
+          || frame.startsWith(declared + "$")) {
         site = frame;
         break;
       }

@@ -34,13 +34,21 @@ import org.junit.platform.launcher.core.LauncherFactory;
  * reporting it. The nested launch sees {@code junit-platform.properties}, system properties and the outer run's
  * Jupiter settings that {@link #PASSED_ON} lists; it never runs in parallel and registers no listeners of its own.
  *
+ * <p>It shares the JVM, and so the class's static state, with the outer run: its static {@code @BeforeAll} and
+ * {@code @AfterAll} methods do not run again ({@link io.weft.testengine.internal.FreshRunLifecycle}), so what they
+ * opened stays open for the outer run's later schedules. Class-level extensions' own callbacks do run again (an
+ * extension that starts a static resource in {@code beforeAll} and stops it in {@code afterAll} stops it).
+ *
  * <p>It needs {@code junit-platform-launcher} at run time (Surefire and the IDEs put it there; Gradle needs it declared). Without it
  * {@link #available()} is false and the caller re-runs on the same instance, saying so in its report.
  */
 final class FreshRuns {
 
   /** The configuration parameter that marks a nested run and names its slot. */
-  static final String TOKEN = "weft.internal.freshRun";
+  static final String TOKEN = io.weft.testengine.internal.FreshRunLifecycle.TOKEN;
+
+  private static final String AUTODETECTION = "junit.jupiter.extensions.autodetection.enabled";
+  private static final String AUTODETECTION_INCLUDE = "junit.jupiter.extensions.autodetection.include";
 
   /** The outer run's configuration parameters that a nested run also gets, when set. */
   static final List<String> PASSED_ON = List.of(
@@ -98,11 +106,14 @@ final class FreshRuns {
   /**
    * Runs {@code schedule} of {@code method} in a fresh instance and returns what the simulation found.
    *
+   * @param enclosing for a {@code @Nested} test class, the classes of the enclosing instances JUnit made, outermost
+   *     first (a subclass of the class that declares the nested one, for an inherited {@code @Nested} class); empty
+   *     otherwise
    * @param config the outer run's configuration parameters, for the keys in {@link #PASSED_ON}
    * @param arguments the explicit arguments of this invocation (from {@code @AsyncArguments}), or an empty array
    */
-  static Outcome run(Class<?> testClass, Method method, Settings settings, Schedule schedule, Object[] arguments,
-      Function<String, java.util.Optional<String>> config) {
+  static Outcome run(Class<?> testClass, List<Class<?>> enclosing, Method method, Settings settings,
+      Schedule schedule, Object[] arguments, Function<String, java.util.Optional<String>> config) {
     String token = Long.toString(NEXT.incrementAndGet());
     Slot slot = new Slot(settings, schedule, arguments);
     SLOTS.put(token, slot);
@@ -111,9 +122,18 @@ final class FreshRuns {
       for (String key : PASSED_ON) {
         config.apply(key).ifPresent(v -> params.put(key, v));
       }
+      // The nested run shares the JVM's static state: FreshRunLifecycle keeps static @BeforeAll/@AfterAll from running
+      // again there. It is enabled through autodetection, alone unless the outer run autodetects extensions too.
+      String lifecycle = io.weft.testengine.internal.FreshRunLifecycle.class.getName();
+      if (!Boolean.parseBoolean(params.getOrDefault(AUTODETECTION, "false").trim())) {
+        params.put(AUTODETECTION, "true");
+        params.put(AUTODETECTION_INCLUDE, lifecycle);
+      } else if (params.containsKey(AUTODETECTION_INCLUDE)) {
+        params.put(AUTODETECTION_INCLUDE, params.get(AUTODETECTION_INCLUDE) + "," + lifecycle);
+      }
       params.put("junit.jupiter.execution.parallel.enabled", "false");
       params.put(TOKEN, token);
-      String problem = onOwnThread(() -> Launch.execute(selector(testClass, method), params));
+      String problem = onOwnThread(() -> Launch.execute(selector(testClass, enclosing, method), params));
       SimResult<Object> result = slot.result;
       if (result == null && problem == null) {
         problem = "JUnit did not run " + testClass.getName() + "#" + method.getName() + " again";
@@ -156,11 +176,13 @@ final class FreshRuns {
     return problem[0];
   }
 
-  private static DiscoverySelector selector(Class<?> testClass, Method method) {
-    List<Class<?>> enclosing = new ArrayList<>();
-    for (Class<?> c = testClass; c.getEnclosingClass() != null && !Modifier.isStatic(c.getModifiers());
-        c = c.getEnclosingClass()) {
-      enclosing.addFirst(c.getEnclosingClass());
+  private static DiscoverySelector selector(Class<?> testClass, List<Class<?>> runtimeEnclosing, Method method) {
+    List<Class<?>> enclosing = new ArrayList<>(runtimeEnclosing);
+    if (enclosing.isEmpty()) {
+      for (Class<?> c = testClass; c.getEnclosingClass() != null && !Modifier.isStatic(c.getModifiers());
+          c = c.getEnclosingClass()) {
+        enclosing.addFirst(c.getEnclosingClass());
+      }
     }
     return enclosing.isEmpty() ? DiscoverySelectors.selectMethod(testClass, method)
         : DiscoverySelectors.selectNestedMethod(enclosing, testClass, method.getName(), method.getParameterTypes());

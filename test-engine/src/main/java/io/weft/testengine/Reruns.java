@@ -9,9 +9,26 @@ import io.weft.sim.SimResult;
  */
 interface Reruns {
 
-  /** Runs {@code schedule} once more and returns what the simulation found; never null. */
+  /**
+   * Runs {@code schedule} once more and returns what the simulation found; never null.
+   *
+   * @throws Impossible if the schedule could not be run again (a {@code @BeforeEach} that threw in the fresh
+   *     instance, a test JUnit skipped)
+   */
   SimResult<Object> run(Schedule schedule);
 
   /** How re-runs are made, for the report: "a fresh test instance each (JUnit lifecycle)" or why not. */
   String description();
+
+  /**
+   * A re-run that could not happen: the method never ran, so nothing is known about the schedule. The caller keeps
+   * the failure it already has and says why it could not be confirmed or shrunk.
+   */
+  final class Impossible extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    Impossible(String message) {
+      super(message);
+    }
+  }
 }

@@ -5,6 +5,7 @@ import io.weft.sim.SimResult;
 import io.weft.sim.Simulation;
 import java.lang.reflect.Method;
 import java.util.List;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.Extension;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.InvocationInterceptor;
@@ -40,17 +41,20 @@ final class ScheduleInvocation implements TestTemplateInvocationContext, Invocat
   private final Schedule schedule;
   private final String name;
   private final Origin origin;
-  private final Object[] explicit;
+  // Makes the explicit arguments (from @AsyncArguments) of one run: each run, fresh re-runs included, gets its own.
+  private final Supplier<Object[]> arguments;
+  // This invocation's explicit arguments, made when JUnit first asks about a parameter.
+  private Object[] explicit;
   private final FreshRuns.Slot slot;
 
-  ScheduleInvocation(Plan plan, String key, Schedule schedule, String name, Origin origin, Object[] explicit,
-      FreshRuns.Slot slot) {
+  ScheduleInvocation(Plan plan, String key, Schedule schedule, String name, Origin origin,
+      Supplier<Object[]> arguments, FreshRuns.Slot slot) {
     this.plan = plan;
     this.key = key;
     this.schedule = schedule;
     this.name = name;
     this.origin = origin;
-    this.explicit = explicit;
+    this.arguments = arguments;
     this.slot = slot;
   }
 
@@ -74,21 +78,32 @@ final class ScheduleInvocation implements TestTemplateInvocationContext, Invocat
 
   @Override
   public boolean supportsParameter(ParameterContext pc, ExtensionContext ec) {
-    return pc.getIndex() < explicit.length || TestMethod.INJECTED.contains(pc.getParameter().getType());
+    return pc.getIndex() < explicit().length || TestMethod.INJECTED.contains(pc.getParameter().getType());
   }
 
   @Override
   public Object resolveParameter(ParameterContext pc, ExtensionContext ec) {
     // The simulation's objects are placeholders here, replaced when the method is invoked (see the class comment).
-    return pc.getIndex() < explicit.length ? explicit[pc.getIndex()] : null;
+    Object[] e = explicit();
+    return pc.getIndex() < e.length ? e[pc.getIndex()] : null;
+  }
+
+  private Object[] explicit() {
+    if (explicit == null) {
+      explicit = arguments.get();
+    }
+    return explicit;
   }
 
   @Override
   public void interceptTestTemplateMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> ic,
       ExtensionContext ec) {
     invocation.skip();
-    TestMethod test = new TestMethod(ec.getRequiredTestClass(), ic.getExecutable(), ic.getTarget().orElse(null),
-        ic.getArguments().toArray(), explicit);
+    Object target = ic.getTarget().orElse(null);
+    List<Object> all = ec.getTestInstances().map(i -> i.getAllInstances()).orElse(List.of());
+    List<Object> enclosing = all.isEmpty() || all.getLast() != target ? List.of() : all.subList(0, all.size() - 1);
+    TestMethod test = new TestMethod(ec.getRequiredTestClass(), ic.getExecutable(), target,
+        ic.getArguments().toArray(), explicit(), List.copyOf(enclosing));
     if (origin == Origin.FRESH) {
       slot.result = Simulation.run(schedule, slot.settings.options(), test.body());
       return;
@@ -114,10 +129,18 @@ final class ScheduleInvocation implements TestTemplateInvocationContext, Invocat
       return new Reruns() {
         @Override
         public SimResult<Object> run(Schedule s) {
-          FreshRuns.Outcome o = FreshRuns.run(test.testClass(), test.method(), settings, s, explicit,
+          Object[] args;
+          try {
+            args = arguments.get();
+          } catch (RuntimeException e) {
+            throw new Reruns.Impossible("could not re-run " + test.displayName() + ": its arguments could not be"
+                + " made again: " + e.getMessage());
+          }
+          List<Class<?>> enclosing = test.enclosing().stream().<Class<?>>map(Object::getClass).toList();
+          FreshRuns.Outcome o = FreshRuns.run(test.testClass(), enclosing, test.method(), settings, s, args,
               ec::getConfigurationParameter);
           if (o.result() == null) {
-            throw new IllegalStateException("could not re-run " + test.displayName() + " in a fresh test instance: "
+            throw new Reruns.Impossible("could not re-run " + test.displayName() + " in a fresh test instance: "
                 + o.problem());
           }
           return o.result();

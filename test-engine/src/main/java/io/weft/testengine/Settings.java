@@ -106,9 +106,14 @@ record Settings(int schedules, long seed, boolean seedWasRandom, String strategy
     boolean printEntries = boolValue(config, "weft.printReportEntries", true);
     boolean requireDetection = boolValue(config, "weft.requireBlockingDetection", false);
     // Checked here, so that a bad strategy name fails the container with its reason instead of every invocation.
-    Schedule.of(mode, strategy, seed).withBounds(micros(early, "earlyBoundMicros"), micros(late, "lateBoundMicros"));
-    Settings s = new Settings(schedules, seed, random, strategy, mode, stepLimit, vtl, micros(early, ""),
-        micros(late, ""), shrink, replay, selfCheck, shardIndex, shardCount, regressions, traceDir, shrinkRuns,
+    long earlyNanos = micros(early, "weft.earlyBoundMicros / earlyBoundMicros()");
+    long lateNanos = micros(late, "weft.lateBoundMicros / lateBoundMicros()");
+    Schedule.of(mode, strategy, seed).withBounds(earlyNanos, lateNanos);
+    if (progress > Long.MAX_VALUE / 1_000_000_000L) {
+      throw new IllegalArgumentException("weft.progressSeconds must be at most " + Long.MAX_VALUE / 1_000_000_000L
+          + ", got " + progress);
+    }
+    Settings s = new Settings(schedules, seed, random, strategy, mode, stepLimit, vtl, earlyNanos, lateNanos, shrink, replay, selfCheck, shardIndex, shardCount, regressions, traceDir, shrinkRuns,
         Duration.ofSeconds(shrinkSeconds), after.equals("stop"), Math.multiplyExact(progress, 1_000_000_000L),
         progressEvery, stepTimeout, runTimeout, blockedWait, printEntries, requireDetection);
     s.options(); // checks the limits
@@ -150,10 +155,11 @@ record Settings(int schedules, long seed, boolean seedWasRandom, String strategy
   }
 
   private static long micros(long micros, String name) {
-    if (micros < 0) {
-      throw new IllegalArgumentException(name + " must be >= 0, got " + micros);
+    if (micros < 0 || micros > Long.MAX_VALUE / 1000L) {
+      throw new IllegalArgumentException(name + " must be in [0, " + Long.MAX_VALUE / 1000L + "] microseconds, got "
+          + micros);
     }
-    return Math.multiplyExact(micros, 1000L);
+    return micros * 1000L;
   }
 
   private static int intValue(Function<String, Optional<String>> config, String key, int fallback) {

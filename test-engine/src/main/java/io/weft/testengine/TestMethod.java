@@ -20,13 +20,25 @@ import org.junit.platform.commons.support.ReflectionSupport;
  * {@link AsyncAfterEach} methods (subclass first) even if the test failed; an exception of an after-method is added
  * to the test's as suppressed, or is the failure if the test passed.
  *
+ * <p>For a test in a {@code @Nested} class, the enclosing classes' methods take part as JUnit's {@code @BeforeEach} and
+ * {@code @AfterEach} do: the outermost class's before-methods first and its after-methods last, each on its own
+ * instance.
+ *
  * @param testClass the test class
  * @param method the test method
  * @param target the test instance (null for a static method)
  * @param resolved the arguments JUnit resolved, with null placeholders for the simulation's types
  * @param explicit the leading arguments from {@link AsyncArguments}, or an empty array
+ * @param enclosing the instances of the enclosing classes of a {@code @Nested} test class, outermost first; empty
+ *     otherwise
  */
-record TestMethod(Class<?> testClass, Method method, Object target, Object[] resolved, Object[] explicit) {
+record TestMethod(Class<?> testClass, Method method, Object target, Object[] resolved, Object[] explicit,
+    List<Object> enclosing) {
+
+  /** A test method of a class that is not nested. */
+  TestMethod(Class<?> testClass, Method method, Object target, Object[] resolved, Object[] explicit) {
+    this(testClass, method, target, resolved, explicit, List.of());
+  }
 
   /** The parameter types the simulation supplies. */
   static final Set<Class<?>> INJECTED = Set.of(EventLoop.class, VirtualClock.class, Simulation.class,
@@ -34,24 +46,30 @@ record TestMethod(Class<?> testClass, Method method, Object target, Object[] res
 
   /** The main task's body: the before-methods, the test method and the after-methods. */
   AsyncCallable<Object> body() {
+    List<Object> instances = new ArrayList<>(enclosing);
+    instances.add(target);
     return () -> {
-      for (Method m : hooks(AsyncBeforeEach.class, HierarchyTraversalMode.TOP_DOWN)) {
-        invoke(m, injectedOnly(m));
+      for (Object instance : instances) {
+        for (Method m : hooks(classOf(instance), AsyncBeforeEach.class, HierarchyTraversalMode.TOP_DOWN)) {
+          invoke(m, instance, injectedOnly(m));
+        }
       }
       Throwable failure = null;
       try {
-        invoke(method, arguments(method, resolved, explicit.length));
+        invoke(method, target, arguments(method, resolved, explicit.length));
       } catch (Throwable t) {
         failure = t;
       }
-      for (Method m : hooks(AsyncAfterEach.class, HierarchyTraversalMode.BOTTOM_UP)) {
-        try {
-          invoke(m, injectedOnly(m));
-        } catch (Throwable t) {
-          if (failure == null) {
-            failure = t;
-          } else if (failure != t) {
-            failure.addSuppressed(t);
+      for (Object instance : instances.reversed()) {
+        for (Method m : hooks(classOf(instance), AsyncAfterEach.class, HierarchyTraversalMode.BOTTOM_UP)) {
+          try {
+            invoke(m, instance, injectedOnly(m));
+          } catch (Throwable t) {
+            if (failure == null) {
+              failure = t;
+            } else if (failure != t) {
+              failure.addSuppressed(t);
+            }
           }
         }
       }
@@ -67,12 +85,18 @@ record TestMethod(Class<?> testClass, Method method, Object target, Object[] res
     return testClass.getSimpleName() + "." + method.getName();
   }
 
-  private List<Method> hooks(Class<? extends java.lang.annotation.Annotation> kind, HierarchyTraversalMode mode) {
-    return new ArrayList<>(AnnotationSupport.findAnnotatedMethods(testClass, kind, mode));
+  /** The class whose hooks run on {@code instance}: its own, or the test class for the (null) static target. */
+  private Class<?> classOf(Object instance) {
+    return instance == null || instance == target ? testClass : instance.getClass();
   }
 
-  private void invoke(Method m, Object[] args) {
-    ReflectionSupport.invokeMethod(m, java.lang.reflect.Modifier.isStatic(m.getModifiers()) ? null : target, args);
+  private static List<Method> hooks(Class<?> c, Class<? extends java.lang.annotation.Annotation> kind,
+      HierarchyTraversalMode mode) {
+    return new ArrayList<>(AnnotationSupport.findAnnotatedMethods(c, kind, mode));
+  }
+
+  private static void invoke(Method m, Object instance, Object[] args) {
+    ReflectionSupport.invokeMethod(m, java.lang.reflect.Modifier.isStatic(m.getModifiers()) ? null : instance, args);
   }
 
   private static Object[] injectedOnly(Method m) {

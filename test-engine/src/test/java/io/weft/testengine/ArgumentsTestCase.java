@@ -41,4 +41,15 @@ class ArgumentsTestCase {
     }
     Weft.sleep(Duration.ofMillis(1));
   }
+
+  static int[] bothRacy() {
+    return new int[] {2, 3};
+  }
+
+  /** {@link #checkThenAct} with two racy gaps: each argument set has a schedule-dependent failure of its own. */
+  @AsyncTest(schedules = 20, seed = "7")
+  @AsyncArguments("bothRacy")
+  void checkThenActBothRacy(int gap, EventLoop loop) {
+    checkThenAct(gap, loop);
+  }
 }

@@ -74,6 +74,25 @@ class AsyncTestTrustTests {
     }
 
     @Test
+    void freshReRuns_shareTheClassesStaticState_soAStaticAfterAllDoesNotCloseWhatLaterSchedulesUse() {
+      SharedServerTestCase.opened = 0;
+      EngineExecutionResults r = run(selectClass(SharedServerTestCase.class), "weft.afterFailure", "continue");
+
+      assertThat(failures(r)).isNotEmpty().allSatisfy(f -> assertThat(f.getCause())
+          .hasMessageContaining("closed between the check and the act"));
+      assertThat(SharedServerTestCase.opened).as("static @BeforeAll runs").isEqualTo(1);
+    }
+
+    @Test
+    void aNestedClassDeclaredInAnAbstractContractTest_isReRunUnderTheConcreteClass() {
+      EngineExecutionResults r = run(selectClass(InheritedNestedTestCase.Implementation.class));
+
+      AsyncTestFailure f = failures(r).get(0);
+      assertThat(f.getMessage()).doesNotContain("NOT CONFIRMED").doesNotContain("NOT REPRODUCED");
+      assertThat(f.shrunk().deviations()).isEqualTo(1);
+    }
+
+    @Test
     void selfCheck_runsTheSecondRunInAFreshInstance_soMocksStillPass() {
       EngineExecutionResults r = run(selectClass(MockitoRacyTestCase.class), "weft.strategy", "FIFO",
           "weft.schedules", "2", "weft.selfCheck", "true");
@@ -218,6 +237,29 @@ class AsyncTestTrustTests {
     }
 
     @Test
+    void aSetupThatFailsInTheFreshInstance_keepsTheTestsOwnFailure_sayingItCouldNotBeReRun() {
+      UnrepeatableSetupTestCase.SETUPS.set(0);
+      EngineExecutionResults r = run(selectClass(UnrepeatableSetupTestCase.class));
+
+      AsyncTestFailure f = failures(r).get(0);
+      assertThat(f.kind()).isEqualTo(SimFailure.Kind.TEST_FAILED);
+      assertThat(f.getCause()).isInstanceOf(AssertionError.class).hasMessageContaining("the answer");
+      assertThat(f.getMessage()).contains("NOT CONFIRMED: could not re-run it")
+          .contains("port 8080 already bound").contains("not saved");
+      assertThat(tmp.resolve("regressions.txt")).doesNotExist();
+    }
+
+    @Test
+    void aNestedPerClassTest_withTestInfoAndTempDir_isConfirmedAndShrunkInFreshInstances() {
+      EngineExecutionResults r = run(selectClass(LifecycleTestCase.class));
+
+      AsyncTestFailure f = failures(r).get(0);
+      assertThat(f.getCause()).isInstanceOf(AssertionError.class).hasMessageContaining("closed between");
+      assertThat(f.shrunk().deviations()).isEqualTo(1);
+      assertThat(f.getMessage()).doesNotContain("NOT REPRODUCED");
+    }
+
+    @Test
     void aFailureUnderAsyncioOwnOrder_isNotSaved_becauseItDoesNotDependOnTheSchedule() {
       EngineExecutionResults r = run(selectClass(FifoFailingTestCase.class), "weft.afterFailure", "continue");
 
@@ -253,6 +295,43 @@ class AsyncTestTrustTests {
     }
 
     @Test
+    void eachRun_getsItsOwnArgumentObjects_soAMutatedArgumentDoesNotLeakIntoTheNextSchedule() {
+      EngineExecutionResults r = run(selectMethod(MutableArgumentsTestCase.class, "addsOne", "java.util.List"));
+
+      r.testEvents().assertStatistics(s -> s.started(3).succeeded(3));
+    }
+
+    @Test
+    void aFreshReRun_getsItsOwnArgumentObjects_soAFailureIsConfirmed() {
+      EngineExecutionResults r = run(selectMethod(MutableArgumentsTestCase.class, "alwaysFails", "java.util.List"));
+
+      AsyncTestFailure f = failures(r).get(0);
+      assertThat(f.getMessage()).doesNotContain("NOT REPRODUCED").contains("it fails under asyncio's own order");
+    }
+
+    @Test
+    void twoArgumentSetsFailingUnderOneSchedule_writeTwoTraceFiles_eachWithItsOwnFailure() throws Exception {
+      EngineExecutionResults r = run(selectMethod(MutableArgumentsTestCase.class, "failsForEveryName",
+          "java.lang.String"), "weft.afterFailure", "continue");
+
+      List<AsyncTestFailure> failures = failures(r);
+      assertThat(failures).hasSize(2);
+      assertThat(failures.get(0).traceFile()).isNotEqualTo(failures.get(1).traceFile());
+      assertThat(Files.readString(failures.get(0).traceFile())).contains("#failsForEveryName[0]");
+      assertThat(Files.readString(failures.get(1).traceFile())).contains("#failsForEveryName[1]");
+    }
+
+    @Test
+    void twoFailingArgumentSets_eachSaveTheirFailure_underTheirOwnKey() throws Exception {
+      run(selectMethod(ArgumentsTestCase.class, "checkThenActBothRacy", "int, io.weft.EventLoop"),
+          "weft.afterFailure", "continue");
+
+      assertThat(Files.readString(tmp.resolve("regressions.txt")))
+          .contains(ArgumentsTestCase.class.getName() + "#checkThenActBothRacy[0]\tweft:1:")
+          .contains(ArgumentsTestCase.class.getName() + "#checkThenActBothRacy[1]\tweft:1:");
+    }
+
+    @Test
     void aFailingArgumentSet_isShrunkAndSavedUnderItsOwnKey() throws Exception {
       EngineExecutionResults r = run(selectMethod(ArgumentsTestCase.class, "checkThenAct",
           "int, io.weft.EventLoop"));
@@ -276,6 +355,17 @@ class AsyncTestTrustTests {
       EngineExecutionResults r = run(selectClass(LoopSetupTestCase.class));
 
       r.testEvents().assertStatistics(s -> s.started(3).succeeded(3));
+    }
+  }
+
+  @Nested
+  class NestedSetup {
+
+    @Test
+    void enclosingClassesBeforeAndAfterMethods_runAroundANestedTest_outermostOutside() {
+      EngineExecutionResults r = run(selectClass(NestedSetupTestCase.class));
+
+      r.testEvents().assertStatistics(s -> s.started(2).succeeded(2));
     }
   }
 
@@ -315,6 +405,16 @@ class AsyncTestTrustTests {
     }
 
     @Test
+    void aTasksLine_namesTheFrameInTheClassDeclaringTheTest_forATestInheritedFromAContract() {
+      String frame = InheritedNestedTestCase.class.getName() + ".helper(InheritedNestedTestCase.java:12)";
+      io.weft.sim.TaskReport t = new io.weft.sim.TaskReport("Task-2", io.weft.Task.Phase.SUSPENDED, "", "Weft.sleep:1",
+          List.of(), List.of("io.weft.Weft.sleep(Weft.java:1)", frame));
+
+      assertThat(FailureReport.summary(t, InheritedNestedTestCase.Implementation.class, InheritedNestedTestCase.class))
+          .endsWith(" at " + frame);
+    }
+
+    @Test
     void aStaleReplay_thatPasses_warnsThatItsChoicesDoNotFit() {
       EngineExecutionResults r = run(selectMethod(PassingTestCase.class, "twoSleepers_alwaysPass"), "weft.replay",
           "weft:1:FAITHFUL:REPLAY:1:1000000:1000000:5.5.5.5.5.5.5.5.5.5.5.5.5.5.5.5.5.5.5.5");
@@ -346,6 +446,35 @@ class AsyncTestTrustTests {
       assertThat(dir.resolve("pom.xml")).exists();
       assertThat(dir.getFileName().toString()).isEqualTo("test-engine");
       assertThat(dir.resolve("target")).isDirectory();
+    }
+
+    @Test
+    void aGradleSubprojectWithoutABuildFile_isItsOwnProject_notTheRootBuild() throws Exception {
+      Files.createDirectories(tmp.resolve("root/sub/build/classes/java/test"));
+      Files.writeString(tmp.resolve("root/build.gradle"), "subprojects { apply plugin: 'java' }");
+      Files.writeString(tmp.resolve("root/settings.gradle"), "include 'sub'");
+
+      assertThat(ProjectDir.fromLocation(tmp.resolve("root/sub/build/classes/java/test")))
+          .isEqualTo(tmp.resolve("root/sub").toAbsolutePath());
+    }
+
+    @Test
+    void aPomAmongTheTestResources_isNotTakenForTheModulesOwn() throws Exception {
+      Files.createDirectories(tmp.resolve("module/target/test-classes"));
+      Files.writeString(tmp.resolve("module/pom.xml"), "<project/>");
+      Files.writeString(tmp.resolve("module/target/test-classes/pom.xml"), "<project/>"); // a test resource
+
+      assertThat(ProjectDir.fromLocation(tmp.resolve("module/target/test-classes")))
+          .isEqualTo(tmp.resolve("module").toAbsolutePath());
+    }
+
+    @Test
+    void aClassDirectoryOutsideTheKnownLayouts_findsTheNearestBuildFile() throws Exception {
+      Files.createDirectories(tmp.resolve("p/out/test/classes"));
+      Files.writeString(tmp.resolve("p/build.gradle.kts"), "");
+
+      assertThat(ProjectDir.fromLocation(tmp.resolve("p/out/test/classes"))).isEqualTo(tmp.resolve("p")
+          .toAbsolutePath());
     }
 
     @Test

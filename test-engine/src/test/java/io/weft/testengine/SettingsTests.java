@@ -99,4 +99,17 @@ class SettingsTests {
     assertThatThrownBy(() -> settings("defaults", Map.of("weft.replay", "weft:9:x")))
         .hasMessageContaining("weft:9:x");
   }
+
+  @Test
+  void tooLargeBoundsAndProgressIntervals_failNamingTheSettingAndTheValue() {
+    assertThatThrownBy(() -> settings("defaults", Map.of("weft.earlyBoundMicros", "9223372036854775807")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("weft.earlyBoundMicros")
+        .hasMessageContaining("9223372036854775807");
+    assertThatThrownBy(() -> settings("defaults", Map.of("weft.lateBoundMicros", "-1")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("weft.lateBoundMicros")
+        .hasMessageContaining("-1");
+    assertThatThrownBy(() -> settings("defaults", Map.of("weft.progressSeconds", "9223372036854775807")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("weft.progressSeconds")
+        .hasMessageContaining("9223372036854775807");
+  }
 }
