@@ -7,6 +7,7 @@ import io.weft.ExceptionContext;
 import io.weft.Task;
 import io.weft.internal.Kernel;
 import io.weft.internal.SimHooks;
+import io.weft.sim.net.SimNetwork;
 import io.weft.spi.SystemClock;
 import io.weft.spi.VirtualClock;
 import io.weft.spi.VirtualPoller;
@@ -81,6 +82,7 @@ public final class Simulation {
   private final SimRandom random;
   private final VirtualClock clock;
   private final EventLoop loop;
+  private final SimNetwork network;
   private final long virtualLimitNanos;
   private final long startNanos;
   private final long watchdogDeadline;
@@ -110,7 +112,9 @@ public final class Simulation {
     this.virtualLimitNanos = saturatedNanos(options.virtualTimeLimit());
     this.startNanos = SystemClock.INSTANCE.nanoTime();
     this.watchdogDeadline = startNanos + saturatedNanos(options.watchdog());
-    this.loop = Kernel.get().newSimulatedLoop(clock, new VirtualPoller(clock), new Hooks(), options.debug());
+    VirtualPoller poller = new VirtualPoller(clock);
+    this.network = new SimNetwork(poller);
+    this.loop = Kernel.get().newSimulatedLoop(clock, poller, network, new Hooks(), options.debug());
   }
 
   private static long saturatedNanos(Duration d) {
@@ -231,6 +235,11 @@ public final class Simulation {
   /** The simulated loop. */
   public EventLoop loop() {
     return loop;
+  }
+
+  /** The simulated network: the loop's {@link EventLoop#network()}, where the run's hosts are added. */
+  public SimNetwork network() {
+    return network;
   }
 
   /** The virtual clock. */

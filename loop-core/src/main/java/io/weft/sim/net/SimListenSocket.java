@@ -1,0 +1,93 @@
+package io.weft.sim.net;
+
+import io.weft.spi.Network;
+import io.weft.spi.Poller;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.SocketOption;
+import java.net.StandardSocketOptions;
+import java.util.ArrayDeque;
+import java.util.List;
+
+/**
+ * A simulated listening socket: connections whose SYN arrived wait in its accept queue, at most {@code backlog} of
+ * them; a SYN that finds the queue full is refused (Linux with {@code net.ipv4.tcp_abort_on_overflow = 1}; by default
+ * Linux drops it and the client retries, which a test cannot tell from a slow server).
+ */
+final class SimListenSocket extends SimSocket implements Network.ListenSocket {
+
+  private static final List<SocketOption<?>> OPTIONS =
+      List.of(StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_REUSEADDR);
+
+  final InetSocketAddress local;
+  final int backlog;
+  // Invariant: holds at most backlog sockets, each OPEN or RESET, in the order their SYNs arrived.
+  private final ArrayDeque<SimStreamSocket> queue = new ArrayDeque<>();
+  private boolean open = true;
+
+  SimListenSocket(SimNetwork net, SimHost host, InetSocketAddress local, int backlog) {
+    super(net, host, "listen");
+    this.local = local;
+    this.backlog = backlog;
+  }
+
+  /** Whether a connect to {@code target} (an address of this socket's host) reaches this socket. */
+  boolean accepts(InetSocketAddress target) {
+    return local.getAddress().isAnyLocalAddress() || local.getAddress().equals(target.getAddress());
+  }
+
+  boolean queueFull() {
+    return queue.size() >= backlog;
+  }
+
+  void enqueue(SimStreamSocket s) {
+    queue.add(s);
+    refresh();
+  }
+
+  @Override
+  int readyOps() {
+    return queue.isEmpty() ? 0 : Poller.ACCEPT;
+  }
+
+  @Override
+  List<SocketOption<?>> options() {
+    return OPTIONS;
+  }
+
+  @Override
+  public Network.StreamSocket accept() throws IOException {
+    checkOpen();
+    SimStreamSocket s = queue.poll();
+    refresh();
+    return s;
+  }
+
+  @Override
+  public SocketAddress localAddress() throws IOException {
+    checkOpen();
+    return local;
+  }
+
+  @Override
+  public boolean isOpen() {
+    return open;
+  }
+
+  /** Closes the socket; connections not yet accepted are reset, as Linux does. */
+  @Override
+  public void close() {
+    if (!open) {
+      return;
+    }
+    open = false;
+    markClosed();
+    host.releaseTcp(local.getPort(), this);
+    SimStreamSocket s;
+    while ((s = queue.poll()) != null) {
+      s.abort();
+    }
+    refresh();
+  }
+}
