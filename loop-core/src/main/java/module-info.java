@@ -1,7 +1,7 @@
 /**
  * Weft's runtime: one event loop per thread, futures, tasks whose bodies suspend at {@code await}, timers, context
- * variables, and the {@link io.weft.spi.Clock} and {@link io.weft.spi.Poller} SPIs that let the same loop run on real
- * time and NIO or on virtual time.
+ * variables, and the {@link io.weft.spi.Clock}, {@link io.weft.spi.Poller} and {@link io.weft.spi.Network} SPIs that
+ * let the same loop run on real time, NIO and the machine's sockets or on virtual time.
  *
  * <p>The loop-scheduled coroutine carrier needs {@code --add-opens java.base/java.lang=io.weft.core} (or
  * {@code =ALL-UNNAMED} on the class path); without it Weft falls back to a slower carrier and says so once.

@@ -205,7 +205,7 @@ public final class EventLoop implements AutoCloseable {
     }
   }
 
-  /** Creates a production loop: the system clock and a NIO selector. */
+  /** Creates a production loop: the system clock, a NIO selector and the NIO network. */
   public static EventLoop create() {
     return builder().build();
   }

@@ -36,7 +36,8 @@ import java.util.List;
  *   <li><b>Nothing leaks.</b> A method that throws leaves no socket open behind it: a refused connect or a failed
  *       bind has released whatever it opened.
  *   <li><b>Errors name the value</b>: "port must be in 0-65535, got 70000", an {@link UnknownHostException}
- *       naming the host.
+ *       naming the host, a {@link ConnectException} or {@link java.net.BindException} naming the address. A null
+ *       argument is a {@link NullPointerException} unless its parameter says null is allowed.
  * </ul>
  */
 @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")

@@ -26,7 +26,15 @@ import java.util.Set;
  * <p>Stream sockets are {@link SocketChannel}s, listening sockets {@link ServerSocketChannel}s, datagram sockets
  * {@link DatagramChannel}s; inet (IPv4, IPv6) and Unix-domain stream sockets are supported. NIO has no Unix-domain
  * datagram sockets, so {@link #openDatagram} refuses Unix-domain addresses. {@link #resolve} asks the system
- * resolver ({@link InetAddress#getAllByName}) and may block.
+ * resolver ({@link InetAddress#getAllByName}) and may block. Channels made elsewhere join through the
+ * {@code wrap} methods.
+ *
+ * <p>What the operating system does shows through, as it does in asyncio. On Linux: a peer's read after an
+ * {@linkplain StreamSocket#abort() abort} throws {@link java.net.SocketException} "Connection reset"; closing a TCP
+ * socket whose received data was never read resets the connection too; closing a channel registered with a
+ * selector releases its descriptor at the selector's next poll (NIO defers it), though the peer already sees the
+ * FIN; a listener on the IPv6 wildcard also takes IPv4 connections (NIO cannot set {@code IPV6_V6ONLY}), so a
+ * second listener on {@code 0.0.0.0} and the same port fails to bind.
  *
  * <p>Holds no state: one instance may serve any number of loops.
  */
@@ -165,6 +173,62 @@ public final class NioNetwork implements Network {
   @Override
   public boolean resolvesWithoutBlocking() {
     return false;
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Channels made elsewhere (asyncio's sock= arguments)
+  // ------------------------------------------------------------------------------------------------------------
+
+  /**
+   * Adopts a stream channel made elsewhere: puts it in non-blocking mode and returns it as this network's socket,
+   * which owns it from then on (closing the socket closes the channel).
+   *
+   * @param channel an open channel, connected or with a connect pending
+   * @throws IllegalArgumentException naming the channel if it is closed, or neither connected nor connecting
+   */
+  public StreamSocket wrap(SocketChannel channel) throws IOException {
+    Objects.requireNonNull(channel, "channel must not be null");
+    if (!channel.isOpen() || !(channel.isConnected() || channel.isConnectionPending())) {
+      throw new IllegalArgumentException("channel must be open and connected or connecting, got " + channel);
+    }
+    channel.configureBlocking(false);
+    return new NioStreamSocket(channel, channel.getRemoteAddress());
+  }
+
+  /**
+   * Adopts a listening channel made elsewhere: puts it in non-blocking mode and returns it as this network's
+   * socket, which owns it from then on.
+   *
+   * @param channel an open, bound channel
+   * @throws IllegalArgumentException naming the channel if it is closed or not bound
+   */
+  public ListenSocket wrap(ServerSocketChannel channel) throws IOException {
+    Objects.requireNonNull(channel, "channel must not be null");
+    if (!channel.isOpen() || channel.getLocalAddress() == null) {
+      throw new IllegalArgumentException("channel must be open and bound, got " + channel);
+    }
+    channel.configureBlocking(false);
+    return new NioListenSocket(channel);
+  }
+
+  /**
+   * Adopts a datagram channel made elsewhere: puts it in non-blocking mode and returns it as this network's socket,
+   * which owns it from then on. Its {@link DatagramSocket#maxDatagramSize()} is IPv6's (65527) if it is bound or
+   * connected to an IPv6 address, IPv4's (65507) otherwise.
+   *
+   * @param channel an open channel
+   * @throws IllegalArgumentException naming the channel if it is closed
+   */
+  public DatagramSocket wrap(DatagramChannel channel) throws IOException {
+    Objects.requireNonNull(channel, "channel must not be null");
+    if (!channel.isOpen()) {
+      throw new IllegalArgumentException("channel must be open, got " + channel);
+    }
+    channel.configureBlocking(false);
+    SocketAddress a = channel.getRemoteAddress() != null ? channel.getRemoteAddress() : channel.getLocalAddress();
+    boolean v6 = a instanceof InetSocketAddress inet && inet.getAddress() instanceof java.net.Inet6Address
+        && !inet.getAddress().isAnyLocalAddress();
+    return new NioDatagramSocket(channel, v6 ? 65_527 : 65_507);
   }
 
   @Override

@@ -9,6 +9,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -122,5 +126,85 @@ class NioNetworkTests extends NetworkContractTests {
     assertThatThrownBy(() -> network.connect(odd, null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("odd-address");
+  }
+
+  @Test
+  void wrap_aConnectedBlockingChannel_makesItANonBlockingStreamSocket() {
+    run(() -> {
+      Network.ListenSocket listener = listen();
+      SocketChannel channel = SocketChannel.open(listener.localAddress()); // blocking connect, made elsewhere
+      Network.StreamSocket client = track(((NioNetwork) network).wrap(channel));
+      Network.StreamSocket server = accept(listener);
+
+      assertThat(channel.isBlocking()).isFalse();
+      assertThat(client.remoteAddress()).isEqualTo(listener.localAddress());
+      assertThat(client.read(ByteBuffer.allocate(4))).as("a non-blocking read with nothing there").isZero();
+      writeAll(server, bytes("hi"));
+      assertThat(string(readUpTo(client, 2))).isEqualTo("hi");
+      client.close();
+      assertThat(channel.isOpen()).as("the wrapped channel, once its socket closed").isFalse();
+    });
+  }
+
+  @Test
+  void wrap_aBoundServerChannel_acceptsThroughTheLoop_andAnUnboundOne_isRefused() throws IOException {
+    try (ServerSocketChannel unbound = ServerSocketChannel.open()) {
+      assertThatThrownBy(() -> ((NioNetwork) network).wrap(unbound))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("bound");
+    }
+    run(() -> {
+      ServerSocketChannel bound = ServerSocketChannel.open().bind(listenAddress());
+      Network.ListenSocket listener = track(((NioNetwork) network).wrap(bound));
+      connect(listener.localAddress());
+      assertThat(accept(listener).isOpen()).isTrue();
+    });
+  }
+
+  @Test
+  void wrap_aDatagramChannel_sendsAndReceives() {
+    run(() -> {
+      Network.DatagramSocket a = track(((NioNetwork) network).wrap(DatagramChannel.open().bind(datagramAddress())));
+      Network.DatagramSocket b = track(network.openDatagram(datagramAddress(), null, false));
+
+      assertThat(a.maxDatagramSize()).isEqualTo(65_507);
+      assertThat(a.send(ByteBuffer.wrap(bytes("x")), b.localAddress())).isEqualTo(1);
+      awaitReady(b, Poller.READ);
+      assertThat(b.receive(ByteBuffer.allocate(8))).isEqualTo(a.localAddress());
+    });
+  }
+
+  @Test
+  void closingWithReceivedDataUnread_resetsThePeer_onLinux() {
+    run(() -> {
+      Network.StreamSocket[] pair = connectedPair();
+      writeAll(pair[1], bytes("never read"));
+      awaitReady(pair[0], Poller.READ);
+      pair[0].close();
+
+      awaitReady(pair[1], Poller.READ);
+      assertThatThrownBy(() -> pair[1].read(ByteBuffer.allocate(16)))
+          .isInstanceOf(SocketException.class)
+          .hasMessage("Connection reset");
+    });
+  }
+
+  @Test
+  void anIpv6WildcardListener_alsoTakesIpv4_soAnIpv4ListenerOnItsPort_failsToBind() {
+    run(() -> {
+      Network.ListenSocket any;
+      try {
+        any = track(network.listen(new InetSocketAddress("::", 0), 4, false, false));
+      } catch (IOException | UnsupportedOperationException e) {
+        org.junit.jupiter.api.Assumptions.abort("no IPv6 here: " + e);
+        return;
+      }
+      int port = ((InetSocketAddress) any.localAddress()).getPort();
+
+      Network.StreamSocket v4 = connect(new InetSocketAddress("127.0.0.1", port));
+      assertThat(accept(any).remoteAddress()).isEqualTo(v4.localAddress());
+      assertThatThrownBy(() -> track(network.listen(new InetSocketAddress("0.0.0.0", port), 4, false, false)))
+          .isInstanceOf(java.net.BindException.class);
+    });
   }
 }
