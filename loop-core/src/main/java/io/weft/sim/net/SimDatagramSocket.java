@@ -11,6 +11,7 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A simulated UDP socket. A send is one datagram, delivered whole after the link's delay, or dropped when the
@@ -89,6 +90,7 @@ final class SimDatagramSocket extends SimSocket implements Network.DatagramSocke
 
   @Override
   public SocketAddress receive(ByteBuffer dst) throws IOException {
+    Objects.requireNonNull(dst, "dst must not be null");
     checkOpen();
     throwPendingError();
     Datagram d = queue.poll();
@@ -103,6 +105,7 @@ final class SimDatagramSocket extends SimSocket implements Network.DatagramSocke
 
   @Override
   public int send(ByteBuffer src, SocketAddress target) throws IOException {
+    Objects.requireNonNull(src, "src must not be null");
     checkOpen();
     InetSocketAddress to;
     if (target == null) {

@@ -44,6 +44,7 @@ abstract sealed class SimSocket implements Network.NetSocket
   /** Called once by each kind's close: the socket no longer counts as open. */
   final void markClosed() {
     net.closed();
+    source.cancelRegistrations();
   }
 
   /** Reports the socket's readiness to its source if it changed (0 once closed). */

@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NotYetConnectedException;
 import java.util.List;
+import java.util.Objects;
 
 /** One end of a simulated TCP connection: reads from its incoming {@link Flow}, writes to its outgoing one. */
 final class SimStreamSocket extends SimSocket implements Network.StreamSocket {
@@ -159,6 +160,7 @@ final class SimStreamSocket extends SimSocket implements Network.StreamSocket {
 
   @Override
   public int read(ByteBuffer dst) throws IOException {
+    Objects.requireNonNull(dst, "dst must not be null");
     checkConnected();
     if (state == State.RESET) {
       throw new IOException("Connection reset by peer: " + remote);
@@ -176,6 +178,7 @@ final class SimStreamSocket extends SimSocket implements Network.StreamSocket {
 
   @Override
   public int write(ByteBuffer src) throws IOException {
+    Objects.requireNonNull(src, "src must not be null");
     checkConnected();
     if (out.fin != Flow.Fin.NONE) {
       throw new ClosedChannelException(); // output shut down
