@@ -49,6 +49,22 @@ final class SimDatagramSocket extends SimSocket implements Network.DatagramSocke
   }
 
   @Override
+  String addresses() {
+    return local + (remote != null ? " -> " + remote : "");
+  }
+
+  @Override
+  void checkInvariants() {
+    int sum = 0;
+    for (Datagram d : queue) {
+      sum += d.data().length;
+    }
+    if (sum != queuedBytes) {
+      throw new AssertionError(this + ": " + queuedBytes + " bytes counted, " + sum + " queued");
+    }
+  }
+
+  @Override
   int readyOps() {
     return (queue.isEmpty() && pendingError == null ? 0 : Poller.READ) | Poller.WRITE;
   }

@@ -47,6 +47,18 @@ final class SimListenSocket extends SimSocket implements Network.ListenSocket {
   }
 
   @Override
+  String addresses() {
+    return "listening on " + local + ", " + queue.size() + " of " + backlog + " queued";
+  }
+
+  @Override
+  void checkInvariants() {
+    if (queue.size() > backlog) {
+      throw new AssertionError(this + ": " + queue.size() + " queued, over the backlog of " + backlog);
+    }
+  }
+
+  @Override
   int readyOps() {
     return queue.isEmpty() ? 0 : Poller.ACCEPT;
   }

@@ -17,6 +17,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -91,8 +92,8 @@ public final class SimNetwork implements Network {
   private long nextSocketId = 1;
   private long nextFlowId = 1;
   private EventLoop loop;
-  // Invariant: the number of sockets made and not yet closed.
-  private int openSockets;
+  // Invariant: the sockets made and not yet closed, in the order they were made (a linked set: iterated in that order).
+  private final LinkedHashSet<SimSocket> open = new LinkedHashSet<>();
 
   /** Creates a network with one host, {@value #FIRST_HOST}, whose sockets {@code poller} watches. */
   public SimNetwork(VirtualPoller poller) {
@@ -507,15 +508,34 @@ public final class SimNetwork implements Network {
 
   /** Returns how many sockets of this network are open: a test that closed what it opened sees 0. */
   public int openSockets() {
-    return openSockets;
+    return open.size();
   }
 
-  void opened() {
-    openSockets++;
+  /**
+   * Describes each open socket, in the order they were opened: kind, id, host, addresses and where user code opened
+   * it ({@code stream#3@localhost-1 10.0.0.1:32768 -> 10.0.0.2:7, opened at EchoClient.run:42}).
+   */
+  public List<String> openSocketReports() {
+    List<String> out = new ArrayList<>();
+    for (SimSocket s : open) {
+      out.add(s.report());
+    }
+    return out;
   }
 
-  void closed() {
-    openSockets--;
+  void opened(SimSocket s) {
+    open.add(s);
+  }
+
+  void closed(SimSocket s) {
+    open.remove(s);
+  }
+
+  /** Checks every open socket's invariants (buffers, flows, queues); tests call it after a run. */
+  void checkInvariants() {
+    for (SimSocket s : open) {
+      s.checkInvariants();
+    }
   }
 
   @Override

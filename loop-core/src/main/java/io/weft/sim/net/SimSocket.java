@@ -1,5 +1,6 @@
 package io.weft.sim.net;
 
+import io.weft.internal.CallSite;
 import io.weft.spi.Network;
 import io.weft.spi.Poller;
 import io.weft.spi.VirtualPoller;
@@ -17,6 +18,9 @@ abstract sealed class SimSocket implements Network.NetSocket
   final SimHost host;
   final long id;
   final VirtualPoller.Source source;
+  private final String name;
+  // Where user code opened the socket (CallSite's short form), or null.
+  private final String openedAt;
   private int reportedOps;
   private int sendBufferSize;
   private int receiveBufferSize;
@@ -29,11 +33,24 @@ abstract sealed class SimSocket implements Network.NetSocket
     this.net = net;
     this.host = host;
     this.id = net.nextSocketId();
-    this.source = net.poller().newSource(kind + "#" + id + "@" + host.name());
+    this.name = kind + "#" + id + "@" + host.name();
+    this.source = net.poller().newSource(name);
     this.sendBufferSize = net.sendBufferSize();
     this.receiveBufferSize = net.receiveBufferSize();
-    net.opened();
+    this.openedAt = CallSite.here();
+    net.opened(this);
   }
+
+  /** One line for a leak report: what the socket is and where user code opened it. */
+  final String report() {
+    return this + " " + addresses() + (openedAt != null ? ", opened at " + openedAt : "");
+  }
+
+  /** The socket's addresses, for reports. */
+  abstract String addresses();
+
+  /** Checks the socket's invariants; {@link SimNetwork#checkInvariants()} calls it. */
+  void checkInvariants() {}
 
   /** The operations the socket is ready for now, while open. */
   abstract int readyOps();
@@ -43,7 +60,7 @@ abstract sealed class SimSocket implements Network.NetSocket
 
   /** Called once by each kind's close: the socket no longer counts as open. */
   final void markClosed() {
-    net.closed();
+    net.closed(this);
     source.cancelRegistrations();
   }
 
@@ -140,6 +157,6 @@ abstract sealed class SimSocket implements Network.NetSocket
 
   @Override
   public String toString() {
-    return source.toString();
+    return name;
   }
 }

@@ -266,6 +266,20 @@ final class SimStreamSocket extends SimSocket implements Network.StreamSocket {
   }
 
   @Override
+  String addresses() {
+    return local + " -> " + remote + " " + state;
+  }
+
+  @Override
+  void checkInvariants() {
+    out.checkInvariants();
+    in.checkInvariants();
+    if (out.sender != this || in.receiver != this || out.reverse != in || in.reverse != out) {
+      throw new AssertionError(this + ": its flows are not wired to it");
+    }
+  }
+
+  @Override
   void buffersChanged() {
     if (state == State.OPEN) {
       in.transmit(); // a larger receive buffer opens the peer's window

@@ -142,6 +142,24 @@ class SimNetworkDeterminismTests {
     }
 
     @Test
+    void aSocketLeftOpen_failsTheRunAsALeak_namingTheSocketAndWhereItWasOpened() {
+      SimResult<Void> r = Simulation.run(Schedule.fifo(), io.weft.sim.userland.LeakySockets::listenAndForget);
+
+      assertThat(r.passed()).isFalse();
+      assertThat(r.failure().kind()).isEqualTo(io.weft.sim.SimFailure.Kind.LEAKED_SOCKETS);
+      assertThat(r.failure().getMessage()).contains("1 socket(s) still open")
+          .contains("listen#1@" + SimNetwork.FIRST_HOST + " listening on /10.0.0.1:80")
+          .contains("opened at LeakySockets.listenAndForget:");
+    }
+
+    @Test
+    void theSimulationsLoop_hasTheSimulationsNetwork() {
+      SimResult<Boolean> r = Simulation.run(Schedule.fifo(),
+          () -> Simulation.current().loop().network() == Simulation.current().network());
+      assertThat(r.value()).isTrue();
+    }
+
+    @Test
     void aRunEndingWithDeliveriesInFlight_isNotALeakOfTimers() {
       SimResult<Void> r = Simulation.run(Schedule.fifo(), () -> {
         SimNetwork net = Simulation.current().network();

@@ -41,6 +41,11 @@ class SimNetworkTests extends NetworkContractTests {
     return EventLoop.builder().clock(clock).poller(poller).network(sim).build();
   }
 
+  @org.junit.jupiter.api.AfterEach
+  void networkInvariantsHold() {
+    sim.checkInvariants();
+  }
+
   @Override
   protected SocketAddress listenAddress() {
     return new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
