@@ -76,6 +76,12 @@ class SimNetworkDeterminismTests {
     return out.toString();
   }
 
+  /**
+   * The FIFO trace hash of {@link #echoProgram()}: pins the network's deliveries, their order and their trace events.
+   * If it changes, saved schedules of network programs stop reproducing their runs: change it only on purpose.
+   */
+  static final String ECHO_FIFO_HASH = "f24697206d6bb31f";
+
   static final List<Schedule> SCHEDULES = List.of(Schedule.fifo(), Schedule.of(Mode.FAITHFUL, "RANDOM", 7),
       Schedule.of(Mode.FAITHFUL, "PCT3", 11), Schedule.of(Mode.CHAOS, "RANDOM", 3));
 
@@ -118,6 +124,30 @@ class SimNetworkDeterminismTests {
       assertThat(events).anyMatch(e -> e.matches("\\d+ net data #\\d+ 13 bytes"));
       assertThat(events).anyMatch(e -> e.matches("\\d+ net fin #\\d+"));
       assertThat(events).noneMatch(e -> e.contains(" timer "));
+    }
+
+    @Test
+    void fifoHash_ofTheEchoProgram_isPinned() {
+      SimResult<String> r = Simulation.run(Schedule.fifo(), SimNetworkDeterminismTests::echoProgram);
+      assertThat(r.trace().hashHex()).isEqualTo(ECHO_FIFO_HASH);
+    }
+
+    @Test
+    void aSecondJvm_givesTheSameHashes() throws Exception {
+      String javaCommand = ProcessHandle.current().info().command().orElseThrow();
+      List<String> cmd = new ArrayList<>(List.of(javaCommand, "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-cp",
+          System.getProperty("java.class.path"), SimNetworkHashMain.class.getName()));
+      List<String> expected = new ArrayList<>();
+      for (Schedule s : SCHEDULES) {
+        cmd.add(s.toString());
+        expected.add(Simulation.run(s, SimNetworkDeterminismTests::echoProgram).trace().hashHex());
+      }
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      byte[] out = p.getInputStream().readAllBytes();
+      assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      String text = new String(out, java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(p.exitValue()).as(text).isZero();
+      assertThat(text.strip().lines().toList()).as(text).isEqualTo(expected);
     }
 
     @Test
