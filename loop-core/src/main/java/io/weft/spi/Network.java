@@ -82,7 +82,7 @@ public interface Network {
    *
    * <p>At least one address must be given: it fixes the socket's address family.
    *
-   * @param local where to bind, or {@code null} to bind to an ephemeral port at the first send
+   * @param local where to bind, or {@code null} to bind to an ephemeral port when connecting or at the first send
    * @param remote the only peer to talk to (the socket is connected: it receives from that peer only), or
    *     {@code null} for an unconnected socket
    * @param broadcast sets {@code SO_BROADCAST}
@@ -120,8 +120,8 @@ public interface Network {
   /**
    * What every socket of a network has: a source for the poller, an address, options, and a close.
    *
-   * <p>After {@link #close()}, every operation but {@link #close()}, {@link #isOpen()} and {@link #pollable()}
-   * throws {@link java.nio.channels.ClosedChannelException}.
+   * <p>After {@link #close()}, every operation but {@link #close()}, {@link #isOpen()}, {@link #pollable()} and a
+   * stream socket's {@link StreamSocket#abort()} throws {@link java.nio.channels.ClosedChannelException}.
    */
   @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
   interface NetSocket extends AutoCloseable {

@@ -540,8 +540,11 @@ public abstract class NetworkContractTests {
     run(() -> {
       StreamSocket[] pair = connectedPair();
       StreamSocket s = pair[0];
+      Poller.Pollable pollable = s.pollable();
       s.close();
       s.close();
+
+      assertThat(s.pollable()).as("the pollable, the same object before and after close").isSameAs(pollable);
 
       assertThat(s.isOpen()).isFalse();
       assertThatThrownBy(() -> s.read(ByteBuffer.allocate(1))).isInstanceOf(ClosedChannelException.class);

@@ -207,4 +207,23 @@ class NioNetworkTests extends NetworkContractTests {
           .isInstanceOf(java.net.BindException.class);
     });
   }
+
+  @Test
+  void connectedDatagram_toAPortNobodyHolds_getsPortUnreachableOnAReceive_andStaysOpen() {
+    run(() -> {
+      SocketAddress nobody;
+      try (Network.DatagramSocket probe = network.openDatagram(datagramAddress(), null, false)) {
+        nobody = probe.localAddress();
+      }
+      Network.DatagramSocket client = track(network.openDatagram(null, nobody, false));
+
+      assertThat(client.send(ByteBuffer.wrap(bytes("anyone?")), null)).isEqualTo(7);
+      awaitReady(client, Poller.READ);
+
+      assertThatThrownBy(() -> client.receive(ByteBuffer.allocate(16)))
+          .isInstanceOf(java.net.PortUnreachableException.class);
+      assertThat(client.isOpen()).isTrue();
+      assertThat(client.receive(ByteBuffer.allocate(16))).as("after the error was reported").isNull();
+    });
+  }
 }
