@@ -7,6 +7,7 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Objects;
@@ -37,6 +38,8 @@ public final class SimHost implements Network {
   // Bound ports, looked up by number (never iterated to decide anything).
   private final TreeMap<Integer, SimSocket> tcp = new TreeMap<>();
   private final TreeMap<Integer, SimDatagramSocket> udp = new TreeMap<>();
+  // Unix-domain listeners by path. A path is free again once its listener closes (as if the server unlinked it).
+  private final TreeMap<String, SimListenSocket> unix = new TreeMap<>();
   private int nextTcp = EPHEMERAL_FIRST;
   private int nextUdp = EPHEMERAL_FIRST;
 
@@ -162,6 +165,28 @@ public final class SimHost implements Network {
       }
     }
     throw new BindException("no ephemeral port left on host " + name);
+  }
+
+  /** Binds a Unix-domain listener to its path. */
+  void bindUnix(UnixDomainSocketAddress path, SimListenSocket socket) throws BindException {
+    String key = path.getPath().toString();
+    if (key.isEmpty()) {
+      throw new IllegalArgumentException("a Unix-domain listener needs a path, got the unnamed address");
+    }
+    if (unix.containsKey(key)) {
+      throw new BindException("Address already in use: " + path + " on host " + name);
+    }
+    unix.put(key, socket);
+  }
+
+  void releaseUnix(UnixDomainSocketAddress path, SimListenSocket socket) {
+    unix.remove(path.getPath().toString(), socket);
+  }
+
+  /** The open Unix-domain listener on {@code path}, or null. */
+  SimListenSocket unixListenerFor(UnixDomainSocketAddress path) {
+    SimListenSocket l = unix.get(path.getPath().toString());
+    return l != null && l.isOpen() ? l : null;
   }
 
   void releaseTcp(int port, SimSocket socket) {

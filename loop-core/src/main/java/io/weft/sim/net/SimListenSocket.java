@@ -3,10 +3,12 @@ package io.weft.sim.net;
 import io.weft.spi.Network;
 import io.weft.spi.Poller;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
 import java.util.ArrayDeque;
 import java.util.List;
 
@@ -19,14 +21,16 @@ final class SimListenSocket extends SimSocket implements Network.ListenSocket {
 
   private static final List<SocketOption<?>> OPTIONS =
       List.of(StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_REUSEADDR);
+  private static final List<SocketOption<?>> UNIX_OPTIONS = List.of(StandardSocketOptions.SO_RCVBUF);
 
-  final InetSocketAddress local;
+  // An InetSocketAddress, or the UnixDomainSocketAddress of a Unix-domain listener.
+  final SocketAddress local;
   final int backlog;
   // Invariant: holds at most backlog sockets, each OPEN or RESET, in the order their SYNs arrived.
   private final ArrayDeque<SimStreamSocket> queue = new ArrayDeque<>();
   private boolean open = true;
 
-  SimListenSocket(SimNetwork net, SimHost host, InetSocketAddress local, int backlog) {
+  SimListenSocket(SimNetwork net, SimHost host, SocketAddress local, int backlog) {
     super(net, host, "listen");
     this.local = local;
     this.backlog = backlog;
@@ -34,7 +38,8 @@ final class SimListenSocket extends SimSocket implements Network.ListenSocket {
 
   /** Whether a connect to {@code target} (an address of this socket's host) reaches this socket. */
   boolean accepts(InetSocketAddress target) {
-    return local.getAddress().isAnyLocalAddress() || local.getAddress().equals(target.getAddress());
+    InetAddress bound = ((InetSocketAddress) local).getAddress();
+    return bound.isAnyLocalAddress() || bound.equals(target.getAddress());
   }
 
   boolean queueFull() {
@@ -65,7 +70,7 @@ final class SimListenSocket extends SimSocket implements Network.ListenSocket {
 
   @Override
   List<SocketOption<?>> options() {
-    return OPTIONS;
+    return local instanceof InetSocketAddress ? OPTIONS : UNIX_OPTIONS;
   }
 
   @Override
@@ -95,7 +100,11 @@ final class SimListenSocket extends SimSocket implements Network.ListenSocket {
     }
     open = false;
     markClosed();
-    host.releaseTcp(local.getPort(), this);
+    if (local instanceof InetSocketAddress inet) {
+      host.releaseTcp(inet.getPort(), this);
+    } else {
+      host.releaseUnix((UnixDomainSocketAddress) local, this);
+    }
     SimStreamSocket s;
     while ((s = queue.poll()) != null) {
       s.abort();

@@ -8,6 +8,7 @@ import io.weft.spi.Network;
 import io.weft.spi.VirtualPoller;
 import java.io.IOException;
 import java.net.BindException;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -301,6 +302,9 @@ public final class SimNetwork implements Network {
   // ------------------------------------------------------------------------------------------------------------
 
   StreamSocket connect(SimHost host, SocketAddress remote, SocketAddress local) throws IOException {
+    if (remote instanceof UnixDomainSocketAddress path) {
+      return connectUnix(host, path, local);
+    }
     InetSocketAddress r = requireInet(remote, "remote");
     InetSocketAddress l = local == null ? null : requireInet(local, "local");
     if (r.getPort() == 0) {
@@ -325,12 +329,57 @@ public final class SimNetwork implements Network {
     return s;
   }
 
+  /**
+   * A Unix-domain connect completes at once, or is refused at once (nothing listens on the path, or its backlog is
+   * full); the two ends are wired before it returns, and data between them crosses the host's own link.
+   */
+  private StreamSocket connectUnix(SimHost host, UnixDomainSocketAddress path, SocketAddress local)
+      throws IOException {
+    if (local != null && !(local instanceof UnixDomainSocketAddress)) {
+      throw new IllegalArgumentException("local address " + local + " is not Unix-domain like the remote " + path);
+    }
+    if (local != null && !((UnixDomainSocketAddress) local).getPath().toString().isEmpty()) {
+      throw new UnsupportedOperationException("the simulated network does not bind Unix-domain clients, got " + local);
+    }
+    SimListenSocket l = host.unixListenerFor(path);
+    if (l == null || l.queueFull()) {
+      throw new ConnectException("Connection refused: " + path + (l == null ? " (nothing listens there)"
+          : " (the backlog of " + l.backlog + " is full)"));
+    }
+    loop();
+    UnixDomainSocketAddress unnamed = UnixDomainSocketAddress.of("");
+    Flow out = new Flow(this, nextFlowId++, host, host);
+    Flow back = new Flow(this, nextFlowId++, host, host);
+    out.reverse = back;
+    back.reverse = out;
+    SimStreamSocket client = new SimStreamSocket(this, host, unnamed, path, out, back, false);
+    SimStreamSocket server = new SimStreamSocket(this, host, path, unnamed, back, out, true);
+    client.connected();
+    l.enqueue(server);
+    return client;
+  }
+
   ListenSocket listen(SimHost host, SocketAddress local, int backlog, boolean reuseAddress, boolean reusePort)
       throws IOException {
-    InetSocketAddress l = requireInet(local, "local");
+    Objects.requireNonNull(local, "local address must not be null");
     if (backlog < 1) {
       throw new IllegalArgumentException("backlog must be >= 1, got " + backlog);
     }
+    if (local instanceof UnixDomainSocketAddress path) {
+      if (reuseAddress || reusePort) {
+        throw new IllegalArgumentException("SO_REUSEADDR and SO_REUSEPORT do not apply to a Unix-domain address, got "
+            + path);
+      }
+      SimListenSocket s = new SimListenSocket(this, host, path, backlog);
+      try {
+        host.bindUnix(path, s);
+      } catch (IOException | RuntimeException e) {
+        s.close();
+        throw e;
+      }
+      return s;
+    }
+    InetSocketAddress l = requireInet(local, "local");
     if (reusePort) {
       throw new UnsupportedOperationException("the simulated network does not model SO_REUSEPORT");
     }
@@ -343,6 +392,10 @@ public final class SimNetwork implements Network {
 
   DatagramSocket openDatagram(SimHost host, SocketAddress local, SocketAddress remote, boolean broadcast)
       throws IOException {
+    if (local instanceof UnixDomainSocketAddress || remote instanceof UnixDomainSocketAddress) {
+      throw new UnsupportedOperationException("the simulated network has no Unix-domain datagrams, got "
+          + (local != null ? local : remote));
+    }
     if (local == null && remote == null) {
       throw new IllegalArgumentException("a datagram socket needs a local or a remote address, got neither");
     }
@@ -366,7 +419,7 @@ public final class SimNetwork implements Network {
   InetSocketAddress requireInet(SocketAddress a, String what) {
     Objects.requireNonNull(a, what + " address must not be null");
     if (a instanceof UnixDomainSocketAddress) {
-      throw new IllegalArgumentException("the simulated network has no Unix-domain sockets yet, got " + what + " " + a);
+      throw new IllegalArgumentException(what + " address " + a + " is Unix-domain where an inet address is needed");
     }
     if (!(a instanceof InetSocketAddress i)) {
       throw new IllegalArgumentException("unsupported " + what + " address " + a + " (" + a.getClass().getName() + ")");
@@ -426,7 +479,7 @@ public final class SimNetwork implements Network {
   private void synArrived(Flow flow) {
     SimStreamSocket client = flow.sender;
     SimHost host = flow.toHost;
-    SimListenSocket l = host.listenerFor(client.remote);
+    SimListenSocket l = host.listenerFor((InetSocketAddress) client.remote);
     if (l == null || l.queueFull()) {
       flow.reverse.send(Segment.Kind.REFUSED, Segment.NONE);
       return;

@@ -37,9 +37,15 @@ final class SimStreamSocket extends SimSocket implements Network.StreamSocket {
   private static final List<SocketOption<?>> OPTIONS = List.of(StandardSocketOptions.TCP_NODELAY,
       StandardSocketOptions.SO_KEEPALIVE, StandardSocketOptions.SO_SNDBUF, StandardSocketOptions.SO_RCVBUF,
       StandardSocketOptions.SO_REUSEADDR);
+  private static final List<SocketOption<?>> UNIX_OPTIONS =
+      List.of(StandardSocketOptions.SO_SNDBUF, StandardSocketOptions.SO_RCVBUF);
 
-  final InetSocketAddress local;
-  final InetSocketAddress remote;
+  // An InetSocketAddress for TCP; a UnixDomainSocketAddress (the unnamed one for a client) for a Unix-domain stream.
+  final SocketAddress local;
+  final SocketAddress remote;
+  // Whether this is a Unix-domain stream: no RST (an abort closes; the peer reads EOF unless this side left data
+  // unread), no ports.
+  private final boolean unix;
   final Flow out;
   final Flow in;
   private State state;
@@ -48,7 +54,7 @@ final class SimStreamSocket extends SimSocket implements Network.StreamSocket {
   // Whether this end holds its local port in its host's table (a client's does; an accepted one shares the listener's).
   private final boolean ownsPort;
 
-  SimStreamSocket(SimNetwork net, SimHost host, InetSocketAddress local, InetSocketAddress remote, Flow out, Flow in,
+  SimStreamSocket(SimNetwork net, SimHost host, SocketAddress local, SocketAddress remote, Flow out, Flow in,
       boolean accepted) {
     super(net, host, accepted ? "accepted" : "stream");
     this.local = local;
@@ -59,7 +65,8 @@ final class SimStreamSocket extends SimSocket implements Network.StreamSocket {
     in.receiver = this;
     this.state = accepted ? State.OPEN : State.CONNECTING;
     this.connectFinished = accepted;
-    this.ownsPort = !accepted;
+    this.unix = remote instanceof java.net.UnixDomainSocketAddress;
+    this.ownsPort = !accepted && !unix;
   }
 
   State state() {
@@ -68,7 +75,7 @@ final class SimStreamSocket extends SimSocket implements Network.StreamSocket {
 
   @Override
   List<SocketOption<?>> options() {
-    return OPTIONS;
+    return unix ? UNIX_OPTIONS : OPTIONS;
   }
 
   @Override
@@ -99,7 +106,11 @@ final class SimStreamSocket extends SimSocket implements Network.StreamSocket {
 
   /** The listener's answer arrived. */
   void connected() {
-    if (state == State.CONNECTING) {
+    if (state == State.CONNECTING && unix) {
+      state = State.OPEN; // a Unix-domain connect completes at once
+      connectFinished = true;
+      refresh();
+    } else if (state == State.CONNECTING) {
       state = State.OPEN;
       refresh();
     } else if (state == State.CLOSED) {
@@ -205,6 +216,10 @@ final class SimStreamSocket extends SimSocket implements Network.StreamSocket {
     if (state == State.CLOSED) {
       return;
     }
+    if (unix && state == State.OPEN && in.receiveBuffer.isEmpty()) {
+      close(); // a Unix-domain stream has no reset: the peer reads what was written, then EOF
+      return;
+    }
     State was = state;
     state = State.CLOSED;
     out.dropAll();
@@ -237,7 +252,7 @@ final class SimStreamSocket extends SimSocket implements Network.StreamSocket {
   private void released() {
     markClosed();
     if (ownsPort) {
-      host.releaseTcp(local.getPort(), this);
+      host.releaseTcp(((InetSocketAddress) local).getPort(), this);
     }
     refresh();
   }
