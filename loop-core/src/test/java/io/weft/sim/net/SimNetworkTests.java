@@ -97,6 +97,32 @@ class SimNetworkTests extends NetworkContractTests {
     assertThat(sim.openSockets()).isZero();
   }
 
+  @Test
+  void nearClockOverflow_aByteStillArrivesAfterExactlyTheLatency() {
+    VirtualClock nearEnd = new VirtualClock(Long.MAX_VALUE - LATENCY.toNanos() / 2, true);
+    VirtualPoller poller = new VirtualPoller(nearEnd);
+    SimNetwork net = new SimNetwork(poller);
+    net.setLatency(LATENCY);
+    try (EventLoop l = EventLoop.builder().clock(nearEnd).poller(poller).network(net).build()) {
+      long[] arrival = new long[2];
+      l.runUntilComplete(() -> {
+        ListenSocket listener = net.listen(listenAddress(), 1, false, false);
+        StreamSocket c = NetIo.connect(net, listener.localAddress());
+        StreamSocket s = NetIo.accept(listener);
+        arrival[0] = nearEnd.nanoTime();
+        NetIo.writeAll(c, "x");
+        assertThat(NetIo.readSome(s, 1)).isEqualTo("x");
+        arrival[1] = nearEnd.nanoTime();
+        c.close();
+        s.close();
+        listener.close();
+        return null;
+      });
+      assertThat(arrival[1] - arrival[0]).isEqualTo(LATENCY.toNanos());
+      assertThat(arrival[1]).as("the clock wrapped").isNegative();
+    }
+  }
+
   @Nested
   class Backpressure {
 
