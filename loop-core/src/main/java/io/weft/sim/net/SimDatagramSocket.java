@@ -130,7 +130,7 @@ final class SimDatagramSocket extends SimSocket implements Network.DatagramSocke
       }
       to = remote;
     } else {
-      to = net.requireInet(target, "target");
+      to = Opening.requireInet(target, "target");
       if (remote != null && !remote.equals(to)) {
         throw new IllegalArgumentException("this datagram socket is connected to " + remote + ", got target " + to);
       }

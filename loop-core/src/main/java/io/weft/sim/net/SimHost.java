@@ -79,18 +79,18 @@ public final class SimHost implements Network {
 
   @Override
   public StreamSocket connect(SocketAddress remote, SocketAddress local) throws IOException {
-    return net.connect(this, remote, local);
+    return net.opening().connect(this, remote, local);
   }
 
   @Override
   public ListenSocket listen(SocketAddress local, int backlog, boolean reuseAddress, boolean reusePort)
       throws IOException {
-    return net.listen(this, local, backlog, reuseAddress, reusePort);
+    return net.opening().listen(this, local, backlog, reuseAddress, reusePort);
   }
 
   @Override
   public DatagramSocket openDatagram(SocketAddress local, SocketAddress remote, boolean broadcast) throws IOException {
-    return net.openDatagram(this, local, remote, broadcast);
+    return net.opening().openDatagram(this, local, remote, broadcast);
   }
 
   @Override

@@ -7,13 +7,9 @@ import io.weft.internal.Kernel;
 import io.weft.spi.Network;
 import io.weft.spi.VirtualPoller;
 import java.io.IOException;
-import java.net.BindException;
-import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.StandardSocketOptions;
-import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -83,6 +79,7 @@ public final class SimNetwork implements Network {
   public static final int DEFAULT_MAX_DATAGRAM = 65_507;
 
   private final VirtualPoller poller;
+  private final Opening opening = new Opening(this);
   private final ContextVar<SimHost> currentHost = new ContextVar<>("weft.sim.host");
   // Hosts in the order they were added; the tables below are looked up by value, never iterated.
   private final List<SimHost> hosts = new ArrayList<>();
@@ -245,18 +242,18 @@ public final class SimNetwork implements Network {
 
   @Override
   public StreamSocket connect(SocketAddress remote, SocketAddress local) throws IOException {
-    return connect(currentHost(), remote, local);
+    return opening.connect(currentHost(), remote, local);
   }
 
   @Override
   public ListenSocket listen(SocketAddress local, int backlog, boolean reuseAddress, boolean reusePort)
       throws IOException {
-    return listen(currentHost(), local, backlog, reuseAddress, reusePort);
+    return opening.listen(currentHost(), local, backlog, reuseAddress, reusePort);
   }
 
   @Override
   public DatagramSocket openDatagram(SocketAddress local, SocketAddress remote, boolean broadcast) throws IOException {
-    return openDatagram(currentHost(), local, remote, broadcast);
+    return opening.openDatagram(currentHost(), local, remote, broadcast);
   }
 
   @Override
@@ -299,139 +296,6 @@ public final class SimNetwork implements Network {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be in 0-65535, got " + port);
     }
-  }
-
-  // ------------------------------------------------------------------------------------------------------------
-  // Opening sockets on a host
-  // ------------------------------------------------------------------------------------------------------------
-
-  StreamSocket connect(SimHost host, SocketAddress remote, SocketAddress local) throws IOException {
-    if (remote instanceof UnixDomainSocketAddress path) {
-      return connectUnix(host, path, local);
-    }
-    InetSocketAddress r = requireInet(remote, "remote");
-    InetSocketAddress l = local == null ? null : requireInet(local, "local");
-    if (r.getPort() == 0) {
-      throw new IllegalArgumentException("cannot connect to port 0: " + r);
-    }
-    loop(); // fails before anything is opened when no loop can deliver the SYN
-    SimHost target = r.getAddress().isLoopbackAddress() ? host : addresses.get(r.getAddress());
-    InetAddress from = l == null || l.getAddress().isAnyLocalAddress() ? host.addressFacing(r.getAddress())
-        : l.getAddress();
-    Flow out = new Flow(this, nextFlowId++, host, target);
-    Flow back = new Flow(this, nextFlowId++, target, host);
-    out.reverse = back;
-    back.reverse = out;
-    int port = host.pickTcp(new InetSocketAddress(from, l == null ? 0 : l.getPort()));
-    SimStreamSocket s = new SimStreamSocket(this, host, new InetSocketAddress(from, port), r, out, back, false);
-    host.holdTcp(port, s);
-    if (target == null) {
-      back.send(Segment.Kind.UNREACHABLE, Segment.NONE);
-    } else {
-      out.send(Segment.Kind.SYN, Segment.NONE);
-    }
-    return s;
-  }
-
-  /**
-   * A Unix-domain connect completes at once, or is refused at once (nothing listens on the path, or its backlog is
-   * full); the two ends are wired before it returns, and data between them crosses the host's own link.
-   */
-  private StreamSocket connectUnix(SimHost host, UnixDomainSocketAddress path, SocketAddress local)
-      throws IOException {
-    if (local != null && !(local instanceof UnixDomainSocketAddress)) {
-      throw new IllegalArgumentException("local address " + local + " is not Unix-domain like the remote " + path);
-    }
-    if (local != null && !((UnixDomainSocketAddress) local).getPath().toString().isEmpty()) {
-      throw new UnsupportedOperationException("the simulated network does not bind Unix-domain clients, got " + local);
-    }
-    SimListenSocket l = host.unixListenerFor(path);
-    if (l == null || l.queueFull()) {
-      throw new ConnectException("Connection refused: " + path + (l == null ? " (nothing listens there)"
-          : " (the backlog of " + l.backlog + " is full)"));
-    }
-    loop();
-    UnixDomainSocketAddress unnamed = UnixDomainSocketAddress.of("");
-    Flow out = new Flow(this, nextFlowId++, host, host);
-    Flow back = new Flow(this, nextFlowId++, host, host);
-    out.reverse = back;
-    back.reverse = out;
-    SimStreamSocket client = new SimStreamSocket(this, host, unnamed, path, out, back, false);
-    SimStreamSocket server = new SimStreamSocket(this, host, path, unnamed, back, out, true);
-    client.connected();
-    l.enqueue(server);
-    return client;
-  }
-
-  ListenSocket listen(SimHost host, SocketAddress local, int backlog, boolean reuseAddress, boolean reusePort)
-      throws IOException {
-    Objects.requireNonNull(local, "local address must not be null");
-    if (backlog < 1) {
-      throw new IllegalArgumentException("backlog must be >= 1, got " + backlog);
-    }
-    if (local instanceof UnixDomainSocketAddress path) {
-      if (reuseAddress || reusePort) {
-        throw new IllegalArgumentException("SO_REUSEADDR and SO_REUSEPORT do not apply to a Unix-domain address, got "
-            + path);
-      }
-      SimListenSocket s = new SimListenSocket(this, host, path, backlog);
-      try {
-        host.bindUnix(path, s);
-      } catch (IOException | RuntimeException e) {
-        s.close();
-        throw e;
-      }
-      return s;
-    }
-    InetSocketAddress l = requireInet(local, "local");
-    if (reusePort) {
-      throw new UnsupportedOperationException("the simulated network does not model SO_REUSEPORT");
-    }
-    int port = host.pickTcp(l);
-    SimListenSocket s = new SimListenSocket(this, host, new InetSocketAddress(l.getAddress(), port), backlog);
-    host.holdTcp(port, s);
-    s.setOption(StandardSocketOptions.SO_REUSEADDR, reuseAddress);
-    return s;
-  }
-
-  DatagramSocket openDatagram(SimHost host, SocketAddress local, SocketAddress remote, boolean broadcast)
-      throws IOException {
-    if (local instanceof UnixDomainSocketAddress || remote instanceof UnixDomainSocketAddress) {
-      throw new UnsupportedOperationException("the simulated network has no Unix-domain datagrams, got "
-          + (local != null ? local : remote));
-    }
-    if (local == null && remote == null) {
-      throw new IllegalArgumentException("a datagram socket needs a local or a remote address, got neither");
-    }
-    InetSocketAddress r = remote == null ? null : requireInet(remote, "remote");
-    InetSocketAddress l = local == null ? null : requireInet(local, "local");
-    SimDatagramSocket s = new SimDatagramSocket(this, host, r);
-    try {
-      if (l != null) {
-        host.bindUdp(s, l);
-      } else { // a connected socket is bound by its connect, to the address that faces its peer
-        host.bindUdp(s, new InetSocketAddress(host.addressFacing(r.getAddress()), 0));
-      }
-      s.setOption(StandardSocketOptions.SO_BROADCAST, broadcast);
-    } catch (IOException | RuntimeException e) {
-      s.close();
-      throw e;
-    }
-    return s;
-  }
-
-  InetSocketAddress requireInet(SocketAddress a, String what) {
-    Objects.requireNonNull(a, what + " address must not be null");
-    if (a instanceof UnixDomainSocketAddress) {
-      throw new IllegalArgumentException(what + " address " + a + " is Unix-domain where an inet address is needed");
-    }
-    if (!(a instanceof InetSocketAddress i)) {
-      throw new IllegalArgumentException("unsupported " + what + " address " + a + " (" + a.getClass().getName() + ")");
-    }
-    if (i.isUnresolved()) {
-      throw new IllegalArgumentException(what + " address " + a + " is unresolved; resolve it first");
-    }
-    return i;
   }
 
   // ------------------------------------------------------------------------------------------------------------
@@ -494,7 +358,7 @@ public final class SimNetwork implements Network {
   }
 
   void sendDatagram(SimDatagramSocket from, InetSocketAddress to, byte[] data) {
-    SimHost target = to.getAddress().isLoopbackAddress() ? from.host : addresses.get(to.getAddress());
+    SimHost target = to.getAddress().isLoopbackAddress() ? from.host : hostAt(to.getAddress());
     InetSocketAddress source = from.sourceFor(to);
     schedule(deliveryDelayNanos(from.host, target), () -> {
       SimDatagramSocket r = target == null ? null : target.datagramSocketFor(to);
@@ -510,6 +374,23 @@ public final class SimNetwork implements Network {
   // ------------------------------------------------------------------------------------------------------------
   // For the sockets
   // ------------------------------------------------------------------------------------------------------------
+
+  Opening opening() {
+    return opening;
+  }
+
+  SimHost hostAt(InetAddress address) {
+    return addresses.get(address);
+  }
+
+  long nextFlowId() {
+    return nextFlowId++;
+  }
+
+  /** Fails unless a loop can deliver this network's segments (see {@link #schedule}). */
+  void requireLoop() {
+    loop();
+  }
 
   VirtualPoller poller() {
     return poller;
