@@ -4,6 +4,7 @@ import io.weft.Api;
 import io.weft.spi.Network;
 import java.io.IOException;
 import java.net.BindException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -30,6 +31,7 @@ public final class SimHost implements Network {
   static final int EPHEMERAL_FIRST = 32768;
   static final int EPHEMERAL_LAST = 60999;
   private static final InetAddress WILDCARD = InetAddress.ofLiteral("0.0.0.0");
+  private static final InetAddress LOOPBACK6 = InetAddress.ofLiteral("::1");
 
   private final SimNetwork net;
   private final String name;
@@ -116,9 +118,12 @@ public final class SimHost implements Network {
     return WILDCARD;
   }
 
-  /** The address this host sends from to reach {@code target}: loopback for loopback, else its own. */
+  /** The address this host sends from to reach {@code target}: loopback of its family for loopback, else its own. */
   InetAddress addressFacing(InetAddress target) {
-    return target.isLoopbackAddress() ? InetAddress.getLoopbackAddress() : address;
+    if (!target.isLoopbackAddress()) {
+      return address;
+    }
+    return target instanceof Inet6Address ? LOOPBACK6 : InetAddress.getLoopbackAddress();
   }
 
   /**
