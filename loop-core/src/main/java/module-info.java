@@ -11,4 +11,5 @@ module io.weft.core {
   exports io.weft.spi;
   exports io.weft.sync;
   exports io.weft.sim;
+  exports io.weft.sim.net;
 }

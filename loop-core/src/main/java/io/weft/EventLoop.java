@@ -391,6 +391,17 @@ public final class EventLoop implements AutoCloseable {
     return h;
   }
 
+  /**
+   * A timer of the simulated network: runs {@code delivery} after {@code delayNanos}, is traced on a simulated loop as
+   * the event {@link SimHooks#EV_NET} with {@code event} (not as a timer), and is not a timer user code left set.
+   */
+  TimerHandle networkTimer(long delayNanos, Runnable delivery, long event) {
+    long nanos = Math.min(Math.max(0, delayNanos), MAX_DELAY_NANOS);
+    TimerHandle h = timerAt(clock.nanoTime() + nanos, delivery, new Context());
+    h.netEvent = event;
+    return h;
+  }
+
   /** Where user code set {@code h}, on a simulated loop, while it is set; null otherwise. */
   String simTimerSite(TimerHandle h) {
     return simTimerSites == null ? null : simTimerSites.get(h);
@@ -898,6 +909,8 @@ public final class EventLoop implements AutoCloseable {
     Task<?> stepped = h.steppedTask();
     if (stepped != null) {
       s.step(stepped);
+    } else if (h instanceof TimerHandle t && t.netEvent != 0) {
+      s.event(SimHooks.EV_NET, t.netEvent);
     } else if (h instanceof TimerHandle t) {
       s.timer(t.seq, t.simOwner - 1, simTimerSites.isEmpty() ? null : simTimerSites.remove(t));
     } else {
@@ -1265,6 +1278,9 @@ public final class EventLoop implements AutoCloseable {
   List<String> pendingTimers() {
     List<String> out = new ArrayList<>();
     for (TimerHandle t : timers.inOrder()) {
+      if (t.netEvent != 0) {
+        continue; // the network's deliveries in flight: not something user code left set
+      }
       String site = simTimerSite(t);
       out.add(site != null ? t + " set at " + site : t.toString());
     }

@@ -12,8 +12,14 @@ import java.util.Map;
 final class KernelImpl implements Kernel {
 
   @Override
-  public EventLoop newSimulatedLoop(VirtualClock clock, VirtualPoller poller, SimHooks hooks, boolean debug) {
-    return EventLoop.builder().clock(clock).poller(poller).debug(debug).sim(hooks).build();
+  public EventLoop newSimulatedLoop(VirtualClock clock, VirtualPoller poller, io.weft.spi.Network network,
+      SimHooks hooks, boolean debug) {
+    return EventLoop.builder().clock(clock).poller(poller).network(network).debug(debug).sim(hooks).build();
+  }
+
+  @Override
+  public Handle networkTimer(EventLoop loop, long delayNanos, Runnable delivery, long event) {
+    return loop.networkTimer(delayNanos, delivery, event);
   }
 
   @Override

@@ -15,6 +15,8 @@ public final class TimerHandle extends Handle {
   int heapIndex = -1;
   // A simulated loop's note of the task that set the timer, plus one (0: none); for strategies that rank tasks.
   int simOwner;
+  // A delivery of the simulated network: its event for the trace (see SimHooks.EV_NET); 0 for every other timer.
+  long netEvent;
 
   TimerHandle(EventLoop loop, Runnable callback, Context context, Throwable createdAt, long whenNanos, long seq) {
     super(loop, callback, context, createdAt);

@@ -95,7 +95,8 @@ class PublicApiTests {
   @Test
   void module_isNamedIoWeftCore_andExportsExactlyTheFacadeAndTheSpi() {
     assertThat(descriptor.name()).isEqualTo("io.weft.core");
-    assertThat(exportedPackages()).containsExactlyInAnyOrder("io.weft", "io.weft.spi", "io.weft.sync", "io.weft.sim");
+    assertThat(exportedPackages()).containsExactlyInAnyOrder("io.weft", "io.weft.spi", "io.weft.sync", "io.weft.sim",
+        "io.weft.sim.net");
   }
 
   @Test

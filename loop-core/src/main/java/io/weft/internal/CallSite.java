@@ -14,7 +14,7 @@ public final class CallSite {
 
   /** Weft's runtime packages: their frames are the runtime's, not the caller's. */
   private static final Set<String> RUNTIME_PACKAGES = Set.of("io.weft", "io.weft.spi", "io.weft.sync", "io.weft.sim",
-      "io.weft.internal", "io.weft.net", "io.weft.testengine");
+      "io.weft.sim.net", "io.weft.internal", "io.weft.net", "io.weft.testengine");
 
   // Deep enough for a call through a few layers of the runtime (TaskGroup.createTask, Timeout), short enough to stay
   // cheap; a call site deeper than this is not found.

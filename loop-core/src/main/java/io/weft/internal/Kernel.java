@@ -33,7 +33,15 @@ public interface Kernel {
   }
 
   /** Builds a loop whose free choices the simulation makes. */
-  EventLoop newSimulatedLoop(VirtualClock clock, VirtualPoller poller, SimHooks hooks, boolean debug);
+  EventLoop newSimulatedLoop(VirtualClock clock, VirtualPoller poller, io.weft.spi.Network network, SimHooks hooks,
+      boolean debug);
+
+  /**
+   * Schedules a delivery of the simulated network on {@code loop}'s timers, {@code delayNanos} from now; a simulated
+   * loop traces it as {@link SimHooks#EV_NET} with {@code event} (non-zero), and it is never reported as left set.
+   * Loop thread only.
+   */
+  io.weft.Handle networkTimer(EventLoop loop, long delayNanos, Runnable delivery, long event);
 
   /** The id of the task a handle belongs to (the task its step resumes, or that set the timer), or -1. */
   long owner(io.weft.Handle handle);

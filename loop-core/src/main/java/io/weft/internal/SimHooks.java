@@ -32,6 +32,11 @@ public interface SimHooks {
   int EV_CALLBACK = 2;
   /** Event: virtual time moves; id is the new time in nanoseconds since the loop started. */
   int EV_CLOCK = 3;
+  /**
+   * Event: the simulated network delivers something (a segment, a handshake, a datagram); id packs what: the kind in
+   * bits 56-63, the connection or socket in bits 24-55, the byte count (saturated) in bits 0-23.
+   */
+  int EV_NET = 5;
 
   /** Returns the chosen alternative, in {@code [0, n)}. */
   int choose(int decision, int n, io.weft.Handle[] subjects, int from);

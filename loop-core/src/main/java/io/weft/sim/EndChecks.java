@@ -3,6 +3,7 @@ package io.weft.sim;
 import io.weft.EventLoop;
 import io.weft.Task;
 import io.weft.internal.Kernel;
+import io.weft.sim.net.SimNetwork;
 import java.util.List;
 import java.util.Map;
 
@@ -38,6 +39,10 @@ final class EndChecks {
       if (!timers.isEmpty()) {
         return new Found(SimFailure.Kind.PENDING_CALLBACKS, timers.size() + " timer(s) still set when the main task"
             + " finished: " + String.join(", ", timers), List.of(), null);
+      }
+      if (loop.network() instanceof SimNetwork net && net.openSockets() > 0) {
+        return new Found(SimFailure.Kind.LEAKED_SOCKETS, net.openSockets() + " socket(s) still open when the main task"
+            + " finished:\n  " + String.join("\n  ", net.openSocketReports()), List.of(), null);
       }
     }
     if (options.checkUnretrieved()) {

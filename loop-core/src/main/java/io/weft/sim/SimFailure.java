@@ -58,7 +58,9 @@ public final class SimFailure extends AssertionError {
      */
     BLOCKED_OUTSIDE,
     /** The same schedule gave two different traces (self-check mode). */
-    NONDETERMINISM
+    NONDETERMINISM,
+    /** Sockets of the simulated network were still open when the main task finished (each with where it was opened). */
+    LEAKED_SOCKETS
   }
 
   private final Kind kind;

@@ -7,6 +7,7 @@ import io.weft.ExceptionContext;
 import io.weft.Task;
 import io.weft.internal.Kernel;
 import io.weft.internal.SimHooks;
+import io.weft.sim.net.SimNetwork;
 import io.weft.spi.SystemClock;
 import io.weft.spi.VirtualClock;
 import io.weft.spi.VirtualPoller;
@@ -36,6 +37,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * until it ends; if it does end, its run stops and cleans up on its own thread. {@link EventLoop#running()} inside the
  * body is the simulated loop, and nothing outside it sees an abandoned run as current.
  *
+ * <h2>Network</h2>
+ *
+ * <p>The loop's {@link EventLoop#network()} is a {@link SimNetwork} ({@link #network()}): hosts, a name table, bounded
+ * socket buffers and per-link latency in memory, every delivery a timer on virtual time and a {@code net} event in
+ * the trace.
+ *
  * <h2>Time</h2>
  *
  * <p>Time is virtual and moves only when nothing is ready: it jumps to the next timer. While {@linkplain
@@ -45,7 +52,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <h2>Checks</h2>
  *
  * <p>A run fails ({@link SimFailure.Kind}) when the main task fails; on a deadlock (with every task, what it awaits,
- * where, and the wait-for cycle); when tasks are still pending or timers still set as the main task ends; when a task
+ * where, and the wait-for cycle); when tasks are still pending, timers still set or sockets of the simulated network
+ * still open as the main task ends (LEAKED_SOCKETS, naming where each was opened); when a task
  * exception was never retrieved; when a callback's exception reached the exception handler; on the step and
  * virtual-time limits; on the real-time bounds (WATCHDOG, with the stack of what was running and every pending task);
  * and when a task parks outside an await, so that a thread other than the loop would resume it (Thread.sleep,
@@ -81,6 +89,7 @@ public final class Simulation {
   private final SimRandom random;
   private final VirtualClock clock;
   private final EventLoop loop;
+  private final SimNetwork network;
   private final long virtualLimitNanos;
   private final long startNanos;
   private final long watchdogDeadline;
@@ -113,7 +122,9 @@ public final class Simulation {
     this.virtualLimitNanos = saturatedNanos(options.virtualTimeLimit());
     this.startNanos = SystemClock.INSTANCE.nanoTime();
     this.watchdogDeadline = startNanos + saturatedNanos(options.watchdog());
-    this.loop = Kernel.get().newSimulatedLoop(clock, new VirtualPoller(clock), new Hooks(), options.debug());
+    VirtualPoller poller = new VirtualPoller(clock);
+    this.network = new SimNetwork(poller);
+    this.loop = Kernel.get().newSimulatedLoop(clock, poller, network, new Hooks(), options.debug());
   }
 
   private static long saturatedNanos(Duration d) {
@@ -234,6 +245,11 @@ public final class Simulation {
   /** The simulated loop. */
   public EventLoop loop() {
     return loop;
+  }
+
+  /** The simulated network: the loop's {@link EventLoop#network()}, where the run's hosts are added. */
+  public SimNetwork network() {
+    return network;
   }
 
   /** The virtual clock. */

@@ -37,11 +37,16 @@ public final class Trace {
   static final int CLOCK = SimHooks.EV_CLOCK;
   static final int STEP = 0;
   static final int CHOICE = 4;
+  static final int NET = SimHooks.EV_NET;
   // Set on a kept kind whose note is where a timer was set (otherwise a timer's note is its task's name).
   private static final int SITE_NOTE = 0x100;
 
   private static final long FNV_OFFSET = 0xcbf29ce484222325L;
   private static final long FNV_PRIME = 0x100000001b3L;
+
+  // What a NET event delivers, by the kind in its top byte (io.weft.sim.net.Segment.Kind's order, plus one).
+  private static final String[] NET_KINDS = {"?", "syn", "syn-ack", "refused", "data", "fin", "rst", "datagram",
+      "unreachable", "?"};
 
   private final int limit;
   private long hash = FNV_OFFSET;
@@ -324,6 +329,8 @@ public final class Trace {
       case CLOCK -> String.format(Locale.ROOT, "clock %.6fs", v / 1e9);
       case CHOICE -> "choose " + Decision.of((int) (v >>> 48)).name() + " " + (v & 0xffffff) + " of "
           + ((v >>> 24) & 0xffffff);
+      case NET -> "net " + NET_KINDS[(int) Math.min(NET_KINDS.length - 1, v >>> 56)] + " #" + ((v >>> 24) & 0xffffffffL)
+          + ((v & 0xffffff) != 0 ? " " + (v & 0xffffff) + " bytes" : "");
       default -> "event " + kind + " " + v;
     };
   }

@@ -225,6 +225,19 @@ public final class VirtualPoller implements Poller {
       }
     }
 
+    /**
+     * Cancels every registration of this source, as closing a channel cancels its keys: a simulated socket does this
+     * when it closes. The source may be registered again.
+     */
+    public void cancelRegistrations() {
+      poller.lock.lock();
+      try {
+        poller.registrations.removeIf(r -> r.source == this);
+      } finally {
+        poller.lock.unlock();
+      }
+    }
+
     /** Returns the operations this source is ready for. */
     public int readyOps() {
       poller.lock.lock();

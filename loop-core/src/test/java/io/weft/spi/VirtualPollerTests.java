@@ -117,6 +117,23 @@ class VirtualPollerTests extends PollerContractTests {
   }
 
   @Test
+  void cancelRegistrations_invalidatesEveryRegistrationOfTheSource_only() throws IOException {
+    VirtualPoller.Source closing = virtual().newSource("closing");
+    closing.setReady(Poller.READ);
+    Poller.Registration a = poller.register(closing, Poller.READ, handler());
+    Poller.Registration b = poller.register(closing, Poller.READ, handler());
+    Poller.IoHandler other = handler();
+    Poller.Registration kept = poller.register(readySource(), Poller.READ, other);
+
+    closing.cancelRegistrations();
+
+    assertThat(a.isValid()).isFalse();
+    assertThat(b.isValid()).isFalse();
+    assertThat(kept.isValid()).isTrue();
+    assertThat(poll(0)).containsExactly(new Event(other, Poller.READ));
+  }
+
+  @Test
   void events_comeInRegistrationOrder() throws IOException {
     List<Poller.IoHandler> handlers = List.of(handler(), handler(), handler(), handler());
     for (Poller.IoHandler h : handlers) {

@@ -1,0 +1,39 @@
+package io.weft.sim.net;
+
+/**
+ * What travels on a link: a handshake message, a stream segment, a reset, or a datagram, with the virtual time it
+ * arrives at.
+ *
+ * @param kind what it is
+ * @param data the bytes (DATA and DATAGRAM), else empty
+ * @param arrivesAt the loop clock's reading at which it is delivered
+ */
+record Segment(Kind kind, byte[] data, long arrivesAt) {
+
+  static final byte[] NONE = new byte[0];
+
+  /** What a segment is; the order is the trace's (Trace.NET_KINDS, one-based). */
+  enum Kind {
+    /** A connect reaching the listening host. */
+    SYN,
+    /** The listener's answer: the connect succeeded. */
+    SYN_ACK,
+    /** Nothing listens there, or the backlog is full: the connect is refused. */
+    REFUSED,
+    /** Stream bytes. */
+    DATA,
+    /** The sender shut down its output: EOF after the data before it. */
+    FIN,
+    /** The sender aborted: the receiver's buffered data is dropped and its next read fails. */
+    RST,
+    /** One whole datagram. */
+    DATAGRAM,
+    /** No host has the address (a connect), or no socket has the port (a datagram, ICMP port unreachable). */
+    UNREACHABLE;
+
+    /** The trace event of a delivery of this kind, for connection or socket {@code id}, carrying {@code bytes}. */
+    long event(long id, int bytes) {
+      return ((long) (ordinal() + 1) << 56) | ((id & 0xffffffffL) << 24) | Math.min(bytes, 0xffffff);
+    }
+  }
+}

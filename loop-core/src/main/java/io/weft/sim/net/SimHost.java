@@ -1,0 +1,232 @@
+package io.weft.sim.net;
+
+import io.weft.Api;
+import io.weft.spi.Network;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * A named machine of a {@link SimNetwork}: one address (and loopback, which reaches itself), its own TCP and UDP port
+ * tables, and the sockets opened on it.
+ *
+ * <p>A host is also a {@link Network}: the sockets opened through it belong to it. Code that uses the loop's network
+ * opens them on the {@linkplain SimNetwork#currentHost() current host}, which {@link #makeCurrent()} sets for the
+ * running task and the tasks it creates from then on.
+ *
+ * <p>Ephemeral ports are allocated in order, from 32768 up to 60999 (Linux's default range) and around again,
+ * skipping ports in use: the same program gets the same ports in every run.
+ */
+@Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
+public final class SimHost implements Network {
+
+  static final int EPHEMERAL_FIRST = 32768;
+  static final int EPHEMERAL_LAST = 60999;
+  private static final InetAddress WILDCARD = InetAddress.ofLiteral("0.0.0.0");
+  private static final InetAddress LOOPBACK6 = InetAddress.ofLiteral("::1");
+
+  private final SimNetwork net;
+  private final String name;
+  private final InetAddress address;
+  final int index;
+  // Bound ports, looked up by number (never iterated to decide anything).
+  private final TreeMap<Integer, SimSocket> tcp = new TreeMap<>();
+  private final TreeMap<Integer, SimDatagramSocket> udp = new TreeMap<>();
+  // Unix-domain listeners by path. A path is free again once its listener closes (as if the server unlinked it).
+  private final TreeMap<String, SimListenSocket> unix = new TreeMap<>();
+  private int nextTcp = EPHEMERAL_FIRST;
+  private int nextUdp = EPHEMERAL_FIRST;
+
+  SimHost(SimNetwork net, String name, InetAddress address, int index) {
+    this.net = net;
+    this.name = name;
+    this.address = address;
+    this.index = index;
+  }
+
+  /** Returns the host's name, as the name table resolves it. */
+  public String name() {
+    return name;
+  }
+
+  /** Returns the host's address (not loopback). */
+  public InetAddress address() {
+    return address;
+  }
+
+  /** Returns the network this host is part of. */
+  public SimNetwork network() {
+    return net;
+  }
+
+  /**
+   * Makes this host the current one in the caller's context: sockets opened through the loop's network from here on
+   * belong to it, in this task and in the tasks it creates afterwards.
+   */
+  public void makeCurrent() {
+    net.hostVar().set(this);
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Network, on this host
+  // ------------------------------------------------------------------------------------------------------------
+
+  @Override
+  public StreamSocket connect(SocketAddress remote, SocketAddress local) throws IOException {
+    return net.opening().connect(this, remote, local);
+  }
+
+  @Override
+  public ListenSocket listen(SocketAddress local, int backlog, boolean reuseAddress, boolean reusePort)
+      throws IOException {
+    return net.opening().listen(this, local, backlog, reuseAddress, reusePort);
+  }
+
+  @Override
+  public DatagramSocket openDatagram(SocketAddress local, SocketAddress remote, boolean broadcast) throws IOException {
+    return net.opening().openDatagram(this, local, remote, broadcast);
+  }
+
+  @Override
+  public List<InetSocketAddress> resolve(String host, int port) throws UnknownHostException {
+    return net.resolve(host, port);
+  }
+
+  @Override
+  public boolean resolvesWithoutBlocking() {
+    return true;
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Addresses and ports
+  // ------------------------------------------------------------------------------------------------------------
+
+  /** Whether a socket of this host may bind {@code a}: its address, loopback, or the wildcard. */
+  boolean owns(InetAddress a) {
+    return a.isAnyLocalAddress() || a.isLoopbackAddress() || a.equals(address);
+  }
+
+  InetAddress wildcard() {
+    return WILDCARD;
+  }
+
+  /** The address this host sends from to reach {@code target}: loopback of its family for loopback, else its own. */
+  InetAddress addressFacing(InetAddress target) {
+    if (!target.isLoopbackAddress()) {
+      return address;
+    }
+    return target instanceof Inet6Address ? LOOPBACK6 : InetAddress.getLoopbackAddress();
+  }
+
+  /**
+   * Picks the TCP port for binding {@code local}: its own, or the next ephemeral one for 0; {@link #holdTcp} then
+   * binds the socket made with it.
+   */
+  int pickTcp(InetSocketAddress local) throws BindException {
+    return pick(tcp, local, true);
+  }
+
+  void holdTcp(int port, SimSocket socket) {
+    tcp.put(port, socket);
+  }
+
+  void bindUdp(SimDatagramSocket socket, InetSocketAddress local) throws BindException {
+    int port = pick(udp, local, false);
+    udp.put(port, socket);
+    socket.bind(new InetSocketAddress(local.getAddress(), port));
+  }
+
+  private int pick(TreeMap<Integer, ?> table, InetSocketAddress local, boolean isTcp) throws BindException {
+    if (!owns(local.getAddress())) {
+      throw new BindException("Cannot assign requested address: " + local + " (host " + name + " is " + address
+          + ")");
+    }
+    int port = local.getPort();
+    if (port != 0) {
+      if (table.containsKey(port)) {
+        throw new BindException("Address already in use: " + local + " on host " + name);
+      }
+      return port;
+    }
+    int next = isTcp ? nextTcp : nextUdp;
+    for (int i = 0; i <= EPHEMERAL_LAST - EPHEMERAL_FIRST; i++) {
+      int p = next;
+      next = next == EPHEMERAL_LAST ? EPHEMERAL_FIRST : next + 1;
+      if (!table.containsKey(p)) {
+        if (isTcp) {
+          nextTcp = next;
+        } else {
+          nextUdp = next;
+        }
+        return p;
+      }
+    }
+    throw new BindException("no ephemeral port left on host " + name);
+  }
+
+  /** Binds a Unix-domain listener to its path. */
+  void bindUnix(UnixDomainSocketAddress path, SimListenSocket socket) throws BindException {
+    String key = path.getPath().toString();
+    if (key.isEmpty()) {
+      throw new IllegalArgumentException("a Unix-domain listener needs a path, got the unnamed address");
+    }
+    if (unix.containsKey(key)) {
+      throw new BindException("Address already in use: " + path + " on host " + name);
+    }
+    unix.put(key, socket);
+  }
+
+  void releaseUnix(UnixDomainSocketAddress path, SimListenSocket socket) {
+    unix.remove(path.getPath().toString(), socket);
+  }
+
+  /** The open Unix-domain listener on {@code path}, or null. */
+  SimListenSocket unixListenerFor(UnixDomainSocketAddress path) {
+    SimListenSocket l = unix.get(path.getPath().toString());
+    return l != null && l.isOpen() ? l : null;
+  }
+
+  void releaseTcp(int port, SimSocket socket) {
+    tcp.remove(port, socket);
+  }
+
+  void releaseUdp(int port, SimDatagramSocket socket) {
+    udp.remove(port, socket);
+  }
+
+  /** The open listening socket a connect to {@code target} reaches, or null. */
+  SimListenSocket listenerFor(InetSocketAddress target) {
+    return tcp.get(target.getPort()) instanceof SimListenSocket l && l.isOpen() && l.accepts(target) ? l : null;
+  }
+
+  /** The datagram socket a datagram to {@code target} reaches, or null. */
+  SimDatagramSocket datagramSocketFor(InetSocketAddress target) {
+    SimDatagramSocket s = udp.get(target.getPort());
+    if (s == null || s.local() == null) {
+      return null;
+    }
+    InetAddress bound = s.local().getAddress();
+    return bound.isAnyLocalAddress() || bound.equals(target.getAddress()) ? s : null;
+  }
+
+  @Override
+  public String toString() {
+    return name + "/" + address.getHostAddress();
+  }
+
+  static String requireName(String name) {
+    Objects.requireNonNull(name, "name must not be null");
+    if (name.isBlank()) {
+      throw new IllegalArgumentException("a host name must not be blank, got \"" + name + "\"");
+    }
+    return name;
+  }
+}
