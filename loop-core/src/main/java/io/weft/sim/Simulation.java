@@ -102,14 +102,34 @@ public final class Simulation {
   private final Heartbeat heart = new Heartbeat();
   // Set by the supervisor when a real-time bound passed: the head of the WATCHDOG report; then only WATCHDOG is kept.
   private volatile String expiry;
-  // Set by the loop thread when the loop has returned, before it reads expiry. Invariant: an expiry set after it
-  // stopped nothing, so it neither becomes the run's WATCHDOG nor hides what the end-of-run checks find.
-  private volatile boolean loopEnded;
-  private boolean cleanup;
+  // Invariant: moves forward only (see enter). Written by the loop thread; volatile because fail() and the supervisor
+  // read it from other threads. An expiry set once the phase has left RUNNING stopped nothing, so it neither becomes
+  // the run's WATCHDOG nor hides what the end-of-run checks find.
+  private volatile Phase phase = Phase.RUNNING;
   // Volatile: a foreign thread may record a failure (foreignThread) while the loop runs.
   private volatile boolean stop;
   private volatile SimFailure failure;
   private Task<?> main;
+
+  /** Where a run is. */
+  private enum Phase {
+    /** The loop runs the main task; failures are recorded. */
+    RUNNING,
+    /** The loop has returned; the end-of-run checks run. */
+    CHECKING,
+    /** What is left is cancelled and drained: nothing more is recorded, and every choice is asyncio's. */
+    CLEANING_UP
+  }
+
+  /** Moves to {@code next}, which must follow one of {@code from}. */
+  private void enter(Phase next, Phase... from) {
+    Phase now = phase;
+    if (!List.of(from).contains(now)) {
+      throw new IllegalStateException("a simulated run enters " + next + " from " + List.of(from) + ", not from "
+          + now);
+    }
+    phase = next;
+  }
 
   private Simulation(Schedule schedule, SimOptions options, SchedulingStrategy strategy) {
     this.schedule = schedule;
@@ -291,7 +311,7 @@ public final class Simulation {
         }
         fail(SimFailure.Kind.TEST_FAILED, "the loop raised " + e, List.of(), e);
       }
-      loopEnded = true;
+      enter(Phase.CHECKING, Phase.RUNNING);
       if (failure == null && expiry != null) {
         List<TaskReport> r = SimReports.reports(new ArrayList<>(loop.allTasks()));
         fail(SimFailure.Kind.WATCHDOG, expiry + "\n  pending tasks:" + SimReports.lines(r), r, null);
@@ -332,7 +352,7 @@ public final class Simulation {
 
   /** Cancels what is left, lets it finish (bounded), and closes the loop without reporting anything more. */
   private void cleanUp() {
-    cleanup = true;
+    enter(Phase.CLEANING_UP, Phase.RUNNING, Phase.CHECKING); // from RUNNING when the loop threw past the checks
     trace.markCleanup();
     stop = false;
     try {
@@ -370,14 +390,16 @@ public final class Simulation {
     if (m.startsWith("Task exception was never retrieved") || m.startsWith("Task was destroyed but it is pending")) {
       return; // reported by the garbage collector at a time no schedule controls; the end-of-run checks cover it
     }
-    if (options.checkCallbackExceptions() && !cleanup) {
+    if (options.checkCallbackExceptions() && phase != Phase.CLEANING_UP) {
       fail(SimFailure.Kind.CALLBACK_EXCEPTION, ctx.format(), List.of(), ctx.exception());
     }
   }
 
   private synchronized void fail(SimFailure.Kind kind, String message, List<TaskReport> tasks, Throwable cause) {
     stop = true;
-    if (failure == null && !cleanup && (expiry == null || loopEnded || kind == SimFailure.Kind.WATCHDOG)) {
+    Phase now = phase;
+    if (failure == null && now != Phase.CLEANING_UP
+        && (expiry == null || now != Phase.RUNNING || kind == SimFailure.Kind.WATCHDOG)) {
       failure = new SimFailure(kind, schedule.mode(), message, tasks, cause);
       trace.markFailure();
     }
@@ -404,7 +426,7 @@ public final class Simulation {
   private final class Hooks implements SimHooks {
     @Override
     public int choose(int decision, int n, io.weft.Handle[] subjects, int from) {
-      if (cleanup) {
+      if (phase == Phase.CLEANING_UP) {
         return 0; // cleaning up after the run: asyncio's order, and nothing recorded in the replay
       }
       Decision d = Decision.of(decision);
@@ -453,7 +475,7 @@ public final class Simulation {
     }
 
     private void countStep() {
-      if (cleanup) {
+      if (phase == Phase.CLEANING_UP) {
         if (++cleanupSteps > CLEANUP_STEPS) {
           stop = true;
         }
@@ -493,7 +515,7 @@ public final class Simulation {
 
     @Override
     public void stuck() {
-      if (!cleanup && main != null && !main.isDone()) {
+      if (phase != Phase.CLEANING_UP && main != null && !main.isDone()) {
         deadlock();
       }
       stop = true;
@@ -502,7 +524,7 @@ public final class Simulation {
     @Override
     public boolean advanceTo(long nanos) {
       if (nanos - virtualLimitNanos > 0) {
-        if (!cleanup) {
+        if (phase != Phase.CLEANING_UP) {
           fail(SimFailure.Kind.VIRTUAL_TIME_LIMIT, "virtual time would reach " + seconds(nanos) + ", past the limit of "
               + options.virtualTimeLimit() + " (virtual time): a task that sleeps or retries forever?",
               SimReports.reports(pending()), null);
@@ -536,7 +558,7 @@ public final class Simulation {
 
     @Override
     public long taskBlocked(Task<?> task) {
-      if (cleanup) {
+      if (phase == Phase.CLEANING_UP) {
         return 0;
       }
       String cause = SimReports.blockingCause(task);
