@@ -10,7 +10,10 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -42,115 +45,98 @@ public final class Net {
   public record Connection<P extends Protocol>(Transport transport, P protocol) {}
 
   /**
-   * Connects to {@code host}:{@code port}; see {@link #createConnection(Supplier, String, int, SocketAddress)}.
+   * Connects to {@code host}:{@code port}, trying each resolved address in turn; see
+   * {@link #createConnection(Supplier, String, int, SocketAddress, Duration)}.
    */
   public static <P extends Protocol> Connection<P> createConnection(Supplier<? extends P> factory, String host,
       int port) throws IOException {
-    return createConnection(factory, host, port, null);
+    return createConnection(factory, host, port, null, null);
   }
 
   /**
    * Connects to {@code host}:{@code port} and makes a transport driving a protocol from {@code factory}, as
    * asyncio's {@code create_connection}.
    *
-   * <p>The host is resolved through the loop's network; each address is tried in the order resolved until one
-   * connects. Returns once the protocol's {@link Protocol#connectionMade} has run.
+   * <p>The host is resolved through the loop's network (on a thread of its own when the network's resolver may
+   * block). Without a happy-eyeballs delay each address is tried in the order resolved until one connects; with
+   * one, the next attempt starts after the delay (or as soon as the previous one fails) while earlier ones go on,
+   * the first to connect wins and the others are closed (RFC 8305). Returns once the protocol's
+   * {@link Protocol#connectionMade} has run.
    *
-   * @param factory makes the protocol; called once, after the connect succeeded
+   * @param factory makes the protocol; called once, after the connect succeeded, on the loop thread
    * @param host a host name or literal address; not null
    * @param port in 0-65535
    * @param localAddress where to bind the socket first, or null for an ephemeral address
-   * @throws IllegalArgumentException naming the port if it is outside 0-65535, before anything is opened
+   * @param happyEyeballsDelay how long an attempt runs alone before the next starts, or null to try one at a time
+   * @throws IllegalArgumentException naming the port if it is outside 0-65535, or a negative delay, before
+   *     anything is opened
    * @throws UnknownHostException naming the host if it does not resolve
-   * @throws ConnectException naming the address if every connect was refused (naming each address when they failed
-   *     differently); no socket is left open
+   * @throws ConnectException naming the address if every connect was refused (naming each error when they
+   *     differ); no socket is left open
    * @throws IOException for other failures to connect; no socket is left open
    */
   public static <P extends Protocol> Connection<P> createConnection(Supplier<? extends P> factory, String host,
-      int port, SocketAddress localAddress) throws IOException {
+      int port, SocketAddress localAddress, Duration happyEyeballsDelay) throws IOException {
     Objects.requireNonNull(factory, "factory must not be null");
     Objects.requireNonNull(host, "host must not be null");
     checkPort(port);
+    if (happyEyeballsDelay != null && happyEyeballsDelay.isNegative()) {
+      throw new IllegalArgumentException("happyEyeballsDelay must be >= 0, got " + happyEyeballsDelay);
+    }
     EventLoop loop = EventLoop.getRunningLoop();
     List<InetSocketAddress> addresses = resolve(loop, host, port);
-    List<IOException> errors = new ArrayList<>();
-    for (InetSocketAddress address : addresses) {
-      Watch watch = null;
-      StreamSocket socket = null;
-      boolean done = false;
-      try {
-        socket = loop.network().connect(address, localAddress);
-        watch = new Watch(loop, socket);
-        awaitConnected(loop, socket, watch);
-        P protocol = Objects.requireNonNull(factory.get(), "the protocol factory returned null");
-        Transport transport = new Transport(loop, socket, watch, protocol, null);
-        transport.start();
-        Future<Void> made = loop.createFuture();
-        loop.callSoon(() -> made.setResult(null)); // after connectionMade, scheduled first by start()
-        done = true;
-        try {
-          made.await();
-        } catch (Throwable e) {
-          transport.abort(); // cancelled while connectionMade was pending: the transport owns the socket now
-          throw e;
-        }
-        return new Connection<>(transport, protocol);
-      } catch (ConnectException e) {
-        errors.add(named(e, address));
-      } catch (IOException e) {
-        errors.add(e);
-      } finally {
-        if (!done) {
-          if (watch != null) {
-            watch.cancel();
-          }
-          if (socket != null) {
-            socket.close();
-          }
-        }
-      }
-    }
-    throw connectError(addresses, errors);
+    return start(loop, factory, Connector.first(loop, addresses, localAddress, happyEyeballsDelay));
   }
 
-  private static void awaitConnected(EventLoop loop, StreamSocket socket, Watch watch) throws IOException {
+  /**
+   * Connects to a Unix-domain stream socket at {@code path}, as asyncio's {@code create_unix_connection}.
+   *
+   * @throws ConnectException naming the path if nothing listens there; nothing is left open
+   */
+  public static <P extends Protocol> Connection<P> createUnixConnection(Supplier<? extends P> factory, Path path)
+      throws IOException {
+    Objects.requireNonNull(factory, "factory must not be null");
+    Objects.requireNonNull(path, "path must not be null");
+    EventLoop loop = EventLoop.getRunningLoop();
+    return start(loop, factory, Connector.first(loop, List.of(UnixDomainSocketAddress.of(path)), null, null));
+  }
+
+  /**
+   * Makes a transport for a stream socket connected elsewhere (for instance an NIO channel adopted with
+   * {@link io.weft.spi.NioNetwork#wrap(java.nio.channels.SocketChannel)}), as asyncio's
+   * {@code connect_accepted_socket}. The transport owns the socket from then on.
+   *
+   * @param socket a socket of the running loop's network, connected or connecting
+   */
+  public static <P extends Protocol> Connection<P> connectAccepted(Supplier<? extends P> factory,
+      StreamSocket socket) throws IOException {
+    Objects.requireNonNull(factory, "factory must not be null");
+    Objects.requireNonNull(socket, "socket must not be null");
+    EventLoop loop = EventLoop.getRunningLoop();
+    return start(loop, factory, Connector.adopt(loop, socket));
+  }
+
+  /** Makes the transport and protocol for a connected socket and waits until connectionMade has run. */
+  private static <P extends Protocol> Connection<P> start(EventLoop loop, Supplier<? extends P> factory,
+      Connector.Attempt attempt) {
+    P protocol;
     try {
-      while (!socket.finishConnect()) {
-        Future<Void> ready = loop.createFuture();
-        watch.target(ops -> {
-          if (!ready.isDone()) {
-            ready.setResult(null);
-          }
-        });
-        watch.set(Poller.CONNECT);
-        ready.await();
-      }
-    } finally {
-      watch.set(0);
-      watch.target(null);
+      protocol = Objects.requireNonNull(factory.get(), "the protocol factory returned null");
+    } catch (RuntimeException | Error e) {
+      attempt.close();
+      throw e;
     }
-  }
-
-  /** A refusal that names the address, as asyncio's "Connect call failed ('127.0.0.1', 8888)". */
-  private static ConnectException named(ConnectException e, SocketAddress address) {
-    ConnectException wrapped = new ConnectException("Connect call failed " + address + ": " + e.getMessage());
-    wrapped.initCause(e);
-    return wrapped;
-  }
-
-  private static IOException connectError(List<InetSocketAddress> addresses, List<IOException> errors) {
-    if (errors.size() == 1) {
-      return errors.get(0);
+    Transport transport = new Transport(loop, attempt.socket(), attempt.watch(), protocol, null);
+    transport.start();
+    Future<Void> made = loop.createFuture();
+    loop.callSoon(() -> made.setResult(null)); // after connectionMade, which start() scheduled first
+    try {
+      made.await();
+    } catch (Throwable e) {
+      transport.abort(); // cancelled while connectionMade was pending: the transport owns the socket now
+      throw e;
     }
-    String first = String.valueOf(errors.get(0).getMessage());
-    if (errors.stream().allMatch(e -> first.equals(String.valueOf(e.getMessage())))) {
-      return errors.get(0);
-    }
-    StringBuilder sb = new StringBuilder("Multiple exceptions connecting to " + addresses + ":");
-    errors.forEach(e -> sb.append(' ').append(e.getMessage()).append(';'));
-    ConnectException all = new ConnectException(sb.toString());
-    errors.forEach(all::addSuppressed);
-    return all;
+    return new Connection<>(transport, protocol);
   }
 
   /**
@@ -179,28 +165,75 @@ public final class Net {
    */
   public static Server createServer(Supplier<? extends Protocol> factory, String host, int port, int backlog,
       boolean reuseAddress, boolean startServing) throws IOException {
-    Objects.requireNonNull(factory, "factory must not be null");
     Objects.requireNonNull(host, "host must not be null");
-    checkPort(port);
-    if (backlog < 1) {
-      throw new IllegalArgumentException("backlog must be >= 1, got " + backlog);
+    return createServer(factory, List.of(host), port, backlog, reuseAddress, false, startServing);
+  }
+
+  /**
+   * Listens on every address each of {@code hosts} resolves to (duplicates once), as asyncio's
+   * {@code create_server} with a sequence of hosts; see
+   * {@link #createServer(Supplier, String, int, int, boolean, boolean)}.
+   *
+   * @param reusePort sets {@code SO_REUSEPORT}, so several servers may share the port
+   * @throws UnsupportedOperationException if {@code reusePort} is asked for and the network cannot do it
+   */
+  public static Server createServer(Supplier<? extends Protocol> factory, List<String> hosts, int port, int backlog,
+      boolean reuseAddress, boolean reusePort, boolean startServing) throws IOException {
+    Objects.requireNonNull(factory, "factory must not be null");
+    Objects.requireNonNull(hosts, "hosts must not be null");
+    if (hosts.isEmpty()) {
+      throw new IllegalArgumentException("hosts must name at least one host, got an empty list");
     }
+    hosts.forEach(h -> Objects.requireNonNull(h, "hosts must not contain null, got " + hosts));
+    checkPort(port);
+    checkBacklog(backlog);
     EventLoop loop = EventLoop.getRunningLoop();
-    List<InetSocketAddress> addresses = resolve(loop, host, port);
+    java.util.LinkedHashSet<SocketAddress> addresses = new java.util.LinkedHashSet<>();
+    for (String host : hosts) {
+      addresses.addAll(resolve(loop, host, port));
+    }
     List<Network.ListenSocket> listening = new ArrayList<>();
     try {
-      for (InetSocketAddress address : addresses) {
-        listening.add(loop.network().listen(address, backlog, reuseAddress, false));
+      for (SocketAddress address : addresses) {
+        listening.add(loop.network().listen(address, backlog, reuseAddress, reusePort));
       }
     } catch (IOException | RuntimeException e) {
       listening.forEach(Network.ListenSocket::close);
       throw e;
     }
+    return serve(loop, listening, factory, backlog, startServing);
+  }
+
+  /**
+   * Listens on a Unix-domain stream socket at {@code path}, as asyncio's {@code create_unix_server}.
+   *
+   * <p>The path must not exist (on NIO a file there is an address in use); closing the server does not remove it.
+   *
+   * @throws java.net.BindException naming the path if it is in use; nothing is left open
+   */
+  public static Server createUnixServer(Supplier<? extends Protocol> factory, Path path, int backlog,
+      boolean startServing) throws IOException {
+    Objects.requireNonNull(factory, "factory must not be null");
+    Objects.requireNonNull(path, "path must not be null");
+    checkBacklog(backlog);
+    EventLoop loop = EventLoop.getRunningLoop();
+    Network.ListenSocket listening = loop.network().listen(UnixDomainSocketAddress.of(path), backlog, false, false);
+    return serve(loop, List.of(listening), factory, backlog, startServing);
+  }
+
+  private static Server serve(EventLoop loop, List<Network.ListenSocket> listening,
+      Supplier<? extends Protocol> factory, int backlog, boolean startServing) {
     Server server = new Server(loop, listening, factory, backlog);
     if (startServing) {
       server.startServing();
     }
     return server;
+  }
+
+  static void checkBacklog(int backlog) {
+    if (backlog < 1) {
+      throw new IllegalArgumentException("backlog must be >= 1, got " + backlog);
+    }
   }
 
   static void checkPort(int port) {

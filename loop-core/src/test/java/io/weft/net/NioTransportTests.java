@@ -28,4 +28,17 @@ class NioTransportTests extends TransportContractTests {
   protected long openResourcesTolerance() {
     return 8;
   }
+
+  private Path unixDir;
+
+  @Override
+  protected Path unixPath() throws IOException {
+    if (unixDir == null) {
+      unixDir = Files.createTempDirectory("weft-transport");
+      unixDir.toFile().deleteOnExit();
+    }
+    Path p = unixDir.resolve("s" + System.nanoTime() + ".sock");
+    p.toFile().deleteOnExit();
+    return p;
+  }
 }

@@ -33,4 +33,11 @@ class SimTransportTests extends TransportContractTests {
   void nothingIsLeftOpen() {
     assertThat(sim.openSocketReports()).as("sockets left open").isEmpty();
   }
+
+  private int paths;
+
+  @Override
+  protected java.nio.file.Path unixPath() {
+    return java.nio.file.Path.of("/run/transport-" + ++paths + ".sock");
+  }
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.weft.CancelledError;
 import io.weft.EventLoop;
 import io.weft.ExceptionContext;
-import io.weft.Future;
 import io.weft.Task;
 import io.weft.Weft;
 import io.weft.spi.Network;
@@ -61,6 +60,16 @@ public abstract class TransportContractTests {
   /** The host to listen on and connect to. */
   protected String host() {
     return "127.0.0.1";
+  }
+
+  /** A host name the network does not resolve. */
+  protected String unresolvableHost() {
+    return "no-such-host.invalid";
+  }
+
+  /** A fresh Unix-domain path nothing listens on, or null if this network has no Unix-domain streams. */
+  protected java.nio.file.Path unixPath() throws IOException {
+    return null;
   }
 
   /** Checks the error a peer's protocol gets after this side aborted (a reset on TCP). */
@@ -559,8 +568,116 @@ public abstract class TransportContractTests {
       c.transport().write(bytes("to the second"));
       assertThat(second.awaitBytes(13)).isEqualTo("to the second");
       assertThat(c.protocol().received.size()).isZero();
-      Future<Void> unused = null;
-      assertThat(unused).isNull();
+    });
+  }
+
+  @Test
+  void aHostThatDoesNotResolve_raisesUnknownHost_namingIt() {
+    run(() -> assertThatThrownBy(() -> Net.createConnection(this::recorder, unresolvableHost(), 80))
+        .isInstanceOf(java.net.UnknownHostException.class).hasMessageContaining(unresolvableHost()));
+  }
+
+  @Test
+  void manyConnectCloseCycles_leaveNoSocketOrTaskBehind() {
+    run(() -> {
+      List<Recorder> accepted = new ArrayList<>();
+      Server server = echoServer(accepted);
+      long before = settledOpenResources();
+      for (int i = 0; i < 300; i++) {
+        Net.Connection<Recorder> c = Net.createConnection(this::recorder, host(), port(server));
+        c.transport().close();
+        c.protocol().awaitLost();
+      }
+      for (int i = 0; i < accepted.size(); i++) {
+        accepted.get(i).awaitLost();
+      }
+      assertThat(accepted).hasSize(300);
+      assertThat(settledOpenResources()).isBetween(before - openResourcesTolerance(),
+          before + openResourcesTolerance());
+      assertThat(loop.allTasks()).hasSize(1);
+    });
+  }
+
+  @Test
+  void happyEyeballs_aRefusedFirstAddress_fallsThroughToTheNext_andTheLoserIsClosed() {
+    run(() -> {
+      Server probe = Net.createServer(this::recorder, host(), 0);
+      SocketAddress refusing = probe.sockets().get(0).localAddress();
+      probe.close();
+      List<Recorder> accepted = new ArrayList<>();
+      Server server = echoServer(accepted);
+      SocketAddress listening = server.sockets().get(0).localAddress();
+      long before = settledOpenResources();
+
+      Connector.Attempt a = Connector.first(loop, List.of(refusing, listening), null, Duration.ofMillis(50));
+      assertThat(a.socket().remoteAddress()).isEqualTo(listening);
+      a.close();
+      assertThatThrownBy(() -> Connector.first(loop, List.of(refusing, refusing), null, Duration.ofMillis(50)))
+          .isInstanceOf(ConnectException.class).hasMessageContaining(String.valueOf(refusing).replace("/", ""));
+      awaitAccepted(accepted, 1).awaitLost();
+      assertThat(settledOpenResources()).isBetween(before - openResourcesTolerance(),
+          before + openResourcesTolerance());
+
+      Net.Connection<Recorder> c = Net.createConnection(this::recorder, host(), port(server), null,
+          Duration.ofMillis(250));
+      clients.add(c.transport());
+      c.transport().write(bytes("eyeballs"));
+      assertThat(c.protocol().awaitBytes(8)).isEqualTo("eyeballs");
+    });
+  }
+
+  @Test
+  void connectAccepted_adoptsASocketConnectedElsewhere() {
+    run(() -> {
+      Server server = echoServer(new ArrayList<>());
+      Network.StreamSocket raw = loop.network().connect(server.sockets().get(0).localAddress(), null);
+      Net.Connection<Recorder> c = Net.connectAccepted(this::recorder, raw);
+      clients.add(c.transport());
+      assertThat(c.transport().getExtraInfo("socket")).isSameAs(raw);
+      c.transport().write(bytes("adopted"));
+      assertThat(c.protocol().awaitBytes(7)).isEqualTo("adopted");
+    });
+  }
+
+  @Test
+  void aServerOnSeveralHosts_listensOnceOnEachDistinctAddress() {
+    run(() -> {
+      Server server = Net.createServer(this::recorder, List.of(host(), host()), 0, 8, true, false, false);
+      servers.add(server);
+      assertThat(server.sockets()).hasSize(1);
+      assertThat(server.isServing()).isFalse();
+      assertThatThrownBy(() -> Net.createServer(this::recorder, List.of(), 0, 8, true, false, true))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hosts");
+    });
+  }
+
+  @Test
+  void unixDomain_echoRoundTrip_andARefusalNamingThePath() throws IOException {
+    java.nio.file.Path path = unixPath();
+    org.junit.jupiter.api.Assumptions.assumeTrue(path != null, "no Unix-domain streams on this network");
+    java.nio.file.Path nowhere = unixPath();
+    run(() -> {
+      List<Recorder> accepted = new ArrayList<>();
+      Server server = Net.createUnixServer(() -> {
+        Recorder r = new Recorder(loop, WAIT) {
+          @Override
+          public void dataReceived(byte[] data) {
+            super.dataReceived(data);
+            transport.write(data);
+          }
+        };
+        accepted.add(r);
+        return r;
+      }, path, 8, true);
+      servers.add(server);
+      Net.Connection<Recorder> c = Net.createUnixConnection(this::recorder, path);
+      c.transport().write(bytes("over unix"));
+      assertThat(c.protocol().awaitBytes(9)).isEqualTo("over unix");
+      c.transport().close();
+      assertThat(c.protocol().awaitLost()).isNull();
+      assertThat(awaitAccepted(accepted, 1).awaitLost()).isNull();
+      assertThatThrownBy(() -> Net.createUnixConnection(this::recorder, nowhere))
+          .isInstanceOf(ConnectException.class).hasMessageContaining(nowhere.toString());
     });
   }
 }
