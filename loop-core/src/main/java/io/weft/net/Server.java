@@ -38,6 +38,9 @@ public final class Server {
     CLOSED
   }
 
+  /** How long a listening socket rests after a failed accept, asyncio's {@code ACCEPT_RETRY_DELAY}. */
+  static final java.time.Duration ACCEPT_RETRY_DELAY = java.time.Duration.ofSeconds(1);
+
   private final EventLoop loop;
   private final List<ListenSocket> sockets;
   private final List<Watch> watches = new ArrayList<>();
@@ -46,6 +49,7 @@ public final class Server {
   // Invariant: clients holds exactly the accepted transports whose connectionLost has not run yet.
   private final Set<Transport> clients = new LinkedHashSet<>();
   private final List<Future<Void>> closeWaiters = new ArrayList<>();
+  private final List<io.weft.TimerHandle> retries = new ArrayList<>();
   private State state = State.NOT_SERVING;
   private Future<Void> servingForever;
 
@@ -131,6 +135,8 @@ public final class Server {
       return;
     }
     state = State.CLOSED;
+    retries.forEach(io.weft.TimerHandle::cancel);
+    retries.clear();
     for (int i = 0; i < sockets.size(); i++) {
       watches.get(i).cancel();
       sockets.get(i).close();
@@ -168,8 +174,17 @@ public final class Server {
       try {
         socket = listener.accept();
       } catch (IOException e) {
-        loop.callExceptionHandler(new ExceptionContext("socket.accept() failed", e, null, null, null,
-            Map.of("socket", listener)));
+        // Out of descriptors, most likely: stop accepting on this socket for a while instead of spinning on its
+        // readiness, as asyncio does (ACCEPT_RETRY_DELAY).
+        loop.callExceptionHandler(new ExceptionContext("socket.accept() out of system resource", e, null, null,
+            null, Map.of("socket", listener)));
+        Watch w = watches.get(sockets.indexOf(listener));
+        w.remove(Poller.ACCEPT);
+        retries.add(loop.callLater(ACCEPT_RETRY_DELAY, () -> {
+          if (state == State.SERVING) {
+            w.add(Poller.ACCEPT);
+          }
+        }));
         return;
       }
       if (socket == null) {
@@ -178,7 +193,8 @@ public final class Server {
       Protocol protocol;
       try {
         protocol = java.util.Objects.requireNonNull(factory.get(), "the protocol factory returned null");
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
+        Transport.rethrowIfEscaping(e);
         socket.close();
         loop.callExceptionHandler(new ExceptionContext("Error on transport creation for incoming connection", e,
             null, null, null, Map.of("socket", socket)));

@@ -6,6 +6,7 @@ import io.weft.ExceptionContext;
 import io.weft.KeyboardInterrupt;
 import io.weft.SystemExit;
 import io.weft.internal.Kernel;
+import io.weft.internal.Sneaky;
 import io.weft.spi.Network.StreamSocket;
 import io.weft.spi.Poller;
 import java.io.IOException;
@@ -97,16 +98,8 @@ public final class Transport {
     this.server = server;
     this.protocol = protocol;
     extra.put("socket", socket);
-    try {
-      extra.put("sockname", socket.localAddress());
-    } catch (IOException e) {
-      extra.put("sockname", null);
-    }
-    try {
-      extra.put("peername", socket.remoteAddress());
-    } catch (IOException e) {
-      extra.put("peername", null);
-    }
+    extra.put("sockname", address(socket, true));
+    extra.put("peername", address(socket, false));
     watch.target(this::ready);
   }
 
@@ -491,15 +484,11 @@ public final class Transport {
         Map.of("transport", this, "protocol", protocol)));
   }
 
-  private static void rethrowIfEscaping(Throwable e) {
+  /** Lets through what the loop lets escape every callback (KeyboardInterrupt, SystemExit, VM errors). */
+  static void rethrowIfEscaping(Throwable e) {
     if (e instanceof KeyboardInterrupt || e instanceof SystemExit || e instanceof VirtualMachineError) {
-      throw (RuntimeException) sneaky(e);
+      throw Sneaky.<RuntimeException>raise(e);
     }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <E extends Throwable> RuntimeException sneaky(Throwable e) throws E {
-    throw (E) e;
   }
 
   // ------------------------------------------------------------------------------------------------------------
@@ -519,6 +508,14 @@ public final class Transport {
   public Object getExtraInfo(String name, Object fallback) {
     Object v = extra.get(Objects.requireNonNull(name, "name must not be null"));
     return v != null ? v : fallback;
+  }
+
+  private static SocketAddress address(StreamSocket socket, boolean local) {
+    try {
+      return local ? socket.localAddress() : socket.remoteAddress();
+    } catch (IOException e) {
+      return null; // asyncio's get_extra_info answers None when getsockname/getpeername fail
+    }
   }
 
   /** Makes {@code protocol} the one this transport calls from now on. */
