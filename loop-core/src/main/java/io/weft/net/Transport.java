@@ -12,7 +12,6 @@ import io.weft.spi.Poller;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,15 +78,11 @@ public final class Transport {
   private Protocol protocol;
 
   private Phase phase = Phase.OPEN;
-  // Invariant: bufferSize is the sum of the remaining bytes of the buffers; the buffer is empty once CLOSED.
-  private final ArrayDeque<ByteBuffer> buffer = new ArrayDeque<>();
-  private long bufferSize;
+  // Invariant: the buffer is empty once CLOSED.
+  private final WriteBuffer buffer = new WriteBuffer();
   private boolean eofWritten; // writeEof() was called
   private boolean readingPaused;
   private boolean eofReceived;
-  private boolean protocolPaused;
-  private int high = DEFAULT_HIGH_WATER;
-  private int low = DEFAULT_HIGH_WATER / 4;
   private int lostWrites;
   private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_SIZE);
 
@@ -162,10 +157,7 @@ public final class Transport {
       }
       watch.add(Poller.WRITE);
     }
-    ByteBuffer copy = ByteBuffer.allocate(data.remaining());
-    copy.put(data).flip();
-    buffer.add(copy);
-    bufferSize += copy.remaining();
+    buffer.add(data);
     maybePauseProtocol();
   }
 
@@ -218,7 +210,7 @@ public final class Transport {
 
   /** Returns how many bytes are buffered, waiting for the socket. */
   public long getWriteBufferSize() {
-    return bufferSize;
+    return buffer.size();
   }
 
   /** Restores the default limits: high 64 KiB, low 16 KiB. */
@@ -238,24 +230,19 @@ public final class Transport {
    * @throws IllegalArgumentException naming both values unless {@code high >= low >= 0}
    */
   public void setWriteBufferLimits(int high, int low) {
-    if (!(high >= low && low >= 0)) {
-      throw new IllegalArgumentException("high (" + high + ") must be >= low (" + low + ") must be >= 0");
-    }
-    this.high = high;
-    this.low = low;
+    buffer.setLimits(high, low);
     maybePauseProtocol();
   }
 
   /** Returns the write buffer's water marks. */
   public WriteLimits getWriteBufferLimits() {
-    return new WriteLimits(low, high);
+    return new WriteLimits(buffer.low(), buffer.high());
   }
 
   private void maybePauseProtocol() {
-    if (bufferSize <= high || protocolPaused) {
+    if (!buffer.shouldPause()) {
       return;
     }
-    protocolPaused = true;
     try {
       protocol.pauseWriting();
     } catch (Throwable e) {
@@ -265,8 +252,7 @@ public final class Transport {
   }
 
   private void maybeResumeProtocol() {
-    if (protocolPaused && bufferSize <= low) {
-      protocolPaused = false;
+    if (buffer.shouldResume()) {
       try {
         protocol.resumeWriting();
       } catch (Throwable e) {
@@ -281,19 +267,12 @@ public final class Transport {
       return;
     }
     try {
-      socket.write(buffer.toArray(ByteBuffer[]::new));
+      buffer.writeTo(socket);
     } catch (IOException e) {
       watch.remove(Poller.WRITE);
-      dropBuffer();
+      buffer.clear();
       fatalError(e, "Fatal write error on socket transport");
       return;
-    }
-    while (!buffer.isEmpty() && !buffer.peekFirst().hasRemaining()) {
-      buffer.removeFirst();
-    }
-    bufferSize = 0;
-    for (ByteBuffer b : buffer) {
-      bufferSize += b.remaining();
     }
     maybeResumeProtocol();
     if (buffer.isEmpty()) {
@@ -312,11 +291,6 @@ public final class Transport {
     } catch (IOException e) {
       fatalError(e, "Fatal error on socket transport: shutdown of the output failed");
     }
-  }
-
-  private void dropBuffer() {
-    buffer.clear();
-    bufferSize = 0;
   }
 
   // ------------------------------------------------------------------------------------------------------------
@@ -446,7 +420,7 @@ public final class Transport {
     if (phase == Phase.CLOSED) {
       return;
     }
-    dropBuffer();
+    buffer.clear();
     lose(error, true);
   }
 
@@ -531,6 +505,6 @@ public final class Transport {
   @Override
   public String toString() {
     return "Transport[" + phase.name().toLowerCase(java.util.Locale.ROOT) + ", " + extra.get("sockname") + " -> "
-        + extra.get("peername") + (bufferSize > 0 ? ", " + bufferSize + " bytes buffered" : "") + "]";
+        + extra.get("peername") + (buffer.isEmpty() ? "" : ", " + buffer.size() + " bytes buffered") + "]";
   }
 }
