@@ -680,4 +680,82 @@ public abstract class TransportContractTests {
           .isInstanceOf(ConnectException.class).hasMessageContaining(nowhere.toString());
     });
   }
+
+  @Test
+  void loweringTheHighWaterMark_belowWhatIsBuffered_pausesAtOnce_andAThrowingPauseWriting_onlyGoesToTheHandler() {
+    run(() -> {
+      List<Recorder> accepted = new ArrayList<>();
+      Server server = server(accepted, r -> r.pauseReadingAtStart = true, false);
+      RuntimeException boom = new IllegalStateException("pause boom");
+      Net.Connection<Recorder> c = Net.createConnection(() -> new Recorder(loop, WAIT) {
+        @Override
+        public void pauseWriting() {
+          super.pauseWriting();
+          throw boom;
+        }
+      }, host(), port(server));
+      clients.add(c.transport());
+      Transport t = c.transport();
+      t.setWriteBufferLimits(Integer.MAX_VALUE);
+      for (int i = 0; t.getWriteBufferSize() == 0; i++) {
+        assertThat(i).as("writes before something stays buffered").isLessThan(2_000);
+        t.write(new byte[64 * 1024]);
+      }
+      assertThat(c.protocol().pauses).isZero();
+
+      t.setWriteBufferLimits(0);
+      assertThat(c.protocol().pauses).as("pauses once the new mark is below the buffer").isEqualTo(1);
+      assertThat(handled).hasSize(1);
+      assertThat(handled.get(0).message()).isEqualTo("protocol.pauseWriting() failed");
+      assertThat(handled.get(0).exception()).isSameAs(boom);
+      assertThat(t.isClosing()).as("a failing pauseWriting does not end the connection").isFalse();
+    });
+  }
+
+  @Test
+  void aProtocolThatThrowsInEofReceived_goesToTheHandler_andLosesTheConnectionWithThatError() {
+    run(() -> {
+      RuntimeException boom = new IllegalStateException("eof boom");
+      List<Recorder> accepted = new ArrayList<>();
+      Server server = Net.createServer(() -> {
+        Recorder r = new Recorder(loop, WAIT) {
+          @Override
+          public boolean eofReceived() {
+            super.eofReceived();
+            throw boom;
+          }
+        };
+        accepted.add(r);
+        return r;
+      }, host(), 0);
+      servers.add(server);
+      Net.Connection<Recorder> c = connect(server);
+      c.transport().writeEof();
+      assertThat(awaitAccepted(accepted, 1).awaitLost()).isSameAs(boom);
+      assertThat(handled).hasSize(1);
+      assertThat(handled.get(0).message()).contains("eofReceived");
+      c.protocol().awaitLost();
+    });
+  }
+
+  @Test
+  void aProtocolThatThrowsInConnectionMade_goesToTheHandler_andTheTransportIsAborted() {
+    run(() -> {
+      RuntimeException boom = new IllegalStateException("made boom");
+      List<Recorder> accepted = new ArrayList<>();
+      Server server = echoServer(accepted);
+      Net.Connection<Recorder> c = Net.createConnection(() -> new Recorder(loop, WAIT) {
+        @Override
+        public void connectionMade(Transport transport) {
+          super.connectionMade(transport);
+          throw boom;
+        }
+      }, host(), port(server));
+      assertThat(c.transport().isClosing()).isTrue();
+      assertThat(c.protocol().awaitLost()).isSameAs(boom);
+      assertThat(handled).hasSize(1);
+      assertThat(handled.get(0).message()).contains("connectionMade");
+      awaitAccepted(accepted, 1).awaitLost();
+    });
+  }
 }
