@@ -23,9 +23,13 @@ import java.util.function.Supplier;
  * and a protocol from its factory. {@link #close()} stops listening but leaves the connections alone;
  * {@link #closeClients()} and {@link #abortClients()} end them; {@link #waitClosed()} returns once the server is
  * closed and every connection it accepted is gone. Loop thread only.
+ *
+ * <p>asyncio's {@code async with server:} is try-with-resources here ({@code try (Server s = Net.createServer(...))
+ * { ... }}), which closes the listening sockets at the end of the block; since {@code close()} cannot wait, call
+ * {@link #waitClosed()} in the block when the connections must be gone too.
  */
 @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
-public final class Server {
+public final class Server implements AutoCloseable {
 
   /** Where a server is in its life. */
   @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
@@ -130,6 +134,7 @@ public final class Server {
    * Stops listening: closes the listening sockets, leaving accepted connections open. Idempotent. Cancels a
    * {@link #serveForever()} in progress.
    */
+  @Override
   public void close() {
     if (state == State.CLOSED) {
       return;

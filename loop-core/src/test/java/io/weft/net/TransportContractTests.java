@@ -758,4 +758,17 @@ public abstract class TransportContractTests {
       awaitAccepted(accepted, 1).awaitLost();
     });
   }
+
+  @Test
+  void aServerInTryWithResources_stopsListeningAtTheEndOfTheBlock() {
+    run(() -> {
+      int port;
+      try (Server server = Net.createServer(this::recorder, host(), 0)) {
+        port = port(server);
+        assertThat(server.isServing()).isTrue();
+      }
+      assertThatThrownBy(() -> Net.createConnection(this::recorder, host(), port))
+          .isInstanceOf(ConnectException.class);
+    });
+  }
 }
