@@ -335,28 +335,45 @@ public final class Transport {
     if (phase != Phase.OPEN || readingPaused || eofReceived) {
       return;
     }
+    BufferedProtocol buffered = protocol instanceof BufferedProtocol b ? b : null;
+    ByteBuffer into = readBuffer.clear();
+    if (buffered != null) {
+      try {
+        into = buffered.getBuffer(-1);
+        if (into == null || !into.hasRemaining()) {
+          throw new IllegalStateException("getBuffer() returned a buffer with no room: " + into);
+        }
+      } catch (Throwable e) {
+        rethrowIfEscaping(e);
+        fatalError(e, "Fatal error: protocol.getBuffer() call failed.");
+        return;
+      }
+    }
     int n;
-    readBuffer.clear();
     try {
-      n = socket.read(readBuffer);
+      n = socket.read(into);
     } catch (IOException e) {
       fatalError(e, "Fatal read error on socket transport");
       return;
     }
-    if (n == 0) {
+    if (n <= 0) {
+      if (n < 0) {
+        onEof();
+      }
       return;
     }
-    if (n < 0) {
-      onEof();
-      return;
-    }
-    byte[] data = new byte[n];
-    readBuffer.flip().get(data);
     try {
-      protocol.dataReceived(data);
+      if (buffered != null) {
+        buffered.bufferUpdated(n);
+      } else {
+        byte[] data = new byte[n];
+        readBuffer.flip().get(data);
+        protocol.dataReceived(data);
+      }
     } catch (Throwable e) {
       rethrowIfEscaping(e);
-      fatalError(e, "Fatal error: protocol.dataReceived() call failed.");
+      fatalError(e, "Fatal error: protocol." + (buffered != null ? "bufferUpdated" : "dataReceived")
+          + "() call failed.");
     }
   }
 

@@ -578,12 +578,13 @@ public abstract class TransportContractTests {
   }
 
   @Test
-  void manyConnectCloseCycles_leaveNoSocketOrTaskBehind() {
+  void tenThousandConnectCloseCycles_leaveNoSocketOrTaskBehind() {
     run(() -> {
       List<Recorder> accepted = new ArrayList<>();
       Server server = echoServer(accepted);
       long before = settledOpenResources();
-      for (int i = 0; i < 300; i++) {
+      int cycles = 10_000;
+      for (int i = 0; i < cycles; i++) {
         Net.Connection<Recorder> c = Net.createConnection(this::recorder, host(), port(server));
         c.transport().close();
         c.protocol().awaitLost();
@@ -591,7 +592,7 @@ public abstract class TransportContractTests {
       for (int i = 0; i < accepted.size(); i++) {
         accepted.get(i).awaitLost();
       }
-      assertThat(accepted).hasSize(300);
+      assertThat(accepted).hasSize(cycles);
       assertThat(settledOpenResources()).isBetween(before - openResourcesTolerance(),
           before + openResourcesTolerance());
       assertThat(loop.allTasks()).hasSize(1);
@@ -769,6 +770,64 @@ public abstract class TransportContractTests {
       }
       assertThatThrownBy(() -> Net.createConnection(this::recorder, host(), port))
           .isInstanceOf(ConnectException.class);
+    });
+  }
+
+  @Test
+  void aBufferedProtocol_readsIntoItsOwnBuffer_inPiecesNoLargerThanTheRoomItGives() {
+    run(() -> {
+      Server server = echoServer(new ArrayList<>());
+      java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+      List<Integer> sizes = new ArrayList<>();
+      io.weft.Future<Void> all = loop.createFuture();
+      ByteBuffer small = ByteBuffer.allocate(3);
+      Net.Connection<BufferedProtocol> c = Net.createConnection(() -> new BufferedProtocol() {
+        @Override
+        public ByteBuffer getBuffer(int sizeHint) {
+          return small.clear();
+        }
+
+        @Override
+        public void bufferUpdated(int nbytes) {
+          sizes.add(nbytes);
+          got.write(small.array(), 0, nbytes);
+          if (got.size() == 10 && !all.isDone()) {
+            all.setResult(null);
+          }
+        }
+      }, host(), port(server));
+      clients.add(c.transport());
+      c.transport().write(bytes("0123456789"));
+      Weft.waitFor(all, WAIT);
+      assertThat(got.toString(StandardCharsets.UTF_8)).isEqualTo("0123456789");
+      assertThat(sizes).allSatisfy(n -> assertThat(n).isBetween(1, 3));
+    });
+  }
+
+  @Test
+  void aBufferedProtocolWithNoRoom_isReportedAndAborts() {
+    run(() -> {
+      Server server = echoServer(new ArrayList<>());
+      io.weft.Future<Throwable> lost = loop.createFuture();
+      Net.Connection<BufferedProtocol> c = Net.createConnection(() -> new BufferedProtocol() {
+        @Override
+        public ByteBuffer getBuffer(int sizeHint) {
+          return ByteBuffer.allocate(0);
+        }
+
+        @Override
+        public void bufferUpdated(int nbytes) {}
+
+        @Override
+        public void connectionLost(Throwable cause) {
+          lost.setResult(cause);
+        }
+      }, host(), port(server));
+      c.transport().write(bytes("x"));
+      assertThat(Weft.waitFor(lost, WAIT)).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("no room");
+      assertThat(handled).hasSize(1);
+      assertThat(handled.get(0).message()).contains("getBuffer");
     });
   }
 }
