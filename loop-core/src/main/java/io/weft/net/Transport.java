@@ -44,6 +44,9 @@ import java.util.Objects;
  * <p>Writes after the connection is lost (or after {@code close()} with nothing left to flush) are dropped; the
  * fifth such write sends one warning, "socket.send() raised exception.", down the loop's warning path. asyncio logs
  * it at that write and every later one; Weft logs it once per transport.
+ *
+ * <p>(One file per transport kind, as the design's layout asks: the stream transport's whole life reads in one
+ * place, a little over 500 lines; its write buffer and flow-control state live in {@code WriteBuffer}.)
  */
 @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
 public final class Transport {
@@ -100,14 +103,14 @@ public final class Transport {
 
   /** Schedules {@code connectionMade} and the start of reading, as asyncio's constructor does. */
   void start() {
+    // Runs even if the transport was aborted meanwhile, before the connectionLost scheduled after it: a protocol
+    // always hears connectionMade first.
     loop.callSoon(() -> {
-      if (phase == Phase.OPEN) {
-        try {
-          protocol.connectionMade(this);
-        } catch (Throwable e) {
-          rethrowIfEscaping(e);
-          fatalError(e, "Fatal error: protocol.connectionMade() call failed.");
-        }
+      try {
+        protocol.connectionMade(this);
+      } catch (Throwable e) {
+        rethrowIfEscaping(e);
+        fatalError(e, "Fatal error: protocol.connectionMade() call failed.");
       }
     });
     loop.callSoon(() -> {
