@@ -10,7 +10,7 @@ import java.util.stream.Stream;
  * The {@link TransportContractTests} on the production loop's {@link io.weft.spi.NioNetwork}, on IPv4 loopback.
  * Open resources are this process's file descriptors, with a little tolerance for the JVM's own.
  */
-class NioTransportTests extends TransportContractTests {
+class NioTransportTests extends StreamContractTests {
 
   @Override
   protected EventLoop newLoop() {

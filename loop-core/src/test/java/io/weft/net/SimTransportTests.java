@@ -12,7 +12,7 @@ import org.junit.jupiter.api.AfterEach;
  * The {@link TransportContractTests} on the simulated network, on a virtual loop built as the network's own tests
  * build it. Open resources are the network's open sockets, with no tolerance; every test ends with none open.
  */
-class SimTransportTests extends TransportContractTests {
+class SimTransportTests extends StreamContractTests {
 
   SimNetwork sim;
 
