@@ -12,4 +12,5 @@ module io.weft.core {
   exports io.weft.sync;
   exports io.weft.sim;
   exports io.weft.sim.net;
+  exports io.weft.net;
 }

@@ -23,6 +23,11 @@ final class KernelImpl implements Kernel {
   }
 
   @Override
+  public void warn(EventLoop loop, String message) {
+    loop.warn(message);
+  }
+
+  @Override
   public long owner(Handle handle) {
     return EventLoop.simOwner(handle);
   }

@@ -43,6 +43,9 @@ public interface Kernel {
    */
   io.weft.Handle networkTimer(EventLoop loop, long delayNanos, Runnable delivery, long event);
 
+  /** Sends a warning down {@code loop}'s warning path (its warning handler, or the {@code io.weft} logger). */
+  void warn(EventLoop loop, String message);
+
   /** The id of the task a handle belongs to (the task its step resumes, or that set the timer), or -1. */
   long owner(io.weft.Handle handle);
 

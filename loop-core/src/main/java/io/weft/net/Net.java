@@ -1,0 +1,280 @@
+package io.weft.net;
+
+import io.weft.Api;
+import io.weft.EventLoop;
+import io.weft.Future;
+import io.weft.spi.Network;
+import io.weft.spi.Network.StreamSocket;
+import io.weft.spi.Poller;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * Network entry points, asyncio's {@code loop.create_connection} and {@code loop.create_server}, on the running
+ * loop's {@link Network}.
+ *
+ * <p>Each is called from inside a task and awaits: resolution (off the loop thread when the network's resolver may
+ * block), connecting, binding. Nothing is left open when one throws.
+ */
+@Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
+public final class Net {
+
+  /** The default accept backlog of {@link #createServer}, asyncio's 100. */
+  public static final int DEFAULT_BACKLOG = 100;
+
+  private Net() {}
+
+  /**
+   * A connection made by {@link #createConnection}: its transport and the protocol the factory made for it.
+   *
+   * @param transport the transport; never null
+   * @param protocol the protocol; never null
+   * @param <P> the protocol's type
+   */
+  @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
+  public record Connection<P extends Protocol>(Transport transport, P protocol) {}
+
+  /**
+   * Connects to {@code host}:{@code port}, trying each resolved address in turn; see
+   * {@link #createConnection(Supplier, String, int, SocketAddress, Duration)}.
+   */
+  public static <P extends Protocol> Connection<P> createConnection(Supplier<? extends P> factory, String host,
+      int port) throws IOException {
+    return createConnection(factory, host, port, null, null);
+  }
+
+  /**
+   * Connects to {@code host}:{@code port} and makes a transport driving a protocol from {@code factory}, as
+   * asyncio's {@code create_connection}.
+   *
+   * <p>The host is resolved through the loop's network (on a thread of its own when the network's resolver may
+   * block). Without a happy-eyeballs delay each address is tried in the order resolved until one connects; with
+   * one, the next attempt starts after the delay (or as soon as the previous one fails) while earlier ones go on,
+   * the first to connect wins and the others are closed (RFC 8305). Returns once the protocol's
+   * {@link Protocol#connectionMade} has run.
+   *
+   * @param factory makes the protocol; called once, after the connect succeeded, on the loop thread
+   * @param host a host name or literal address; not null
+   * @param port in 0-65535
+   * @param localAddress where to bind the socket first, or null for an ephemeral address
+   * @param happyEyeballsDelay how long an attempt runs alone before the next starts, or null to try one at a time
+   * @throws IllegalArgumentException naming the port if it is outside 0-65535, or a negative delay, before
+   *     anything is opened
+   * @throws UnknownHostException naming the host if it does not resolve
+   * @throws ConnectException naming the address if every connect was refused (naming each error when they
+   *     differ); no socket is left open
+   * @throws IOException for other failures to connect; no socket is left open
+   */
+  public static <P extends Protocol> Connection<P> createConnection(Supplier<? extends P> factory, String host,
+      int port, SocketAddress localAddress, Duration happyEyeballsDelay) throws IOException {
+    Objects.requireNonNull(factory, "factory must not be null");
+    Objects.requireNonNull(host, "host must not be null");
+    checkPort(port);
+    if (happyEyeballsDelay != null && happyEyeballsDelay.isNegative()) {
+      throw new IllegalArgumentException("happyEyeballsDelay must be >= 0, got " + happyEyeballsDelay);
+    }
+    EventLoop loop = EventLoop.getRunningLoop();
+    List<InetSocketAddress> addresses = resolve(loop, host, port);
+    return start(loop, factory, Connector.first(loop, addresses, localAddress, happyEyeballsDelay));
+  }
+
+  /**
+   * Connects to a Unix-domain stream socket at {@code path}, as asyncio's {@code create_unix_connection}.
+   *
+   * @throws ConnectException naming the path if nothing listens there; nothing is left open
+   */
+  public static <P extends Protocol> Connection<P> createUnixConnection(Supplier<? extends P> factory, Path path)
+      throws IOException {
+    Objects.requireNonNull(factory, "factory must not be null");
+    Objects.requireNonNull(path, "path must not be null");
+    EventLoop loop = EventLoop.getRunningLoop();
+    return start(loop, factory, Connector.first(loop, List.of(UnixDomainSocketAddress.of(path)), null, null));
+  }
+
+  /**
+   * Makes a transport for a stream socket connected elsewhere (for instance an NIO channel adopted with
+   * {@link io.weft.spi.NioNetwork#wrap(java.nio.channels.SocketChannel)}), as asyncio's
+   * {@code connect_accepted_socket}. The transport owns the socket from then on.
+   *
+   * @param socket a socket of the running loop's network, connected or connecting
+   */
+  public static <P extends Protocol> Connection<P> connectAccepted(Supplier<? extends P> factory,
+      StreamSocket socket) throws IOException {
+    Objects.requireNonNull(factory, "factory must not be null");
+    Objects.requireNonNull(socket, "socket must not be null");
+    EventLoop loop = EventLoop.getRunningLoop();
+    return start(loop, factory, Connector.adopt(loop, socket));
+  }
+
+  /** Makes the transport and protocol for a connected socket and waits until connectionMade has run. */
+  private static <P extends Protocol> Connection<P> start(EventLoop loop, Supplier<? extends P> factory,
+      Connector.Attempt attempt) {
+    P protocol;
+    try {
+      protocol = Objects.requireNonNull(factory.get(), "the protocol factory returned null");
+    } catch (RuntimeException | Error e) {
+      attempt.close();
+      throw e;
+    }
+    Transport transport = new Transport(loop, attempt.socket(), attempt.watch(), protocol, null);
+    transport.start();
+    Future<Void> made = loop.createFuture();
+    loop.callSoon(() -> made.setResult(null)); // after connectionMade, which start() scheduled first
+    try {
+      made.await();
+    } catch (Throwable e) {
+      transport.abort(); // cancelled while connectionMade was pending: the transport owns the socket now
+      throw e;
+    }
+    return new Connection<>(transport, protocol);
+  }
+
+  /**
+   * Starts a server on {@code host}:{@code port} with the default backlog, reusing addresses, serving at once;
+   * see {@link #createServer(Supplier, String, int, int, boolean, boolean)}.
+   */
+  public static Server createServer(Supplier<? extends Protocol> factory, String host, int port) throws IOException {
+    return createServer(factory, host, port, DEFAULT_BACKLOG, true, true);
+  }
+
+  /**
+   * Listens on every address {@code host} resolves to, as asyncio's {@code create_server}: each accepted connection
+   * gets a transport and a protocol from {@code factory}.
+   *
+   * @param factory makes a protocol per connection, on the loop thread
+   * @param host a host name or literal address (every address it resolves to is listened on); not null
+   * @param port in 0-65535; 0 picks a free port per address (see {@link Server#sockets()})
+   * @param backlog the accept queue's length, at least 1
+   * @param reuseAddress sets {@code SO_REUSEADDR}
+   * @param startServing accept at once; otherwise only after {@link Server#startServing()} or
+   *     {@link Server#serveForever()}
+   * @throws IllegalArgumentException naming the value for a port outside 0-65535 or a backlog below 1, before
+   *     anything is opened
+   * @throws UnknownHostException naming the host if it does not resolve
+   * @throws java.net.BindException if an address is in use; nothing is left open
+   */
+  public static Server createServer(Supplier<? extends Protocol> factory, String host, int port, int backlog,
+      boolean reuseAddress, boolean startServing) throws IOException {
+    Objects.requireNonNull(host, "host must not be null");
+    return createServer(factory, List.of(host), port, backlog, reuseAddress, false, startServing);
+  }
+
+  /**
+   * Listens on every address each of {@code hosts} resolves to (duplicates once), as asyncio's
+   * {@code create_server} with a sequence of hosts; see
+   * {@link #createServer(Supplier, String, int, int, boolean, boolean)}.
+   *
+   * @param reusePort sets {@code SO_REUSEPORT}, so several servers may share the port
+   * @throws UnsupportedOperationException if {@code reusePort} is asked for and the network cannot do it
+   */
+  public static Server createServer(Supplier<? extends Protocol> factory, List<String> hosts, int port, int backlog,
+      boolean reuseAddress, boolean reusePort, boolean startServing) throws IOException {
+    Objects.requireNonNull(factory, "factory must not be null");
+    Objects.requireNonNull(hosts, "hosts must not be null");
+    if (hosts.isEmpty()) {
+      throw new IllegalArgumentException("hosts must name at least one host, got an empty list");
+    }
+    hosts.forEach(h -> Objects.requireNonNull(h, "hosts must not contain null, got " + hosts));
+    checkPort(port);
+    checkBacklog(backlog);
+    EventLoop loop = EventLoop.getRunningLoop();
+    java.util.LinkedHashSet<SocketAddress> addresses = new java.util.LinkedHashSet<>();
+    for (String host : hosts) {
+      addresses.addAll(resolve(loop, host, port));
+    }
+    List<Network.ListenSocket> listening = new ArrayList<>();
+    try {
+      for (SocketAddress address : addresses) {
+        listening.add(loop.network().listen(address, backlog, reuseAddress, reusePort));
+      }
+    } catch (IOException | RuntimeException e) {
+      listening.forEach(Network.ListenSocket::close);
+      throw e;
+    }
+    return serve(loop, listening, factory, backlog, startServing);
+  }
+
+  /**
+   * Listens on a Unix-domain stream socket at {@code path}, as asyncio's {@code create_unix_server}.
+   *
+   * <p>The path must not exist (on NIO a file there is an address in use); closing the server does not remove it.
+   *
+   * @throws java.net.BindException naming the path if it is in use; nothing is left open
+   */
+  public static Server createUnixServer(Supplier<? extends Protocol> factory, Path path, int backlog,
+      boolean startServing) throws IOException {
+    Objects.requireNonNull(factory, "factory must not be null");
+    Objects.requireNonNull(path, "path must not be null");
+    checkBacklog(backlog);
+    EventLoop loop = EventLoop.getRunningLoop();
+    Network.ListenSocket listening = loop.network().listen(UnixDomainSocketAddress.of(path), backlog, false, false);
+    return serve(loop, List.of(listening), factory, backlog, startServing);
+  }
+
+  private static Server serve(EventLoop loop, List<Network.ListenSocket> listening,
+      Supplier<? extends Protocol> factory, int backlog, boolean startServing) {
+    Server server = new Server(loop, listening, factory, backlog);
+    if (startServing) {
+      server.startServing();
+    }
+    return server;
+  }
+
+  static void checkBacklog(int backlog) {
+    if (backlog < 1) {
+      throw new IllegalArgumentException("backlog must be >= 1, got " + backlog);
+    }
+  }
+
+  static void checkPort(int port) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be in 0-65535, got " + port);
+    }
+  }
+
+  /** Resolves on the loop thread if the network answers at once, else on a thread of its own. */
+  static List<InetSocketAddress> resolve(EventLoop loop, String host, int port) throws UnknownHostException {
+    Network network = loop.network();
+    if (network.resolvesWithoutBlocking()) {
+      return network.resolve(host, port);
+    }
+    Future<List<InetSocketAddress>> result = loop.createFuture();
+    EventLoop.RealWork work = loop.beginRealWork("resolving " + host);
+    Thread.ofVirtual().name("weft-resolve-" + host).start(() -> {
+      List<InetSocketAddress> found = null;
+      Throwable error = null;
+      try {
+        found = network.resolve(host, port);
+      } catch (Throwable e) {
+        error = e;
+      }
+      List<InetSocketAddress> f = found;
+      Throwable err = error;
+      try {
+        loop.callSoonThreadsafe(() -> {
+          work.close();
+          if (!result.isDone()) {
+            if (err != null) {
+              result.setException(err);
+            } else {
+              result.setResult(f);
+            }
+          }
+        });
+      } catch (RuntimeException closed) {
+        work.close(); // the loop closed meanwhile: nobody waits for the answer
+      }
+    });
+    return result.await();
+  }
+}

@@ -1,0 +1,183 @@
+package io.weft.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.weft.EventLoop;
+import io.weft.Task;
+import io.weft.Weft;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** {@link StreamReader} fed by hand on a virtual loop: asyncio's ST cases that need no network. */
+class StreamReaderTests {
+
+  final EventLoop loop = EventLoop.createVirtual();
+
+  @AfterEach
+  void close() {
+    loop.close();
+  }
+
+  interface Body {
+    void run() throws Exception;
+  }
+
+  void run(Body body) {
+    loop.runUntilComplete(() -> {
+      body.run();
+      return null;
+    });
+  }
+
+  static byte[] b(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  static String s(byte[] b) {
+    return new String(b, StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void basics_readZero_readUpToN_readToEof_atEof() {
+    assertThatThrownBy(() -> run(() -> new StreamReader(0))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("0");
+    run(() -> {
+      StreamReader r = new StreamReader();
+      r.feedData(b("line1\nline2\n"));
+      assertThat(r.read(0)).isEmpty();
+      assertThat(s(r.read(3))).isEqualTo("lin");
+      assertThat(r.atEof()).isFalse();
+      r.feedEof();
+      assertThat(r.atEof()).isFalse();
+      assertThat(s(r.read(-1))).isEqualTo("e1\nline2\n");
+      assertThat(r.atEof()).isTrue();
+      assertThat(r.read(5)).isEmpty();
+    });
+  }
+
+  @Test
+  void readAndReadExactly_areNotBoundedByTheLimit() {
+    run(() -> {
+      StreamReader r = new StreamReader(3);
+      r.feedData(b("chunkchunk"));
+      assertThat(s(r.read(5))).isEqualTo("chunk");
+      assertThat(s(r.readExactly(5))).isEqualTo("chunk");
+    });
+  }
+
+  @Test
+  void readLine_overTheLimit_withTheSeparatorBuffered_dropsTheLine_andKeepsTheRest() {
+    run(() -> {
+      StreamReader r = new StreamReader(3);
+      r.feedData(b("line1\nline2\n"));
+      assertThatThrownBy(r::readLine).isInstanceOf(IllegalArgumentException.class);
+      assertThat(s(r.read(100))).isEqualTo("line2\n");
+    });
+  }
+
+  @Test
+  void readLine_limitAppliesToTheLineWithoutItsSeparator() {
+    run(() -> {
+      StreamReader r = new StreamReader(7);
+      r.feedData(b("1234567\n12345678\nrest"));
+      assertThat(s(r.readLine())).isEqualTo("1234567\n");
+      assertThatThrownBy(r::readLine).isInstanceOf(IllegalArgumentException.class);
+      r.feedEof();
+      assertThat(s(r.readLine())).isEqualTo("rest");
+    });
+  }
+
+  @Test
+  void readUntil_atEofWithoutTheSeparator_isIncomplete_withAllTheData_andEmptiesTheBuffer() {
+    run(() -> {
+      StreamReader r = new StreamReader();
+      r.feedData(b("no separator"));
+      r.feedEof();
+      assertThatThrownBy(() -> r.readUntil(b("\n"))).isInstanceOf(IncompleteReadError.class)
+          .hasMessageContaining("undefined expected bytes")
+          .satisfies(e -> assertThat(s(((IncompleteReadError) e).partial())).isEqualTo("no separator"));
+      assertThat(r.atEof()).isTrue();
+    });
+  }
+
+  @Test
+  void readUntil_overTheLimit_leavesTheDataInTheBuffer_sayingFoundOrNot() {
+    run(() -> {
+      StreamReader r = new StreamReader(3);
+      r.feedData(b("abcdef"));
+      assertThatThrownBy(() -> r.readUntil(b("!"))).isInstanceOf(LimitOverrunError.class)
+          .hasMessageContaining("not found");
+      r.feedData(b("!"));
+      assertThatThrownBy(() -> r.readUntil(b("!"))).isInstanceOf(LimitOverrunError.class)
+          .hasMessageContaining("is found")
+          .satisfies(e -> assertThat(((LimitOverrunError) e).consumed()).isEqualTo(6));
+      assertThat(s(r.read(100))).as("nothing lost").isEqualTo("abcdef!");
+    });
+  }
+
+  @Test
+  void readUntil_withSeveralSeparators_theShortestMatchWins_andAnEmptyOneIsRefused() {
+    run(() -> {
+      StreamReader r = new StreamReader();
+      r.feedData(b("ab\r\ncd\n"));
+      assertThat(s(r.readUntil(List.of(b("\n"), b("\r\n"))))).isEqualTo("ab\r\n");
+      assertThat(s(r.readUntil(List.of(b("\r\n"), b("\n"))))).isEqualTo("cd\n");
+      assertThatThrownBy(() -> r.readUntil(b(""))).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("one-byte");
+    });
+  }
+
+  @Test
+  void readExactly_negative_isRefused_andEofFirst_givesThePartialBytes() {
+    run(() -> {
+      StreamReader r = new StreamReader();
+      assertThatThrownBy(() -> r.readExactly(-1)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("-1");
+      r.feedData(b("abc"));
+      r.feedEof();
+      assertThatThrownBy(() -> r.readExactly(5)).isInstanceOf(IncompleteReadError.class)
+          .satisfies(e -> {
+            assertThat(s(((IncompleteReadError) e).partial())).isEqualTo("abc");
+            assertThat(((IncompleteReadError) e).expected()).isEqualTo(5);
+          });
+    });
+  }
+
+  @Test
+  void aReadWaits_forData_andASecondReaderMeanwhile_isRefused_andAnExceptionReachesTheWaiter() {
+    run(() -> {
+      StreamReader r = new StreamReader();
+      Task<byte[]> first = Weft.createTask(r::readLine);
+      Weft.sleep(Duration.ZERO);
+      assertThatThrownBy(r::readLine).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("already waiting");
+      r.feedData(b("hi\n"));
+      assertThat(s(first.await())).isEqualTo("hi\n");
+
+      Task<byte[]> waiting = Weft.createTask(() -> r.read(10));
+      Weft.sleep(Duration.ZERO);
+      RuntimeException boom = new IllegalStateException("boom");
+      r.setException(boom);
+      assertThatThrownBy(waiting::await).isSameAs(boom);
+      assertThatThrownBy(() -> r.read(1)).isSameAs(boom);
+      assertThat(r.exception()).isSameAs(boom);
+    });
+  }
+
+  @Test
+  void toString_isAsyncioRepr() {
+    run(() -> {
+      StreamReader r = new StreamReader(123);
+      assertThat(r).hasToString("<StreamReader limit=123>");
+      StreamReader d = new StreamReader();
+      d.feedData(b("abcd"));
+      assertThat(d).hasToString("<StreamReader 4 bytes>");
+      d.feedEof();
+      assertThat(d).hasToString("<StreamReader 4 bytes eof>");
+    });
+  }
+}
