@@ -5,6 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.weft.AsyncGenerator;
 import io.weft.CancelledError;
 import io.weft.EventLoop;
+import io.weft.Future;
+import io.weft.net.Net;
+import io.weft.net.Protocol;
+import io.weft.net.Server;
+import io.weft.net.Transport;
+import java.net.InetSocketAddress;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import io.weft.Task;
 import io.weft.TimeoutError;
 import io.weft.Weft;
@@ -146,6 +153,36 @@ class ReadmeExampleTests {
       assertThat(bank.balance("alice")).isNotNegative();
       assertThat(bank.total()).isEqualTo(100);
     }
+  }
+
+  /** The README's echo over transports and protocols, verbatim (loopback, an ephemeral port). */
+  static String readmeEcho() {
+    String reply = Weft.run(() -> {
+      Server server = Net.createServer(() -> new Protocol() {
+        Transport transport;
+        @Override public void connectionMade(Transport t) { transport = t; }
+        @Override public void dataReceived(byte[] data) { transport.write(data); }   // echo
+      }, "127.0.0.1", 0);                                                              // 0: any free port
+      int port = ((InetSocketAddress) server.sockets().get(0).localAddress()).getPort();
+    
+      Future<String> received = Weft.getRunningLoop().createFuture();
+      Net.Connection<Protocol> c = Net.createConnection(() -> new Protocol() {
+        @Override public void dataReceived(byte[] data) { received.setResult(new String(data, UTF_8)); }
+      }, "127.0.0.1", port);
+      c.transport().write("hello".getBytes(UTF_8));
+      String answer = received.await();
+      c.transport().close();
+      server.close();
+      server.waitClosed();
+      return answer;                                                                 // "hello"
+    });
+    return reply;
+  }
+
+  @Test
+  @Timeout(30)
+  void readmeEcho_theServerEchoesTheClientsBytes() {
+    assertThat(readmeEcho()).isEqualTo("hello");
   }
 
   /** The README's simulation example, verbatim; returns passed, and whether the replay had the same trace. */
