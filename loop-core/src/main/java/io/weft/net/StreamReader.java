@@ -1,11 +1,14 @@
 package io.weft.net;
 
 import io.weft.Api;
+import io.weft.AsyncIterable;
+import io.weft.AsyncIterator;
 import io.weft.EventLoop;
 import io.weft.Future;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 
 /**
@@ -15,9 +18,12 @@ import java.util.Objects;
  * {@link IllegalStateException}. A read that is refused (a limit overrun, a bad argument) loses nothing from the
  * buffer unless it says so. When the buffer holds more than twice the limit the transport stops reading until it
  * drains to the limit. Loop thread only.
+ *
+ * <p>A reader is an {@link AsyncIterable} of its lines, asyncio's {@code async for line in reader}: inside a task,
+ * {@code for (byte[] line : reader)} reads with {@link #readLine()} until it returns the empty array at EOF.
  */
 @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
-public final class StreamReader {
+public final class StreamReader implements AsyncIterable<byte[]> {
 
   /** The default limit of a line or a separated chunk, 64 KiB. */
   public static final int DEFAULT_LIMIT = 64 * 1024;
@@ -181,21 +187,46 @@ public final class StreamReader {
    * Reads exactly {@code n} bytes.
    *
    * @throws IllegalArgumentException naming {@code n} if it is negative; nothing is read
-   * @throws IncompleteReadError with the bytes there were if EOF comes first (they are consumed)
+   * @throws IncompleteReadError with the bytes there were if EOF comes first (they are consumed), or if the
+   *     connection fails first while some had arrived (then caused by the connection's error, which a read with
+   *     nothing buffered raises as it is, and later reads raise too)
    */
   public byte[] readExactly(int n) throws IncompleteReadError {
     if (n < 0) {
       throw new IllegalArgumentException("readexactly size can not be less than zero, got " + n);
     }
-    checkException();
+    if (exception != null) {
+      throw incompleteOrError(n);
+    }
     while (size < n) {
       if (eof) {
         byte[] partial = take(size);
         throw new IncompleteReadError(partial, n);
       }
-      waitForData("readexactly");
+      try {
+        waitForData("readexactly");
+      } catch (Throwable t) {
+        if (t != exception) {
+          throw t;
+        }
+        throw incompleteOrError(n);
+      }
     }
     return take(n);
+  }
+
+  /**
+   * The error of a {@link #readExactly} that the connection's error cut short: the bytes that had arrived, as an
+   * {@link IncompleteReadError} caused by the error (they are consumed, so nothing is lost), or the error itself
+   * when none had.
+   */
+  private RuntimeException incompleteOrError(int n) {
+    if (size == 0) {
+      return io.weft.internal.Sneaky.<RuntimeException>raise(exception);
+    }
+    IncompleteReadError e = new IncompleteReadError(take(size), n);
+    e.initCause(exception);
+    return io.weft.internal.Sneaky.<RuntimeException>raise(e);
   }
 
   /**
@@ -295,6 +326,43 @@ public final class StreamReader {
       }
     }
     return true;
+  }
+
+  /**
+   * Returns an iterator over the lines, asyncio's {@code __aiter__}: each {@link AsyncIterator#hasNext()} waits
+   * for a line with {@link #readLine()} and the iteration ends at the empty line EOF gives. Errors of
+   * {@code readLine} (the connection's error, a line over the limit) propagate from {@code hasNext}. Call from a
+   * task.
+   */
+  @Override
+  public AsyncIterator<byte[]> iterator() {
+    return new AsyncIterator<>() {
+      private byte[] next;
+      private boolean done;
+
+      @Override
+      public boolean hasNext() {
+        if (next == null && !done) {
+          byte[] line = readLine();
+          if (line.length == 0) {
+            done = true;
+          } else {
+            next = line;
+          }
+        }
+        return next != null;
+      }
+
+      @Override
+      public byte[] next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException("at EOF");
+        }
+        byte[] line = next;
+        next = null;
+        return line;
+      }
+    };
   }
 
   @Override

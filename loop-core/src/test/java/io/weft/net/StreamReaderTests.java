@@ -169,6 +169,109 @@ class StreamReaderTests {
   }
 
   @Test
+  void readUntil_withNoSeparators_isRefusedNamingIt_andNothingIsRead() {
+    run(() -> {
+      StreamReader r = new StreamReader();
+      r.feedData(b("abc\n"));
+      assertThatThrownBy(() -> r.readUntil(List.of())).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("Separator").hasMessageContaining("at least one element");
+      assertThatThrownBy(() -> r.readUntil(List.of(b("\n"), b("")))).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("Separator").hasMessageContaining("one-byte");
+      assertThat(s(r.read(10))).as("a rejected read loses nothing").isEqualTo("abc\n");
+    });
+  }
+
+  @Test
+  void readLine_atEof_returnsThePartialLine_thenEmpty() {
+    run(() -> {
+      StreamReader r = new StreamReader();
+      r.feedData(b("whole\npart"));
+      r.feedEof();
+      assertThat(s(r.readLine())).isEqualTo("whole\n");
+      assertThat(s(r.readLine())).isEqualTo("part");
+      assertThat(r.readLine()).isEmpty();
+    });
+  }
+
+  @Test
+  void readUntil_overTheLimit_thenReadToEof_getsEveryByte() {
+    run(() -> {
+      StreamReader r = new StreamReader(4);
+      r.feedData(b("0123456789\nrest"));
+      r.feedEof();
+      assertThatThrownBy(() -> r.readUntil(b("\n"))).isInstanceOf(LimitOverrunError.class);
+      assertThat(s(r.read(-1))).as("a rejected read loses nothing").isEqualTo("0123456789\nrest");
+    });
+  }
+
+  @Test
+  void anErrorMidReadExactly_isIncomplete_withThePartialBytes_causedByTheError_thenTheErrorItself() {
+    run(() -> {
+      StreamReader r = new StreamReader();
+      Task<byte[]> reading = Weft.createTask(() -> r.readExactly(10));
+      Weft.sleep(Duration.ZERO);
+      r.feedData(b("abc"));
+      Weft.sleep(Duration.ZERO);
+      java.net.SocketException reset = new java.net.SocketException("Connection reset");
+      r.setException(reset);
+      assertThatThrownBy(reading::await).isInstanceOf(IncompleteReadError.class).hasCause(reset)
+          .satisfies(e -> {
+            assertThat(s(((IncompleteReadError) e).partial())).isEqualTo("abc");
+            assertThat(((IncompleteReadError) e).expected()).isEqualTo(10);
+          });
+      assertThatThrownBy(() -> r.readExactly(10)).isSameAs(reset);
+      assertThatThrownBy(() -> r.read(1)).isSameAs(reset);
+
+      StreamReader buffered = new StreamReader();
+      buffered.feedData(b("xy"));
+      buffered.setException(reset);
+      assertThatThrownBy(() -> buffered.readExactly(5)).isInstanceOf(IncompleteReadError.class)
+          .hasCause(reset).satisfies(e -> assertThat(s(((IncompleteReadError) e).partial())).isEqualTo("xy"));
+    });
+  }
+
+  @Test
+  void forEachLine_isAsyncFor_untilEof_waitingForEachLine() {
+    run(() -> {
+      StreamReader r = new StreamReader();
+      Task<List<String>> reading = Weft.createTask(() -> {
+        List<String> got = new java.util.ArrayList<>();
+        for (byte[] line : r) {
+          got.add(s(line));
+        }
+        return got;
+      });
+      r.feedData(b("one\ntw"));
+      Weft.sleep(Duration.ZERO);
+      r.feedData(b("o\nthree"));
+      Weft.sleep(Duration.ZERO);
+      assertThat(reading.isDone()).isFalse();
+      r.feedEof();
+      assertThat(reading.await()).containsExactly("one\n", "two\n", "three");
+      java.util.Iterator<byte[]> after = r.iterator();
+      assertThat(after.hasNext()).isFalse();
+      assertThatThrownBy(after::next).isInstanceOf(java.util.NoSuchElementException.class);
+    });
+  }
+
+  @Test
+  void forEachLine_aLineOverTheLimit_raisesFromTheLoop() {
+    run(() -> {
+      StreamReader r = new StreamReader(3);
+      r.feedData(b("ok\ntoolong\nfin\n"));
+      r.feedEof();
+      List<String> got = new java.util.ArrayList<>();
+      assertThatThrownBy(() -> {
+        for (byte[] line : r) {
+          got.add(s(line));
+        }
+      }).isInstanceOf(IllegalArgumentException.class);
+      assertThat(got).containsExactly("ok\n");
+      assertThat(s(r.readLine())).isEqualTo("fin\n");
+    });
+  }
+
+  @Test
   void toString_isAsyncioRepr() {
     run(() -> {
       StreamReader r = new StreamReader(123);
