@@ -218,10 +218,10 @@ public final class StreamReader implements AsyncIterable<byte[]> {
   /**
    * The error of a {@link #readExactly} that the connection's error cut short: the bytes that had arrived, as an
    * {@link IncompleteReadError} caused by the error (they are consumed, so nothing is lost), or the error itself
-   * when none had.
+   * when none had or when {@code n} were already there (asyncio raises the error before reading).
    */
   private RuntimeException incompleteOrError(int n) {
-    if (size == 0) {
+    if (size == 0 || size >= n) {
       return io.weft.internal.Sneaky.<RuntimeException>raise(exception);
     }
     IncompleteReadError e = new IncompleteReadError(take(size), n);

@@ -227,6 +227,13 @@ class StreamReaderTests {
       buffered.setException(reset);
       assertThatThrownBy(() -> buffered.readExactly(5)).isInstanceOf(IncompleteReadError.class)
           .hasCause(reset).satisfies(e -> assertThat(s(((IncompleteReadError) e).partial())).isEqualTo("xy"));
+
+      StreamReader enough = new StreamReader();
+      enough.feedData(b("xyz"));
+      enough.setException(reset);
+      assertThatThrownBy(() -> enough.readExactly(0)).isSameAs(reset);
+      assertThatThrownBy(() -> enough.readExactly(2)).isSameAs(reset);
+      assertThat(enough).hasToString("<StreamReader 3 bytes exception=" + reset + ">");
     });
   }
 
@@ -269,6 +276,32 @@ class StreamReaderTests {
       assertThat(got).containsExactly("ok\n");
       assertThat(s(r.readLine())).isEqualTo("fin\n");
     });
+  }
+
+  @Test
+  void theErrors_keepTheirFields_throughSerialization() throws Exception {
+    IncompleteReadError incomplete = roundTrip(new IncompleteReadError(b("abc"), 10));
+    assertThat(s(incomplete.partial())).isEqualTo("abc");
+    assertThat(incomplete.expected()).isEqualTo(10);
+    assertThat(incomplete).hasMessage("3 bytes read on a total of 10 expected bytes");
+    IncompleteReadError undefined = roundTrip(new IncompleteReadError(b("ab"), -1));
+    assertThat(undefined.expected()).isEqualTo(-1);
+    assertThat(undefined).hasMessageContaining("undefined expected bytes");
+    LimitOverrunError overrun = roundTrip(new LimitOverrunError("Separator is not found", 7));
+    assertThat(overrun.consumed()).isEqualTo(7);
+    assertThat(overrun).hasMessage("Separator is not found");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> T roundTrip(T value) throws Exception {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(value);
+    }
+    try (java.io.ObjectInputStream in =
+        new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+      return (T) in.readObject();
+    }
   }
 
   @Test
