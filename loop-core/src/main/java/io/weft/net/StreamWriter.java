@@ -61,9 +61,15 @@ public final class StreamWriter {
   }
 
   /**
-   * Waits, from a task, until the transport's buffer is at or below its low-water mark, as asyncio's
-   * {@code drain()}: raises the reader's error if there is one, and once the connection is lost raises
-   * "Connection lost". Several tasks may drain at once.
+   * Waits, from a task, while writing is paused (the transport's buffer went above its high-water mark and has not
+   * yet fallen to its low-water mark), as asyncio's {@code drain()}. Several tasks may drain at once; all wake when
+   * writing resumes, and a drainer that is cancelled takes nothing from the others.
+   *
+   * <p>Raises the reader's error, if there is one, first: once the connection is lost with an error, every later
+   * {@code drain()} raises that error. If the transport is closing it yields once so that {@code connectionLost}
+   * can run. When the connection is lost while drains wait, they raise its error, or return normally if it was lost
+   * without one (asyncio's ST-14); every later {@code drain()} then raises a {@link java.net.SocketException}
+   * "Connection lost" (asyncio's {@code ConnectionResetError}).
    */
   public void drain() throws IOException {
     Throwable e = reader.exception();
