@@ -20,8 +20,8 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * Network entry points, asyncio's {@code loop.create_connection} and {@code loop.create_server}, on the running
- * loop's {@link Network}.
+ * Network entry points, asyncio's {@code loop.create_connection}, {@code loop.create_server} and
+ * {@code loop.create_datagram_endpoint}, on the running loop's {@link Network}.
  *
  * <p>Each is called from inside a task and awaits: resolution (off the loop thread when the network's resolver may
  * block), connecting, binding. Nothing is left open when one throws.
