@@ -20,8 +20,8 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * Network entry points, asyncio's {@code loop.create_connection} and {@code loop.create_server}, on the running
- * loop's {@link Network}.
+ * Network entry points, asyncio's {@code loop.create_connection}, {@code loop.create_server} and
+ * {@code loop.create_datagram_endpoint}, on the running loop's {@link Network}.
  *
  * <p>Each is called from inside a task and awaits: resolution (off the loop thread when the network's resolver may
  * block), connecting, binding. Nothing is left open when one throws.
@@ -228,6 +228,133 @@ public final class Net {
       server.startServing();
     }
     return server;
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Datagram endpoints
+  // ------------------------------------------------------------------------------------------------------------
+
+  /**
+   * A datagram endpoint made by {@link #createDatagramEndpoint}: its transport and the protocol the factory made.
+   *
+   * @param transport the transport; never null
+   * @param protocol the protocol; never null
+   * @param <P> the protocol's type
+   */
+  @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
+  public record DatagramEndpoint<P extends DatagramProtocol>(DatagramTransport transport, P protocol) {}
+
+  /**
+   * Opens a datagram endpoint by host names and ports; see
+   * {@link #createDatagramEndpoint(Supplier, SocketAddress, SocketAddress, boolean)}.
+   *
+   * @param localHost where to bind, or null to bind to an ephemeral port (then {@code remoteHost} is needed)
+   * @param localPort in 0-65535 (0 picks a free port); ignored when {@code localHost} is null
+   * @param remoteHost the only peer, or null for an unconnected endpoint
+   * @param remotePort in 1-65535; ignored when {@code remoteHost} is null
+   * @throws IllegalArgumentException naming the port if one is out of range, or if both hosts are null, before
+   *     anything is resolved or opened
+   */
+  public static <P extends DatagramProtocol> DatagramEndpoint<P> createDatagramEndpoint(Supplier<? extends P> factory,
+      String localHost, int localPort, String remoteHost, int remotePort, boolean broadcast) throws IOException {
+    Objects.requireNonNull(factory, "factory must not be null");
+    if (localHost == null && remoteHost == null) {
+      throw new IllegalArgumentException("a datagram endpoint needs a local or a remote host, got neither");
+    }
+    if (localHost != null) {
+      checkPort(localPort);
+    }
+    if (remoteHost != null && (remotePort < 1 || remotePort > 65535)) {
+      throw new IllegalArgumentException("remote port must be in 1-65535, got " + remotePort);
+    }
+    return createDatagramEndpoint(factory,
+        localHost == null ? null : InetSocketAddress.createUnresolved(localHost, localPort),
+        remoteHost == null ? null : InetSocketAddress.createUnresolved(remoteHost, remotePort), broadcast);
+  }
+
+  /**
+   * Opens a datagram (UDP) socket and makes a transport driving a protocol from {@code factory}, as asyncio's
+   * {@code create_datagram_endpoint}.
+   *
+   * <p>An unresolved {@link InetSocketAddress} is resolved through the loop's network first; each pair of a local
+   * and a remote address of the same family is tried in turn until one opens. Returns once the protocol's
+   * {@link DatagramProtocol#connectionMade} has run.
+   *
+   * @param factory makes the protocol; called once, after the socket opened, on the loop thread
+   * @param localAddress where to bind, or null for an ephemeral port
+   * @param remoteAddress the only peer (the endpoint is connected: {@link DatagramTransport#sendTo} takes a null
+   *     address and only this peer's datagrams arrive), or null for an unconnected endpoint
+   * @param broadcast sets {@code SO_BROADCAST}
+   * @throws IllegalArgumentException if both addresses are null, before anything is opened
+   * @throws UnknownHostException naming the host if an address does not resolve
+   * @throws java.net.BindException if the local address is in use; nothing is left open
+   * @throws IOException for other failures to open; nothing is left open
+   */
+  public static <P extends DatagramProtocol> DatagramEndpoint<P> createDatagramEndpoint(Supplier<? extends P> factory,
+      SocketAddress localAddress, SocketAddress remoteAddress, boolean broadcast) throws IOException {
+    Objects.requireNonNull(factory, "factory must not be null");
+    if (localAddress == null && remoteAddress == null) {
+      throw new IllegalArgumentException("a datagram endpoint needs a local or a remote address, got neither");
+    }
+    EventLoop loop = EventLoop.getRunningLoop();
+    List<SocketAddress> locals = resolveDatagram(loop, localAddress);
+    List<SocketAddress> remotes = resolveDatagram(loop, remoteAddress);
+    Network.DatagramSocket socket = null;
+    IOException last = null;
+    for (SocketAddress local : locals) {
+      for (SocketAddress remote : remotes) {
+        if (socket == null && sameFamily(local, remote)) {
+          try {
+            socket = loop.network().openDatagram(local, remote, broadcast);
+          } catch (IOException e) {
+            last = e;
+          }
+        }
+      }
+    }
+    if (socket == null) {
+      throw last != null ? last : new IOException("no local address among " + locals
+          + " has the family of a remote address among " + remotes);
+    }
+    P protocol;
+    try {
+      protocol = Objects.requireNonNull(factory.get(), "the protocol factory returned null");
+    } catch (RuntimeException | Error e) {
+      socket.close();
+      throw e;
+    }
+    DatagramTransport transport = new DatagramTransport(loop, socket, new Watch(loop, socket), protocol);
+    transport.start();
+    Future<Void> made = loop.createFuture();
+    loop.callSoon(() -> made.setResult(null)); // after connectionMade, which start() scheduled first
+    try {
+      made.await();
+    } catch (Throwable e) {
+      transport.abort();
+      throw e;
+    }
+    return new DatagramEndpoint<>(transport, protocol);
+  }
+
+  /** The addresses to try for {@code address}: itself, or what its host resolves to; a list of null for null. */
+  private static List<SocketAddress> resolveDatagram(EventLoop loop, SocketAddress address)
+      throws UnknownHostException {
+    if (address instanceof InetSocketAddress inet && inet.isUnresolved()) {
+      return new ArrayList<>(resolve(loop, inet.getHostString(), inet.getPort()));
+    }
+    List<SocketAddress> one = new ArrayList<>();
+    one.add(address);
+    return one;
+  }
+
+  private static boolean sameFamily(SocketAddress a, SocketAddress b) {
+    if (a == null || b == null) {
+      return true;
+    }
+    if (a instanceof InetSocketAddress x && b instanceof InetSocketAddress y) {
+      return (x.getAddress() instanceof java.net.Inet4Address) == (y.getAddress() instanceof java.net.Inet4Address);
+    }
+    return a.getClass() == b.getClass();
   }
 
   static void checkBacklog(int backlog) {
