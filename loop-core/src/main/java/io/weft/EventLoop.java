@@ -124,6 +124,9 @@ public final class EventLoop implements AutoCloseable {
   // The loop's sockets; null only on a loop whose poller is a VirtualPoller and that was given no network.
   private final Network network;
   final Carrier carrier;
+  // Per-loop state of other packages (Kernel.attachment) and what runs at close (Kernel.onClose); loop thread only.
+  final Map<Class<?>, Object> attachments = new java.util.HashMap<>(4);
+  final List<Runnable> closeHooks = new ArrayList<>(2);
   private final long epochNanos;
   private final long resolutionNanos;
 
@@ -655,6 +658,14 @@ public final class EventLoop implements AutoCloseable {
         t.ref.done = true;
         callExceptionHandler(withSource(new ExceptionContext(
             "Task was destroyed but it is pending!", null, null, null, t, Map.of()), t.createdAt));
+      }
+      for (Runnable hook : closeHooks) {
+        try {
+          hook.run();
+        } catch (RuntimeException e) {
+          callExceptionHandler(new ExceptionContext("Exception in a close hook of the loop", e, null, null, null,
+              Map.of()));
+        }
       }
     } finally {
       ready.clear();

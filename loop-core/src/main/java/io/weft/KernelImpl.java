@@ -53,6 +53,16 @@ final class KernelImpl implements Kernel {
   }
 
   @Override
+  public <T> T attachment(EventLoop loop, Class<T> key, java.util.function.Supplier<? extends T> make) {
+    return key.cast(loop.attachments.computeIfAbsent(key, k -> make.get()));
+  }
+
+  @Override
+  public void onClose(EventLoop loop, Runnable hook) {
+    loop.closeHooks.add(java.util.Objects.requireNonNull(hook, "hook"));
+  }
+
+  @Override
   public Thread.State threadState(Task<?> task) {
     return task.threadState();
   }

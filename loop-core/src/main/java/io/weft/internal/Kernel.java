@@ -94,6 +94,19 @@ public interface Kernel {
    */
   boolean handsBackBlocked(EventLoop loop);
 
+  /**
+   * Returns {@code loop}'s attachment of type {@code key}, made by {@code make} on first use: per-loop state of the
+   * packages that the loop class must not grow for (the network layer's shared read buffer and its registry of open
+   * transports and servers). Loop thread only.
+   */
+  <T> T attachment(EventLoop loop, Class<T> key, java.util.function.Supplier<? extends T> make);
+
+  /**
+   * Runs {@code hook} when {@code loop} closes, after its pending tasks are reported and before its poller closes;
+   * hooks run in the order added, each once, and one that throws is reported to the loop's exception handler.
+   */
+  void onClose(EventLoop loop, Runnable hook);
+
   /** Holds the published instance. */
   final class Holder {
     static volatile Kernel instance;
