@@ -47,6 +47,9 @@ import java.util.Objects;
  *       sizes. A datagram finding the receiver's buffer full is dropped.
  *   <li><b>Names.</b> {@link #resolve} answers from the name table (host names and {@link #addName aliases},
  *       {@code localhost}, literal addresses) at once.
+ *   <li><b>Unix-domain streams</b> on a per-host path table: a connect completes or is refused at once; an abort
+ *       closes (the peer reads EOF) unless this side left data unread, which resets the peer. No Unix datagrams.
+ * </ul>
  *
  * <h2>Determinism</h2>
  *
@@ -59,10 +62,6 @@ import java.util.Objects;
  * <p>Each delivery's delay is asked of {@link #deliveryDelayNanos}, the one choice point of this perfect network; the
  * fault module makes it (and a drop, duplicate or reset beside it) a decision of the scheduling strategy whose
  * alternative 0 is this network's behaviour.
- *
- *   <li><b>Unix-domain streams</b> on a per-host path table: a connect completes or is refused at once; an abort
- *       closes (the peer reads EOF) unless this side left data unread, which resets the peer. No Unix datagrams.
- * </ul>
  *
  * <p>Not thread-safe: one loop's thread uses a network, and the first loop that runs an operation with this network's
  * poller owns it. {@link #openSockets()} and {@link #openSocketReports()} say what is still open; a simulation fails a
