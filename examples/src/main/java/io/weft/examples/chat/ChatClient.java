@@ -83,6 +83,20 @@ public final class ChatClient {
     return ChatServer.readLine(reader);
   }
 
+  /**
+   * Stops taking bytes from the connection, as a client busy elsewhere: what the server sends piles up in the
+   * network's buffers, then in the server. (A client that merely does not call {@link #readLine()} still buffers up
+   * to twice the reader's limit, 128 KiB, before its transport stops reading.)
+   */
+  public void pauseReading() {
+    writer.transport().pauseReading();
+  }
+
+  /** Takes bytes from the connection again after {@link #pauseReading()}. */
+  public void resumeReading() {
+    writer.transport().resumeReading();
+  }
+
   /** Leaves the chat but keeps reading: half-closes, so the server sends what this client is owed, then closes. */
   public void leave() {
     writer.writeEof();
