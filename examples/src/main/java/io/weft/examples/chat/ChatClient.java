@@ -118,9 +118,10 @@ public final class ChatClient {
    * An interactive client on the production loop: prints what arrives, sends each line typed on standard input,
    * and leaves at the end of the input.
    *
-   * @param args {@code port nick [host]}; host defaults to {@code 127.0.0.1}
+   * @param commandLine {@code port nick [host]}; host defaults to {@code 127.0.0.1}
    */
-  public static void main(String[] args) {
+  public static void main(String[] commandLine) {
+    String[] args = io.weft.examples.echo.EchoServer.words(commandLine);
     if (args.length < 2) {
       throw new IllegalArgumentException("usage: ChatClient port nick [host], got " + java.util.List.of(args));
     }

@@ -339,9 +339,10 @@ public final class ChatServer {
   /**
    * Starts a chat server on the production loop and serves until the process is stopped.
    *
-   * @param args {@code [port [host]]}: port defaults to 0 (a free port, printed), host to {@code 127.0.0.1}
+   * @param commandLine {@code [port [host]]}: port defaults to 0 (a free port, printed), host to {@code 127.0.0.1}
    */
-  public static void main(String[] args) {
+  public static void main(String[] commandLine) {
+    String[] args = io.weft.examples.echo.EchoServer.words(commandLine);
     int port = args.length > 0 ? io.weft.examples.echo.EchoServer.parsePort(args[0]) : 0;
     String host = args.length > 1 ? args[1] : "127.0.0.1";
     Weft.run(() -> {

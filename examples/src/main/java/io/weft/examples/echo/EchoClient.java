@@ -37,9 +37,11 @@ public final class EchoClient {
   /**
    * Sends each message in a connection of its own to an echo server on the production loop and prints the answers.
    *
-   * @param args {@code port [message...]}: the server on {@code 127.0.0.1}; without messages, sends "Hello World!"
+   * @param commandLine {@code port [message...]}: the server on {@code 127.0.0.1}; each word is a message (without
+   *     one, "Hello World!")
    */
-  public static void main(String[] args) {
+  public static void main(String[] commandLine) {
+    String[] args = EchoServer.words(commandLine);
     if (args.length < 1) {
       throw new IllegalArgumentException("usage: EchoClient port [message...], got no arguments");
     }

@@ -72,10 +72,11 @@ public final class EchoServer {
   /**
    * Starts an echo server on the production loop and serves until the process is stopped.
    *
-   * @param args {@code [port [host]] [--protocols]}: port defaults to 0 (a free port, printed), host to
+   * @param commandLine {@code [port [host]] [--protocols]}: port defaults to 0 (a free port, printed), host to
    *     {@code 127.0.0.1}; {@code --protocols} serves with {@link EchoProtocol} instead of streams
    */
-  public static void main(String[] args) {
+  public static void main(String[] commandLine) {
+    String[] args = words(commandLine);
     boolean protocols = java.util.Arrays.asList(args).contains("--protocols");
     String[] rest = java.util.Arrays.stream(args).filter(a -> !a.equals("--protocols")).toArray(String[]::new);
     int port = rest.length > 0 ? parsePort(rest[0]) : 0;
@@ -86,6 +87,15 @@ public final class EchoServer {
           + port(server) + "; stop it with Ctrl-C");
       server.serveForever();
     });
+  }
+
+  /**
+   * Splits each argument at whitespace and drops empty ones, so that {@code -Dexec.appArgs="7000 alice"} (one
+   * argument) and {@code 7000 alice} (two) mean the same.
+   */
+  public static String[] words(String[] args) {
+    return java.util.Arrays.stream(args).flatMap(a -> java.util.Arrays.stream(a.trim().split("\\s+")))
+        .filter(w -> !w.isEmpty()).toArray(String[]::new);
   }
 
   /**
