@@ -44,6 +44,7 @@ public final class ChatClient {
       answer = ChatServer.readLine(c.reader());
     } catch (IOException | RuntimeException e) {
       c.writer().close();
+      c.writer().waitClosed();
       throw e;
     }
     if (!("OK " + nick).equals(answer)) {

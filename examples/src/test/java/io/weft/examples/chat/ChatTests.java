@@ -289,4 +289,23 @@ class ChatTests {
     assertThat(w.server.members()).containsExactly("alice");
     closeAll(w, alice);
   }
+
+  @AsyncTest(schedules = 100)
+  void aClientThatResets_orSendsALineOverTheLimit_leaves_andIsAnnounced(Simulation sim) throws IOException {
+    ChatWorld w = new ChatWorld(sim, ChatSettings.DEFAULTS);
+    ChatClient alice = w.join("alice", MS);
+    ChatClient bob = w.join("bob", MS.multipliedBy(2));
+    assertThat(alice.readLine()).isEqualTo("* bob joined");
+    ChatClient carol = w.join("carol", MS.multipliedBy(3));
+    assertThat(alice.readLine()).isEqualTo("* carol joined");
+    bob.abort(); // RST
+    assertThat(alice.readLine()).isEqualTo("* bob left");
+    assertThat(carol.readLine()).isEqualTo("* bob left");
+    carol.say("x".repeat(70_000)); // over the server's 64 KiB line limit
+    assertThat(alice.readLine()).isEqualTo("* carol left");
+    assertThat(carol.readLine()).as("carol after her overlong line").isNull();
+    carol.close();
+    assertThat(w.server.members()).containsExactly("alice");
+    closeAll(w, alice);
+  }
 }
