@@ -137,7 +137,7 @@ class ChatTests {
     conversation(sim, loop);
   }
 
-  @AsyncTest(schedules = 200)
+  @AsyncTest(schedules = 100)
   void aClientThatStopsReading_isDropped_whileTheOthersHearEverything(Simulation sim) throws IOException {
     sim.network().setBufferSizes(4096, 4096);
     ChatSettings settings = new ChatSettings(32, 1024, Duration.ofSeconds(1));
@@ -187,7 +187,7 @@ class ChatTests {
     closeAll(w, alice, bob);
   }
 
-  @AsyncTest(schedules = 200)
+  @AsyncTest(schedules = 100)
   void aClientThatReadsSlowly_isBackpressured_notDropped_andTheOthersKeepUp(Simulation sim, EventLoop loop)
       throws IOException {
     sim.network().setBufferSizes(8192, 8192);
@@ -230,7 +230,7 @@ class ChatTests {
     closeAll(w, alice, bob, turtle);
   }
 
-  @AsyncTest(schedules = 200)
+  @AsyncTest(schedules = 100)
   void close_abortsAClientThatCannotTakeWhatItIsOwed_afterTheGrace_andLeavesNothingBehind(Simulation sim,
       EventLoop loop) throws IOException {
     sim.network().setBufferSizes(2048, 2048);
