@@ -77,6 +77,8 @@ public final class DatagramTransport {
   // Invariant: paused is true between a pauseWriting and the matching resumeWriting.
   private boolean paused;
   private int lostSends;
+  // Debug mode: where the transport was made, while OpenResources lists it as open; null outside debug mode.
+  private final Throwable createdAt;
 
   DatagramTransport(EventLoop loop, DatagramSocket socket, Watch watch, DatagramProtocol protocol) {
     this.loop = loop;
@@ -89,6 +91,7 @@ public final class DatagramTransport {
     extra.put("sockname", address(socket, true));
     extra.put("peername", peer);
     watch.target(this::ready);
+    this.createdAt = OpenResources.register(loop, "transport", this, null);
   }
 
   /** Schedules {@code connectionMade} and the start of receiving, as asyncio's constructor does. */
@@ -358,6 +361,7 @@ public final class DatagramTransport {
     } finally {
       watch.cancel();
       socket.close();
+      OpenResources.unregister(loop, this, createdAt);
     }
   }
 

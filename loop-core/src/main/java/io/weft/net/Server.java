@@ -56,6 +56,8 @@ public final class Server implements AutoCloseable {
   private final List<io.weft.TimerHandle> retries = new ArrayList<>();
   private State state = State.NOT_SERVING;
   private Future<Void> servingForever;
+  // Debug mode: where the server was made, while OpenResources lists it as open; null outside debug mode.
+  private final Throwable createdAt;
 
   Server(EventLoop loop, List<ListenSocket> sockets, Supplier<? extends Protocol> factory, int backlog) {
     this.loop = loop;
@@ -67,6 +69,7 @@ public final class Server implements AutoCloseable {
       w.target(ops -> acceptReady(s));
       watches.add(w);
     }
+    this.createdAt = OpenResources.register(loop, "server", this, null);
   }
 
   /** Returns the server's state. */
@@ -140,6 +143,7 @@ public final class Server implements AutoCloseable {
       return;
     }
     state = State.CLOSED;
+    OpenResources.unregister(loop, this, createdAt);
     retries.forEach(io.weft.TimerHandle::cancel);
     retries.clear();
     for (int i = 0; i < sockets.size(); i++) {
