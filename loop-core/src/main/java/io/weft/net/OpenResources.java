@@ -68,6 +68,11 @@ final class OpenResources {
     }
   }
 
+  /** Returns how many resources of {@code loop} are recorded as open (always 0 outside debug mode); for tests. */
+  static int openCount(EventLoop loop) {
+    return Kernel.get().attachment(loop, OpenResources.class, () -> create(loop)).open.size();
+  }
+
   private static OpenResources create(EventLoop loop) {
     OpenResources r = new OpenResources(loop);
     Kernel.get().onClose(loop, r::reportUnclosed);
