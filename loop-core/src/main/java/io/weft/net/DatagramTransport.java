@@ -42,7 +42,9 @@ import java.util.Objects;
  * {@link DatagramProtocol#connectionLost} with null from a later callback; {@link #abort()} drops the buffer
  * first. A protocol callback that throws is reported to the loop's exception handler and aborts the transport,
  * with the error passed to {@code connectionLost}. In every case {@code connectionLost} is called exactly once.
- * Sends after that are dropped; the fifth sends one warning down the loop's warning path.
+ * Sends after that are dropped; the fifth sends one warning down the loop's warning path. In debug mode a
+ * transport whose {@code connectionLost} has not run when its loop closes is reported to the loop's exception
+ * handler as "unclosed transport ...", with where it was made.
  */
 @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
 public final class DatagramTransport {

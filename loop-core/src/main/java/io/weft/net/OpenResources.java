@@ -101,9 +101,18 @@ final class OpenResources {
       }
       Map<String, Object> extras = new LinkedHashMap<>();
       extras.put(entry.kind(), resource);
-      extras.put("source_traceback", entry.createdAt().getStackTrace());
+      extras.put("source_traceback", withoutRegistry(entry.createdAt().getStackTrace()));
       loop.callExceptionHandler(new ExceptionContext(message.toString(), null, null, null, null, extras));
     }
+  }
+
+  /** The stack without its first frames, this registry's own (asyncio's source traceback starts at the caller). */
+  private static StackTraceElement[] withoutRegistry(StackTraceElement[] stack) {
+    int first = 0;
+    while (first < stack.length && stack[first].getClassName().equals(OpenResources.class.getName())) {
+      first++;
+    }
+    return java.util.Arrays.copyOfRange(stack, first, stack.length);
   }
 
   /**

@@ -27,6 +27,9 @@ import java.util.function.Supplier;
  * <p>asyncio's {@code async with server:} is try-with-resources here ({@code try (Server s = Net.createServer(...))
  * { ... }}), which closes the listening sockets at the end of the block; since {@code close()} cannot wait, call
  * {@link #waitClosed()} in the block when the connections must be gone too.
+ *
+ * <p>In debug mode a server not closed when its loop closes is reported to the loop's exception handler as
+ * "unclosed server ...", with where it was made; so is each connection it accepted that is still open.
  */
 @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
 public final class Server implements AutoCloseable {

@@ -238,7 +238,9 @@ public abstract class NetDebugContractTests {
               .endsWith(", opened at NetMistakes.bindAndForget:" + lineOf("the leaked datagram transport")));
       assertThat(handled).allSatisfy(c -> {
         assertThat(c.exception()).isNull();
-        assertThat(c.extras().get("source_traceback")).isInstanceOf(StackTraceElement[].class);
+        assertThat(c.extras().get("source_traceback")).isInstanceOfSatisfying(StackTraceElement[].class,
+            stack -> assertThat(stack[0].getClassName()).as("the first frame: where the resource was constructed")
+                .isIn(Server.class.getName(), Transport.class.getName(), DatagramTransport.class.getName()));
       });
       assertThat(handled).anySatisfy(c -> assertThat(c.extras()).containsEntry("server", made[0]));
       assertThat(handled).anySatisfy(c -> assertThat(c.extras()).containsEntry("transport", client));
