@@ -21,11 +21,12 @@ import java.util.Map;
  * nothing is recorded: {@link #register} returns null at the cost of one field read, and {@link #unregister} of a
  * resource registered with null does nothing.
  *
- * <p>What counts as open: a transport until its {@code connectionLost} has run (that is when its socket is
- * closed), even if {@code close()} was called and it is still flushing; a server until {@code close()}. A
- * resource leaves the registry then, so the registry never keeps a closed one alive. The registry itself is a loop
- * attachment ({@link Kernel#attachment}), made on the first registration, and reports from a close hook
- * ({@link Kernel#onClose}). Loop thread only.
+ * <p>What is recorded: each transport and server made while debug mode is on (turning it on later does not record
+ * what is already open). What counts as open: a transport until its {@code connectionLost} has run (that is when
+ * its socket is closed), even if {@code close()} was called and it is still flushing; a server until
+ * {@code close()}. A resource leaves the registry then, so the registry never keeps a closed one alive. The
+ * registry itself is a loop attachment ({@link Kernel#attachment}), made on the first registration, and reports
+ * from a close hook ({@link Kernel#onClose}). Loop thread only.
  */
 final class OpenResources {
 

@@ -25,7 +25,8 @@ import java.time.Duration;
  * something else), and so does every {@code drain()} call. A correct program (write, maybe a few more writes,
  * drain) therefore never warns, however slow its reader: {@code drain()} returns with the buffer at or below the
  * mark (at the low-water mark, a quarter of it, when it had to wait), and only the writes of a batch that go past
- * the mark count. The cost outside debug mode is one field read per write; in debug mode, a counter.
+ * the mark count. Outside debug mode a write pays a null check and the loop's debug flag; in debug mode, a
+ * counter.
  */
 @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
 public final class StreamWriter {
