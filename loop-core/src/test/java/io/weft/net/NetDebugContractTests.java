@@ -81,12 +81,16 @@ public abstract class NetDebugContractTests {
     }
   }
 
-  /** A server whose handler reads everything, 16 KiB at a time with a pause of 1 ms between reads, until EOF. */
+  /**
+   * A server whose handler reads nothing for its first 100 ms (the network's buffers fill), then everything, 32 KiB
+   * at a time with a pause of 1 ms between reads, until EOF.
+   */
   private Server slowReader(List<Transport> accepted) throws IOException {
     return Streams.startServer((reader, writer) -> {
       accepted.add(writer.transport());
       try {
-        while (reader.read(16 * 1024).length > 0) {
+        Weft.sleep(Duration.ofMillis(100));
+        while (reader.read(32 * 1024).length > 0) {
           Weft.sleep(Duration.ofMillis(1));
         }
       } catch (Exception e) {
@@ -152,8 +156,8 @@ public abstract class NetDebugContractTests {
         StreamWriter w = c.writer();
         int high = w.transport().getWriteBufferLimits().high();
         int drainsThatWaited = 0;
-        // Batches of 1 to 8 writes of 8 KiB, each followed by drain(): 8 MiB in all.
-        for (int round = 0, sent = 0; sent < 8 << 20; round++) {
+        // Batches of 1 to 8 writes of 8 KiB, each followed by drain(): 4 MiB in all.
+        for (int round = 0, sent = 0; sent < 4 << 20; round++) {
           for (int i = 0; i <= round % 8; i++) {
             w.write(new byte[8 * 1024]);
             sent += 8 * 1024;
