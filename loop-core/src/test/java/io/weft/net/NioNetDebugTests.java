@@ -14,7 +14,7 @@ class NioNetDebugTests extends NetDebugContractTests {
 
   /**
    * A small send buffer, so the transport buffers sooner. (Not a small receive buffer on the reader: shrunk after the
-   * connection is made, it makes the kernel drop segments and retransmit on timeouts, and a test takes 50 seconds.)
+   * connection is made, with TCP_NODELAY, it made a slow-reader test take 47 seconds instead of one.)
    */
   @Override
   protected void slowDown(Transport writer, Transport reader) throws IOException {
