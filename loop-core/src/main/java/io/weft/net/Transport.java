@@ -86,6 +86,8 @@ public final class Transport {
   private boolean eofReceived;
   private int lostWrites;
   private final LoopNet net;
+  // Debug mode: where the transport was made, while OpenResources lists it as open; null outside debug mode.
+  private final Throwable createdAt;
 
   Transport(EventLoop loop, StreamSocket socket, Watch watch, Protocol protocol, Server server) {
     this.loop = loop;
@@ -99,6 +101,7 @@ public final class Transport {
     extra.put("sockname", address(socket, true));
     extra.put("peername", address(socket, false));
     watch.target(this::ready);
+    this.createdAt = OpenResources.register(loop, "transport", this, server); // debug mode's leak report
   }
 
   /**
@@ -485,6 +488,7 @@ public final class Transport {
       if (server != null) {
         server.detach(this);
       }
+      OpenResources.unregister(loop, this, createdAt); // debug mode's leak report: closed now
     }
   }
 
