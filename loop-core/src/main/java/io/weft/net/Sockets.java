@@ -54,7 +54,9 @@ import java.util.WeakHashMap;
  * <ul>
  *   <li><b>Awaited from a task</b> of the running loop. An operation first tries at once; only if the socket is not
  *       ready does it register the socket with the loop's poller, and only for as long as it waits.
- *   <li><b>Cancellation loses nothing.</b> A cancelled receive or accept took nothing from the socket; a cancelled
+ *   <li><b>Cancellation loses nothing.</b> A cancelled receive or accept took nothing from the socket; if it was
+ *       cancelled in the same iteration as it completed (asyncio loses the data then), what it took is given to the
+ *       next receive or accept on the socket, and a {@code recvInto} buffer's position is moved back. A cancelled
  *       {@code sendAll} leaves its buffer's position just past what was sent (asyncio does not say how much went).
  *       The poller registration goes when the last waiting operation on the socket ends.
  *   <li><b>Several operations may wait on one socket</b>, and are served in the order they started. (asyncio lets the
@@ -139,7 +141,7 @@ public final class Sockets {
    */
   public static void finishConnect(StreamSocket socket) throws IOException {
     Objects.requireNonNull(socket, "socket must not be null");
-    await(socket, Poller.CONNECT, () -> socket.finishConnect() ? Boolean.TRUE : null);
+    await(socket, Poller.CONNECT, () -> socket.finishConnect() ? Boolean.TRUE : null, null);
   }
 
   /**
@@ -151,7 +153,12 @@ public final class Sockets {
    */
   public static StreamSocket accept(ListenSocket socket) throws IOException {
     Objects.requireNonNull(socket, "socket must not be null");
-    return await(socket, Poller.ACCEPT, socket::accept);
+    return await(socket, Poller.ACCEPT, () -> {
+      if (takeUnread(socket) instanceof StreamSocket kept) {
+        return kept;
+      }
+      return socket.accept();
+    }, accepted -> putBack(socket, accepted));
   }
 
   /**
@@ -186,8 +193,20 @@ public final class Sockets {
       return 0;
     }
     return await(socket, Poller.READ, () -> {
+      if (takeUnread(socket) instanceof byte[] kept) {
+        int n = Math.min(kept.length, buffer.remaining());
+        buffer.put(kept, 0, n);
+        if (n < kept.length) {
+          putBack(socket, Arrays.copyOfRange(kept, n, kept.length));
+        }
+        return n;
+      }
       int count = socket.read(buffer);
       return count == 0 ? null : Math.max(count, 0);
+    }, count -> {
+      if (count > 0) {
+        putBack(socket, unput(buffer, count));
+      }
     });
   }
 
@@ -215,7 +234,7 @@ public final class Sockets {
     await(socket, Poller.WRITE, () -> {
       socket.write(data);
       return data.hasRemaining() ? null : Boolean.TRUE;
-    });
+    }, null);
   }
 
   // ------------------------------------------------------------------------------------------------------------
@@ -247,10 +266,15 @@ public final class Sockets {
     Objects.requireNonNull(socket, "socket must not be null");
     Objects.requireNonNull(buffer, "buffer must not be null");
     return await(socket, Poller.READ, () -> {
+      if (takeUnread(socket) instanceof Received kept) {
+        int n = Math.min(kept.data().length, buffer.remaining());
+        buffer.put(kept.data(), 0, n);
+        return new ReceivedInto(n, kept.address());
+      }
       int start = buffer.position();
       SocketAddress from = socket.receive(buffer);
       return from == null ? null : new ReceivedInto(buffer.position() - start, from);
-    });
+    }, got -> putBack(socket, new Received(unput(buffer, got.count()), got.address())));
   }
 
   /** Sends {@code data} as one datagram, as {@link #sendTo(DatagramSocket, ByteBuffer, SocketAddress)} does. */
@@ -274,7 +298,7 @@ public final class Sockets {
     return await(socket, Poller.WRITE, () -> {
       int sent = socket.send(data, address);
       return sent == 0 && size > 0 ? null : sent;
-    });
+    }, null);
   }
 
   // ------------------------------------------------------------------------------------------------------------
@@ -324,11 +348,21 @@ public final class Sockets {
     return registry;
   }
 
-  /** Tries {@code attempt} at once (unless others wait before it), else waits for {@code op} and tries again. */
-  private static <T> T await(NetSocket socket, int op, Attempt<T> attempt) throws IOException {
+  /** Gives back what a cancelled task never saw, so that the next operation gets it; null if nothing to give back. */
+  @FunctionalInterface
+  private interface Undo<T> {
+    void keep(T result);
+  }
+
+  /**
+   * Tries {@code attempt} at once (unless others wait before it), else waits for {@code op} and tries again. If the
+   * task is cancelled after the operation took something from the socket but before the task saw it (the wake and
+   * the cancel in one iteration), {@code undo} keeps it for the next operation on the socket.
+   */
+  private static <T> T await(NetSocket socket, int op, Attempt<T> attempt, Undo<T> undo) throws IOException {
     Registry registry = checkUsable(socket);
     Waits waits = registry.waits.get(socket);
-    if (waits == null || waits.queue(op).isEmpty()) {
+    if (waits == null || waits.queue(op).isEmpty() || registry.unread.containsKey(socket)) {
       T result = attempt.tryOnce();
       if (result != null) {
         return result;
@@ -351,8 +385,46 @@ public final class Sockets {
     waits.add(waiting);
     try {
       return future.await();
+    } catch (io.weft.CancelledError e) {
+      if (undo != null && future.isDone() && !future.isCancelled() && future.exception() == null) {
+        undo.keep(future.result());
+      }
+      throw e;
     } finally {
       waits.remove(waiting);
+    }
+  }
+
+  /** Takes back the last {@code count} bytes put in {@code buffer}: moves its position back and returns them. */
+  private static byte[] unput(ByteBuffer buffer, int count) {
+    int start = buffer.position() - count;
+    byte[] bytes = new byte[count];
+    buffer.get(start, bytes);
+    buffer.position(start);
+    return bytes;
+  }
+
+  /** Returns the oldest thing kept for {@code socket}'s next receive or accept, or null. */
+  private static Object takeUnread(NetSocket socket) {
+    Registry registry = registry(EventLoop.getRunningLoop());
+    ArrayDeque<Object> kept = registry.unread.get(socket);
+    if (kept == null) {
+      return null;
+    }
+    Object first = kept.poll();
+    if (kept.isEmpty()) {
+      registry.unread.remove(socket);
+    }
+    return first;
+  }
+
+  /** Keeps {@code item} as the first thing {@code socket}'s next receive or accept gets, and serves those waiting. */
+  private static void putBack(NetSocket socket, Object item) {
+    Registry registry = registry(EventLoop.getRunningLoop());
+    registry.unread.computeIfAbsent(socket, s -> new ArrayDeque<>()).addFirst(item);
+    Waits waits = registry.waits.get(socket);
+    if (waits != null) {
+      waits.ready(Poller.READ | Poller.ACCEPT);
     }
   }
 
@@ -457,11 +529,15 @@ public final class Sockets {
     }
   }
 
-  /** A loop's sockets: those transports use (claimed), and those with operations waiting. */
+  /**
+   * A loop's sockets: those transports use (claimed), those with operations waiting, and what cancelled receives
+   * and accepts took but never handed over (unread). Looked up, never iterated; the weak maps let go of a socket
+   * nobody holds any more.
+   */
   private static final class Registry {
-    // Looked up, never iterated. Weak: a transport's socket that is never released does not stay reachable.
     final Map<NetSocket, Boolean> claimed = new WeakHashMap<>();
     final Map<NetSocket, Waits> waits = new IdentityHashMap<>();
+    final Map<NetSocket, ArrayDeque<Object>> unread = new WeakHashMap<>();
   }
 
   private static Registry registry(EventLoop loop) {

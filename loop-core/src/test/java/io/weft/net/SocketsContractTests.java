@@ -140,6 +140,15 @@ public abstract class SocketsContractTests {
     return out.toByteArray();
   }
 
+  /** Cancels {@code task} from a callback {@code hops} callbacks from now. */
+  protected void cancelAfter(int hops, Task<?> task) {
+    if (hops == 0) {
+      task.cancel();
+    } else {
+      loop.callSoon(() -> cancelAfter(hops - 1, task));
+    }
+  }
+
   /** Lets closes settle (a selector forgets a closed channel at its next poll), then counts open resources. */
   protected long settledOpenResources() throws IOException {
     for (int i = 0; i < 3; i++) {
@@ -221,6 +230,73 @@ public abstract class SocketsContractTests {
         receiving.cancel(); // in the same step: the readiness, if seen already, must not read for a cancelled recv
         assertThatThrownBy(receiving::await).isInstanceOf(CancelledError.class);
         assertThat(text(recvAll(p[1], 4))).isEqualTo("kept");
+      });
+    }
+
+    @Test
+    void aRecvCancelledJustAsItsDataIsSeen_losesNothing_whicheverComesFirst() {
+      // The cancel lands one, two or three callbacks later: on each network one of them falls between the poll that
+      // sees the data and the readiness callback, which must then not read for the cancelled recv.
+      run(() -> {
+        for (int hops = 1; hops <= 3; hops++) {
+          StreamSocket[] p = pair();
+          Task<byte[]> receiving = Weft.createTask(() -> Sockets.recv(p[1], 1024));
+          Weft.sleep(Duration.ZERO);
+          Sockets.sendAll(p[0], bytes("kept"));
+          cancelAfter(hops, receiving);
+          String got;
+          try {
+            got = text(receiving.await());
+          } catch (CancelledError e) {
+            got = text(Weft.waitFor(Weft.createTask(() -> recvAll(p[1], 4)), WAIT));
+          }
+          assertThat(got).as("the data, with the cancel %d callbacks later", hops).isEqualTo("kept");
+        }
+      });
+    }
+
+    @Test
+    void aRecvIntoCancelledJustAsItsDataIsSeen_leavesTheBufferAsItWas_andTheNextRecvGetsTheData() {
+      run(() -> {
+        for (int hops = 1; hops <= 3; hops++) {
+          StreamSocket[] p = pair();
+          ByteBuffer buffer = ByteBuffer.allocate(64);
+          Task<Integer> receiving = Weft.createTask(() -> Sockets.recvInto(p[1], buffer));
+          Weft.sleep(Duration.ZERO);
+          Sockets.sendAll(p[0], bytes("kept"));
+          cancelAfter(hops, receiving);
+          try {
+            assertThat(receiving.await()).isEqualTo(4);
+            assertThat(buffer.position()).isEqualTo(4);
+          } catch (CancelledError e) {
+            assertThat(buffer.position()).as("the buffer of a cancelled recvInto").isZero();
+            ByteBuffer next = ByteBuffer.allocate(2); // smaller: the rest stays for the recv after it
+            assertThat(Weft.waitFor(Weft.createTask(() -> Sockets.recvInto(p[1], next)), WAIT)).isEqualTo(2);
+            assertThat(text(next.array())).isEqualTo("ke");
+            assertThat(text(Weft.waitFor(Weft.createTask(() -> recvAll(p[1], 2)), WAIT))).isEqualTo("pt");
+          }
+        }
+      });
+    }
+
+    @Test
+    void anAcceptCancelledJustAsItsConnectionIsSeen_losesNothing() {
+      run(() -> {
+        for (int hops = 1; hops <= 3; hops++) {
+          ListenSocket listener = listen();
+          Task<StreamSocket> accepting = Weft.createTask(() -> Sockets.accept(listener));
+          Weft.sleep(Duration.ZERO);
+          StreamSocket client = open(loop.network().connect(listener.localAddress(), null));
+          cancelAfter(hops, accepting);
+          StreamSocket server;
+          try {
+            server = open(accepting.await());
+          } catch (CancelledError e) {
+            server = open(Weft.waitFor(Weft.createTask(() -> Sockets.accept(listener)), WAIT));
+          }
+          Sockets.finishConnect(client);
+          assertThat(server.remoteAddress()).as("after %d hops", hops).isEqualTo(client.localAddress());
+        }
       });
     }
 
@@ -455,6 +531,28 @@ public abstract class SocketsContractTests {
         assertThat(into.count()).as("truncated to the room given").isEqualTo(4);
         assertThat(into.address()).isEqualTo(b.localAddress());
         assertThat(text(java.util.Arrays.copyOf(buffer.array(), 4))).isEqualTo("0123");
+      });
+    }
+
+    @Test
+    void aRecvFromCancelledJustAsItsDatagramIsSeen_losesNothing() {
+      run(() -> {
+        DatagramSocket a = open(loop.network().openDatagram(new InetSocketAddress(host(), 0), null, false));
+        DatagramSocket b = open(loop.network().openDatagram(new InetSocketAddress(host(), 0), null, false));
+        for (int hops = 1; hops <= 3; hops++) {
+          Task<Sockets.Received> receiving = Weft.createTask(() -> Sockets.recvFrom(b, 100));
+          Weft.sleep(Duration.ZERO);
+          Sockets.sendTo(a, bytes("datagram " + hops), b.localAddress());
+          cancelAfter(hops, receiving);
+          Sockets.Received got;
+          try {
+            got = receiving.await();
+          } catch (CancelledError e) {
+            got = Weft.waitFor(Weft.createTask(() -> Sockets.recvFrom(b, 100)), WAIT);
+          }
+          assertThat(text(got.data())).isEqualTo("datagram " + hops);
+          assertThat(got.address()).isEqualTo(a.localAddress());
+        }
       });
     }
 
