@@ -28,6 +28,7 @@ final class Watch implements Poller.IoHandler {
   Watch(EventLoop loop, NetSocket socket) {
     this.loop = loop;
     this.socket = socket;
+    Sockets.claim(loop, socket); // the low-level operations refuse a socket a transport uses
   }
 
   /** Sends readiness to {@code target} from now on. */
@@ -70,6 +71,7 @@ final class Watch implements Poller.IoHandler {
 
   /** Stops watching for good. */
   void cancel() {
+    Sockets.release(loop, socket);
     interest = 0;
     target = null;
     if (registration != null && registration.isValid()) {
