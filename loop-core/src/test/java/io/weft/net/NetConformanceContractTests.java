@@ -634,4 +634,210 @@ public abstract class NetConformanceContractTests {
       assertThat(loop.allTasks()).as("tasks left: only the test's own").hasSize(1);
     });
   }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // test_selector_events.py (SelectorSocketTransportTests and its BufferedProtocol twin), test_base_events.py and
+  // test_events.py: what they check that the contract suites do not
+  // ------------------------------------------------------------------------------------------------------------
+
+  /** A server whose protocols are collected in {@code accepted}; paused from the start if {@code paused}. */
+  private Server recordingServer(List<Recorder> accepted, boolean paused) throws IOException {
+    Server s = Net.createServer(() -> {
+      Recorder r = recorder();
+      r.pauseReadingAtStart = paused;
+      accepted.add(r);
+      return r;
+    }, host(), 0);
+    servers.add(s);
+    return s;
+  }
+
+  private static Recorder awaitAccepted(List<Recorder> accepted) {
+    for (int i = 0; accepted.isEmpty(); i++) {
+      assertThat(i).as("1 ms steps waiting for the connection").isLessThan(5_000);
+      Weft.sleep(Duration.ofMillis(1));
+    }
+    Recorder r = accepted.get(0);
+    r.awaitMade();
+    return r;
+  }
+
+  @Test
+  void writingAByteBufferSlice_sendsOnlyItsRemainingBytes_andMovesItsPositionToItsLimit() { // test_write_memoryview
+    run(() -> {
+      List<Recorder> accepted = new ArrayList<>();
+      Server server = recordingServer(accepted, false);
+      Net.Connection<Recorder> c = Net.createConnection(this::recorder, host(), port(server));
+      ByteBuffer slice = ByteBuffer.wrap(bytes("..middle..")).position(2).limit(8);
+      c.transport().write(slice);
+      assertThat(slice.position()).isEqualTo(8);
+      c.transport().writeEof();
+      Recorder peer = awaitAccepted(accepted);
+      peer.awaitEof();
+      assertThat(peer.received.toString(StandardCharsets.UTF_8)).isEqualTo("middle");
+      c.transport().close();
+      c.protocol().awaitLost();
+    });
+  }
+
+  @Test
+  void writeEof_withDataBuffered_shutsDownOnlyAfterTheFlush_andWriteEofAfterClose_isANoOp() {
+    // test_write_eof_buffer, test_write_eof_after_close
+    run(() -> {
+      List<Recorder> accepted = new ArrayList<>();
+      Server server = recordingServer(accepted, true);
+      Net.Connection<Recorder> c = Net.createConnection(this::recorder, host(), port(server));
+      Transport t = c.transport();
+      Recorder peer = awaitAccepted(accepted);
+      long written = 0;
+      for (int i = 0; t.getWriteBufferSize() == 0; i++) {
+        assertThat(i).as("64 KiB writes before something stays buffered").isLessThan(2_000);
+        t.write(new byte[64 * 1024]);
+        written += 64 * 1024;
+      }
+      t.writeEof();
+      settle();
+      assertThat(peer.eof.isDone()).as("EOF before the buffer was flushed").isFalse();
+      peer.transport.resumeReading();
+      peer.awaitEof();
+      assertThat(peer.received.size()).as("every byte before the EOF").isEqualTo(written);
+      t.close();
+      t.writeEof(); // after close: nothing, no error
+      assertThat(c.protocol().awaitLost()).isNull();
+    });
+  }
+
+  @Test
+  void createConnection_withALocalAddress_bindsThere_andOneInUse_failsAndLeavesNothingOpen() {
+    // test_create_connection_local_addr, test_create_connection_local_addr_in_use
+    run(() -> {
+      List<Recorder> accepted = new ArrayList<>();
+      Server server = recordingServer(accepted, false);
+      Server probe = Net.createServer(this::recorder, host(), 0);
+      int free = port(probe);
+      probe.close();
+      settle();
+      Net.Connection<Recorder> c = Net.createConnection(this::recorder, host(), port(server),
+          new InetSocketAddress(host(), free), null);
+      assertThat(((InetSocketAddress) c.transport().getExtraInfo("sockname")).getPort()).isEqualTo(free);
+      assertThat(((InetSocketAddress) awaitAccepted(accepted).transport.getExtraInfo("peername")).getPort())
+          .isEqualTo(free);
+
+      long before = settledOpenSockets();
+      InetSocketAddress inUse = (InetSocketAddress) server.sockets().get(0).localAddress();
+      assertThatThrownBy(() -> Net.createConnection(this::recorder, host(), port(server), inUse, null))
+          .isInstanceOf(java.net.BindException.class);
+      assertThat(settledOpenSockets()).isEqualTo(before);
+      c.transport().close();
+      c.protocol().awaitLost();
+    });
+  }
+
+  @Test
+  void createServer_onAPortInUse_raisesBindException_andLeavesNothingOpen() {
+    // test_create_server_cant_bind, test_events.py test_create_server_addr_in_use
+    run(() -> {
+      Server first = recordingServer(new ArrayList<>(), false);
+      long before = settledOpenSockets();
+      assertThatThrownBy(() -> Net.createServer(this::recorder, host(), port(first)))
+          .isInstanceOf(java.net.BindException.class);
+      assertThatThrownBy(() -> Streams.startServer((r, w) -> {}, host(), port(first)))
+          .isInstanceOf(java.net.BindException.class);
+      assertThat(settledOpenSockets()).isEqualTo(before);
+    });
+  }
+
+  @Test
+  void streamsOverIpv6Loopback_roundTrip_withIpv6Addresses() { // test_create_server_ipv6, test_create_connection
+    run(() -> {
+      Server server = Streams.startServer((reader, writer) -> {
+        writer.write(reader.readLine());
+        writer.close();
+      }, "::1", 0);
+      servers.add(server);
+      InetSocketAddress listening = (InetSocketAddress) server.sockets().get(0).localAddress();
+      assertThat(listening.getAddress()).isInstanceOf(java.net.Inet6Address.class);
+      Streams.Pair c = Streams.openConnection("::1", listening.getPort());
+      writers.add(c.writer());
+      assertThat(c.writer().getExtraInfo("peername")).isEqualTo(listening);
+      c.writer().write(bytes("over v6\n"));
+      assertThat(str(c.reader().read(-1))).isEqualTo("over v6\n");
+      closeAndWait(c.writer());
+    });
+  }
+
+  @Test
+  void aProtocolSwitchedToABufferedProtocol_getsWhatFollows_inItsOwnBuffer() { // test_proto_type_switch
+    run(() -> {
+      List<Recorder> accepted = new ArrayList<>();
+      Server server = recordingServer(accepted, false);
+      Net.Connection<Recorder> c = Net.createConnection(this::recorder, host(), port(server));
+      Recorder peer = awaitAccepted(accepted);
+      peer.transport.write(bytes("plain"));
+      assertThat(c.protocol().awaitBytes(5)).isEqualTo("plain");
+      java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+      ByteBuffer own = ByteBuffer.allocate(4);
+      Future<Void> all = loop.createFuture();
+      c.transport().setProtocol(new BufferedProtocol() {
+        @Override
+        public ByteBuffer getBuffer(int sizeHint) {
+          return own.clear();
+        }
+
+        @Override
+        public void bufferUpdated(int nbytes) {
+          got.write(own.array(), 0, nbytes);
+          if (got.size() == 8 && !all.isDone()) {
+            all.setResult(null);
+          }
+        }
+      });
+      peer.transport.write(bytes("buffered"));
+      Weft.waitFor(all, WAIT);
+      assertThat(got.toString(StandardCharsets.UTF_8)).isEqualTo("buffered");
+      assertThat(c.protocol().received.size()).as("nothing more to the first protocol").isEqualTo(5);
+      c.transport().close();
+    });
+  }
+
+  @Test
+  void aBufferedProtocolWhoseGetBufferOrBufferUpdatedThrows_isReported_andItsConnectionAborted() {
+    // test_get_buffer_error, test_buffer_updated_error
+    run(() -> {
+      for (String failing : List.of("getBuffer", "bufferUpdated")) {
+        handled.clear();
+        List<Recorder> accepted = new ArrayList<>();
+        Server server = recordingServer(accepted, false);
+        IllegalStateException boom = new IllegalStateException(failing + " boom");
+        Future<Throwable> lost = loop.createFuture();
+        Net.connectAccepted(() -> new BufferedProtocol() {
+          @Override
+          public ByteBuffer getBuffer(int sizeHint) {
+            if (failing.equals("getBuffer")) {
+              throw boom;
+            }
+            return ByteBuffer.allocate(16);
+          }
+
+          @Override
+          public void bufferUpdated(int nbytes) {
+            throw boom;
+          }
+
+          @Override
+          public void connectionLost(Throwable cause) {
+            lost.setResult(cause);
+          }
+        }, loop.network().connect(server.sockets().get(0).localAddress(), null));
+        awaitAccepted(accepted).transport.write(bytes("x"));
+        assertThat(Weft.waitFor(lost, WAIT)).as(failing).isSameAs(boom);
+        assertThat(handled).as(failing).hasSize(1);
+        assertThat(handled.get(0).message()).contains(failing);
+        assertThat(handled.get(0).exception()).isSameAs(boom);
+        assertIsReset(accepted.get(0).awaitLost());
+        server.close();
+      }
+      handled.clear();
+    });
+  }
 }
