@@ -9,6 +9,7 @@ import io.weft.ExceptionContext;
 import io.weft.Future;
 import io.weft.Task;
 import io.weft.Weft;
+import io.weft.spi.Network;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -838,6 +839,80 @@ public abstract class NetConformanceContractTests {
         server.close();
       }
       handled.clear();
+    });
+  }
+
+  @Test
+  void aServerOnAnIpv4AndAnIpv6Host_listensOnEach_withAPortOfItsOwn() {
+    // test_create_server_multiple_hosts_ipv4/_ipv6, test_create_server_dual_stack
+    run(() -> {
+      List<Recorder> accepted = new ArrayList<>();
+      Server server = Net.createServer(() -> {
+        Recorder r = recorder();
+        accepted.add(r);
+        return r;
+      }, List.of("127.0.0.1", "::1"), 0, 8, true, false, true);
+      servers.add(server);
+      assertThat(server.sockets()).hasSize(2);
+      List<Net.Connection<Recorder>> clients = new ArrayList<>();
+      for (Network.ListenSocket s : server.sockets()) {
+        InetSocketAddress a = (InetSocketAddress) s.localAddress();
+        clients.add(Net.createConnection(this::recorder, a.getAddress().getHostAddress(), a.getPort()));
+      }
+      assertThat(server.sockets().stream().map(s -> {
+        try {
+          return ((InetSocketAddress) s.localAddress()).getAddress().getClass().getSimpleName();
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      })).containsExactly("Inet4Address", "Inet6Address");
+      for (int i = 0; accepted.size() < 2; i++) {
+        assertThat(i).as("1 ms steps waiting for both connections").isLessThan(5_000);
+        Weft.sleep(Duration.ofMillis(1));
+      }
+      for (Net.Connection<Recorder> c : clients) {
+        c.transport().close();
+        c.protocol().awaitLost();
+      }
+    });
+  }
+
+  /** Whether the network can share a port between listening sockets ({@code SO_REUSEPORT}). */
+  protected abstract boolean supportsReusePort();
+
+  @Test
+  void reusePort_letsTwoServersShareAPort_orIsRefusedBeforeAnythingOpens_whereTheNetworkCannot() {
+    // test_create_server_reuse_port, test_create_server_nosoreuseport
+    run(() -> {
+      long before = settledOpenSockets();
+      if (!supportsReusePort()) {
+        assertThatThrownBy(() -> Net.createServer(this::recorder, List.of(host()), 0, 8, true, true, true))
+            .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("SO_REUSEPORT");
+        assertThat(settledOpenSockets()).isEqualTo(before);
+        return;
+      }
+      Server first = Net.createServer(this::recorder, List.of(host()), 0, 8, true, true, true);
+      servers.add(first);
+      Server second = Net.createServer(this::recorder, List.of(host()), port(first), 8, true, true, true);
+      servers.add(second);
+      assertThat(port(second)).isEqualTo(port(first));
+      assertThatThrownBy(() -> Net.createServer(this::recorder, List.of(host()), port(first), 8, true, false, true))
+          .as("a third without SO_REUSEPORT").isInstanceOf(java.net.BindException.class);
+      assertThat(settledOpenSockets()).isEqualTo(before + 2);
+    });
+  }
+
+  @Test
+  void createConnection_withALocalAddressOfAnotherFamily_failsAndLeavesNothingOpen() {
+    // test_create_connection_local_addr_nomatch_family
+    run(() -> {
+      Server server = recordingServer(new ArrayList<>(), false);
+      long before = settledOpenSockets();
+      InetSocketAddress local6 = new InetSocketAddress(java.net.InetAddress.ofLiteral("::1"), 0);
+      assertThatThrownBy(() -> Net.createConnection(this::recorder, "127.0.0.1", port(server), local6, null))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("family")
+          .hasMessageContaining(local6.toString());
+      assertThat(settledOpenSockets()).isEqualTo(before);
     });
   }
 }

@@ -18,4 +18,9 @@ class NioNetConformanceTests extends NetConformanceContractTests {
   protected long openSockets() throws IOException {
     return SocketDescriptors.inet();
   }
+
+  @Override
+  protected boolean supportsReusePort() {
+    return true;
+  }
 }

@@ -33,4 +33,9 @@ class SimNetConformanceTests extends NetConformanceContractTests {
   void nothingIsLeftOpen() {
     assertThat(sim.openSocketReports()).as("sockets left open").isEmpty();
   }
+
+  @Override
+  protected boolean supportsReusePort() {
+    return false;
+  }
 }
