@@ -33,6 +33,9 @@ import org.junit.jupiter.api.Timeout;
  * <p>Ports name the CPython test ({@code test_streams.py}, {@code test_server.py}) they come from. Subclasses make
  * the loop and count the sockets the network holds open; every test runs as a task on that loop, ends with no more
  * sockets open than it started with, and with nothing reported to the exception handler unless it says so.
+ *
+ * <p>Long (as {@link TransportContractTests} is) because one suite per network is what keeps NIO and the simulated
+ * network to one contract; banner comments split it by the CPython file each group comes from.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 public abstract class NetConformanceContractTests {
