@@ -92,6 +92,8 @@ class NioDatagramConformanceTests extends DatagramConformanceContractTests {
           "255.255.255.255", port, true);
       try {
         sender.transport().sendTo(bytes("to everyone"), null);
+        Assumptions.assumeTrue(sender.protocol().errors.isEmpty(),
+            () -> "no route for the limited broadcast here: " + sender.protocol().errors);
         await(() -> receiver.protocol().data.size() == 1, "the limited broadcast");
         assertThat(receiver.protocol().data).containsExactly("to everyone");
       } finally {
