@@ -90,7 +90,8 @@ public final class Streams {
   /**
    * Starts a server as {@link Net#createServer(java.util.function.Supplier, String, int)} does, running
    * {@code handler} in a new task for each connection, as asyncio's {@code start_server}. A handler that throws is
-   * reported as a task exception. Call from a task.
+   * reported to the loop's exception handler ("Unhandled exception in client_connected_cb") and its connection
+   * closed; a handler that is cancelled has its connection closed. Call from a task.
    *
    * @param limit each connection's reader's limit, asyncio's {@code limit=}
    * @throws IllegalArgumentException naming the limit if it is not positive, before anything is opened
@@ -130,6 +131,15 @@ public final class Streams {
         loop.createTask(() -> {
           handler.handle(p.reader, p.writer);
           return null;
+        }).addDoneCallback(task -> {
+          // as asyncio's client_connected_cb: a handler that failed or was cancelled closes its connection
+          if (!task.isCancelled() && task.exception() != null) {
+            loop.callExceptionHandler(new io.weft.ExceptionContext("Unhandled exception in client_connected_cb",
+                task.exception(), null, null, null, java.util.Map.of("transport", p.writer.transport())));
+          }
+          if (task.isCancelled() || task.exception() != null) {
+            p.writer.close();
+          }
         }));
   }
 
