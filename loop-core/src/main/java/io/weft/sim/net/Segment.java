@@ -35,7 +35,11 @@ record Segment(Kind kind, byte[] data, long arrivesAt) {
     /** Not a segment, a trace event: a partition ended, and what it held moves on (id: the flow, or 0). */
     HEAL,
     /** Not a segment, a trace event: a connection gave up behind a partition (id: the flow). */
-    TIMEOUT;
+    TIMEOUT,
+    /** Not a segment, a trace event: a host crashed (id: the host's index). */
+    CRASH,
+    /** Not a segment, a trace event: a host restarted (id: the host's index). */
+    RESTART;
 
     /** What a fault plan is told this segment is. */
     NetFaults.Kind faultKind() {
@@ -45,7 +49,7 @@ record Segment(Kind kind, byte[] data, long arrivesAt) {
         case FIN -> NetFaults.Kind.FIN;
         case RST -> NetFaults.Kind.RESET;
         case DATAGRAM -> NetFaults.Kind.DATAGRAM;
-        case PARTITION, HEAL, TIMEOUT -> throw new IllegalStateException(this + " is not sent");
+        case PARTITION, HEAL, TIMEOUT, CRASH, RESTART -> throw new IllegalStateException(this + " is not sent");
       };
     }
 

@@ -656,6 +656,22 @@ public final class SimNetwork implements Network {
     open.add(s);
   }
 
+  /** The open sockets of {@code host}, in the order they were opened. */
+  List<SimSocket> openSocketsOn(SimHost host) {
+    List<SimSocket> out = new ArrayList<>();
+    for (SimSocket s : open) {
+      if (s.host == host) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  /** Traces a host event (a crash or restart) as a network event of {@code kind}. */
+  void traceHost(Segment.Kind kind, SimHost host) {
+    schedule(0, () -> { }, kind.event(host.index, 0));
+  }
+
   void closed(SimSocket s) {
     open.remove(s);
   }
