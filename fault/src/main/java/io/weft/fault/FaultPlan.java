@@ -28,6 +28,10 @@ import java.util.Objects;
  *   <li>{@code loss=}: the probability that a datagram is dropped ({@code 5%} or {@code 0.05}).
  *   <li>{@code dup=}: the probability that a datagram arrives twice (the copy with a latency of its own, so it may
  *       arrive after later datagrams).
+ *   <li>{@code partition=P/D} ({@code 1%/200ms}): each send on a link of the rule that is not partitioned starts,
+ *       with probability P, a partition of that link for D: one way for a {@code from->to} rule, both ways for
+ *       {@code a<->b}. A partition holds a stream's segments (in flight too) until it heals, or until the network's
+ *       stream timeout resets the connection ({@link SimNetwork#setStreamTimeout}), and drops datagrams.
  * </ul>
  *
  * <p>The printable form is {@code rule; rule; ...}, each rule {@code link: fault, fault}, e.g.
@@ -41,7 +45,10 @@ import java.util.Objects;
  * {@code harsh} (every link: latency {@code tail(1ms,50ms)}, loss 10%, dup 5%), as FoundationDB's buggify and
  * moonpool's defaults give a starting point in one word.
  *
- * <p>Still to come (issue 10): partitions, clogging, slicing, resets, connect failures, bandwidth, burst loss,
+ * <p>Scripted partitions (at chosen moments, not drawn) are {@link SimNetwork#partition}, {@code heal} and
+ * {@code partitionOneWay}.
+ *
+ * <p>Still to come (issue 10): clogging, slicing, resets, connect failures, bandwidth, burst loss,
  * corruption, host crashes, clock faults and failpoints.
  */
 @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
@@ -117,8 +124,17 @@ public final class FaultPlan implements NetFaults {
           case "latency" -> rule.latency(Latency.parse(value));
           case "loss" -> rule.loss(probability("loss", value));
           case "dup" -> rule.duplicate(probability("dup", value));
+          case "partition" -> {
+            int slash = value.indexOf('/');
+            if (slash < 0) {
+              throw new IllegalArgumentException("partition is probability/duration (\"1%/200ms\"), got \"" + value
+                  + "\"");
+            }
+            rule.partition(probability("partition", value.substring(0, slash)),
+                Durations.parse(value.substring(slash + 1)));
+          }
           default -> throw new IllegalArgumentException("unknown fault \"" + name + "\" in rule \"" + ruleText.strip()
-              + "\": expected latency, loss or dup");
+              + "\": expected latency, loss, dup or partition");
         }
       }
       b.rules.add(rule.build());
@@ -173,6 +189,19 @@ public final class FaultPlan implements NetFaults {
       }
     }
     return null;
+  }
+
+  @Override
+  public Partition partition(Send send, Chooser chooser) {
+    Rule r = ruleFor(send.from(), send.to());
+    if (r == null || r.partition() == 0) {
+      return null;
+    }
+    boolean both = r.link().bothWays();
+    int c = chooser.choose(new double[] {1 - r.partition(), r.partition()}, i -> "the link " + send.link()
+        + (both ? " (both ways)" : " (one way)") + " was partitioned for " + Durations.millis(r.partitionNanos())
+        + ", starting with " + what(send) + " (partition " + percent(r.partition()) + ")");
+    return c == 0 ? null : new Partition(r.partitionNanos(), both);
   }
 
   @Override
@@ -272,7 +301,7 @@ public final class FaultPlan implements NetFaults {
       }
     }
 
-    /** Every link, every direction. */
+    /** Every link, every direction (as {@code *->*}: a partition on it cuts one direction). */
     public static Link any() {
       return new Link("*", "*", false);
     }
@@ -311,12 +340,22 @@ public final class FaultPlan implements NetFaults {
    * @param duplicate the probability a datagram arrives twice, 0-1
    */
   @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
-  public record Rule(Link link, Latency latency, double loss, double duplicate) {
+  public record Rule(Link link, Latency latency, double loss, double duplicate, double partition,
+      long partitionNanos) {
     /** Checks the fields. */
     public Rule {
       Objects.requireNonNull(link, "link must not be null");
       checkProbability("loss", loss);
       checkProbability("dup", duplicate);
+      checkProbability("partition", partition);
+      if (partition > 0 && partitionNanos <= 0) {
+        throw new IllegalArgumentException("a partition lasts more than 0, got " + Durations.format(partitionNanos));
+      }
+    }
+
+    /** A rule without partitions. */
+    public Rule(Link link, Latency latency, double loss, double duplicate) {
+      this(link, latency, loss, duplicate, 0, 0);
     }
 
     @Override
@@ -331,6 +370,9 @@ public final class FaultPlan implements NetFaults {
       if (duplicate > 0) {
         parts.add("dup=" + percent(duplicate));
       }
+      if (partition > 0) {
+        parts.add("partition=" + percent(partition) + "/" + Durations.format(partitionNanos));
+      }
       return link + ": " + String.join(", ", parts);
     }
 
@@ -340,6 +382,8 @@ public final class FaultPlan implements NetFaults {
       private Latency latency;
       private double loss;
       private double duplicate;
+      private double partition;
+      private long partitionNanos;
 
       Builder(Link link) {
         this.link = link;
@@ -360,8 +404,14 @@ public final class FaultPlan implements NetFaults {
         return this;
       }
 
+      Builder partition(double p, long nanos) {
+        partition = checkProbability("partition", p);
+        partitionNanos = nanos;
+        return this;
+      }
+
       Rule build() {
-        return new Rule(link, latency, loss, duplicate);
+        return new Rule(link, latency, loss, duplicate, partition, partitionNanos);
       }
     }
   }
@@ -410,6 +460,16 @@ public final class FaultPlan implements NetFaults {
     /** Sets the current rule's datagram duplication probability, 0-1. */
     public Builder duplicate(double probability) {
       rule().duplicate(probability);
+      return this;
+    }
+
+    /**
+     * Sets the current rule's partitions: each send on a link of the rule that is not partitioned starts, with
+     * {@code probability}, a partition of that link for {@code duration} (both ways for a {@code between} rule).
+     */
+    public Builder partition(double probability, java.time.Duration duration) {
+      Objects.requireNonNull(duration, "duration must not be null");
+      rule().partition(probability, duration.toNanos());
       return this;
     }
 

@@ -90,6 +90,16 @@ public interface Poller extends AutoCloseable {
   interface IoHandler {
     /** Called with the operations that are ready. */
     void ready(int readyOps);
+
+    /**
+     * The context the readiness callback runs in, or {@code null} for the loop's current one. asyncio runs a
+     * reader's or writer's callback in the context copied when it was added ({@code add_reader}), so what a
+     * server's connections do (their protocol callbacks, the tasks they start) sees the context variables of the
+     * code that started the server; a handler that returns its registration's context keeps that.
+     */
+    default io.weft.Context context() {
+      return null;
+    }
   }
 
   /** Receives the events of one {@link #poll}. */

@@ -44,11 +44,22 @@ record TestMethod(Class<?> testClass, Method method, Object target, Object[] res
   static final Set<Class<?>> INJECTED = Set.of(EventLoop.class, VirtualClock.class, Simulation.class,
       Schedule.class);
 
-  /** The main task's body: the before-methods, the test method and the after-methods. */
+  /** The main task's body without faults; see {@link #body(io.weft.fault.FaultPlan)}. */
   AsyncCallable<Object> body() {
+    return body(io.weft.fault.FaultPlan.NONE);
+  }
+
+  /**
+   * The main task's body: the fault plan set on the run's network, then the before-methods, the test method and the
+   * after-methods.
+   */
+  AsyncCallable<Object> body(io.weft.fault.FaultPlan faults) {
     List<Object> instances = new ArrayList<>(enclosing);
     instances.add(target);
     return () -> {
+      if (!faults.rules().isEmpty()) {
+        faults.applyTo(Simulation.current().network());
+      }
       for (Object instance : instances) {
         for (Method m : hooks(classOf(instance), AsyncBeforeEach.class, HierarchyTraversalMode.TOP_DOWN)) {
           invoke(m, instance, injectedOnly(m));

@@ -37,6 +37,8 @@ final class Flow {
   private final ArrayDeque<Segment> flight = new ArrayDeque<>();
   private int inFlightBytes;
   Fin fin = Fin.NONE;
+  // Set when the sender gave up behind a partition (the stream timeout): no second timeout.
+  boolean gaveUp;
 
   Flow(SimNetwork net, long id, SimHost fromHost, SimHost toHost) {
     this.net = net;
@@ -104,6 +106,11 @@ final class Flow {
     net.schedule(at - now, this::deliverDue, kind.event(id, data.length));
   }
 
+  /** Whether segments are in flight (or held behind a partition). */
+  boolean inFlight() {
+    return !flight.isEmpty();
+  }
+
   /** Drops what is buffered to send and in flight (a reset); a FIN not yet arrived is dropped too. */
   void dropAll() {
     sendBuffer.clear();
@@ -114,9 +121,16 @@ final class Flow {
     }
   }
 
-  /** Delivers, in order, every segment in flight whose time has come. */
-  private void deliverDue() {
+  /**
+   * Delivers, in order, every segment in flight whose time has come; behind a partition, holds them instead (the
+   * network releases the flow when the link heals).
+   */
+  void deliverDue() {
     long now = net.now();
+    if (!flight.isEmpty() && net.partitioned(fromHost, toHost)) {
+      net.hold(this);
+      return;
+    }
     Segment s;
     while ((s = flight.peek()) != null && s.arrivesAt() - now <= 0) {
       flight.poll();

@@ -73,6 +73,32 @@ public interface NetFaults {
   }
 
   /**
+   * A partition a plan starts: the link of the send that started it, for {@code nanos} of virtual time, one direction
+   * or both.
+   *
+   * @param nanos how long, more than 0
+   * @param bothWays whether the reverse direction is cut too
+   */
+  @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
+  record Partition(long nanos, boolean bothWays) {
+    /** Checks the duration. */
+    public Partition {
+      if (nanos <= 0) {
+        throw new IllegalArgumentException("a partition lasts more than 0 ns, got " + nanos);
+      }
+    }
+  }
+
+  /**
+   * Whether this send starts a partition of its link (asked only while the link is not partitioned, and never for a
+   * host's sends to itself): null for none. What the partition does to this send and to what is in flight is the
+   * network's ({@link SimNetwork#partition(SimHost, SimHost)}). The default starts none.
+   */
+  default Partition partition(Send send, Chooser chooser) {
+    return null;
+  }
+
+  /**
    * The delay to add to a stream's segment, handshake, FIN or RST beyond {@link Send#baseDelayNanos()}: 0 for none.
    * A stream never overtakes itself whatever this returns: a segment delayed longer holds back what follows it.
    */
