@@ -54,7 +54,7 @@ class FaultPlanTests {
       assertThatThrownBy(() -> FaultPlan.parse("a->b: latency=uniform(5,7ms)"))
           .hasMessageContaining("unit").hasMessageContaining("\"5\"");
       assertThatThrownBy(() -> FaultPlan.parse("a->b: jitter=1ms")).hasMessageContaining("unknown fault \"jitter\"")
-          .hasMessageContaining("latency, loss, dup or partition");
+          .hasMessageContaining("latency, loss, dup, corrupt, partition, slice, reset or refuse");
       assertThatThrownBy(() -> FaultPlan.parse("a->b: partition=1%")).hasMessageContaining("probability/duration")
           .hasMessageContaining("\"1%\"");
       assertThatThrownBy(() -> FaultPlan.parse("a-b: loss=1%")).hasMessageContaining("from->to")

@@ -457,6 +457,38 @@ public final class SimNetwork implements Network {
     }
   }
 
+  private NetFaults.Send sendOf(NetFaults.Kind kind, SimHost from, SimHost to, long id, int bytes) {
+    return new NetFaults.Send(kind, from == null ? "?" : from.name(), to == null ? null : to.name(), id, bytes,
+        deliveryDelayNanos(from, to), now());
+  }
+
+  /** The pieces a data segment of {@code flow} is delivered in, or null for whole (always whole without a plan). */
+  int[] slices(Flow flow, int bytes) {
+    if (faults == null || flow.toHost == null) {
+      return null;
+    }
+    int[] pieces = faults.slices(sendOf(NetFaults.Kind.SEGMENT, flow.fromHost, flow.toHost, flow.id, bytes), chooser);
+    if (pieces != null) {
+      long sum = 0;
+      for (int p : pieces) {
+        if (p < 1) {
+          throw new IllegalStateException("the fault plan sliced " + bytes + " bytes into a piece of " + p);
+        }
+        sum += p;
+      }
+      if (sum != bytes) {
+        throw new IllegalStateException("the fault plan sliced " + bytes + " bytes into pieces summing to " + sum);
+      }
+    }
+    return pieces;
+  }
+
+  /** Whether the plan replaces a data segment of {@code flow} by a reset both ways. */
+  boolean resetInstead(Flow flow, int bytes) {
+    return faults != null && flow.toHost != null
+        && faults.reset(sendOf(NetFaults.Kind.SEGMENT, flow.fromHost, flow.toHost, flow.id, bytes), chooser);
+  }
+
   /** The delay of something a stream sends: the link's latency, plus what the fault plan adds. */
   long streamDelayNanos(NetFaults.Kind kind, SimHost from, SimHost to, long flowId, int bytes) {
     long base = deliveryDelayNanos(from, to);
@@ -518,7 +550,8 @@ public final class SimNetwork implements Network {
     SimStreamSocket client = flow.sender;
     SimHost host = flow.toHost;
     SimListenSocket l = host.listenerFor((InetSocketAddress) client.remote);
-    if (l == null || l.queueFull()) {
+    if (l == null || l.queueFull() || (faults != null && faults.refuse(
+        sendOf(NetFaults.Kind.HANDSHAKE, flow.fromHost, flow.toHost, flow.id, 0), chooser))) {
       flow.reverse.send(Segment.Kind.REFUSED, Segment.NONE);
       return;
     }
@@ -538,11 +571,17 @@ public final class SimNetwork implements Network {
     NetFaults.Send send = new NetFaults.Send(NetFaults.Kind.DATAGRAM, from.host.name(),
         target == null ? null : target.name(), from.id, data.length, base, now());
     maybePartition(send, from.host, target);
-    for (long extra : faults.datagramDelays(send, chooser)) {
+    long[] delays = faults.datagramDelays(send, chooser);
+    byte[] payload = delays.length == 0 ? data : faults.corrupt(send, data, chooser);
+    if (payload == null || payload.length != data.length) {
+      throw new IllegalStateException("the fault plan's corruption must keep the datagram's size, " + data.length
+          + " bytes");
+    }
+    for (long extra : delays) {
       if (extra < 0) {
         throw new IllegalStateException("the fault plan returned a negative delay, " + extra + " ns, for " + send);
       }
-      deliverDatagram(from, to, target, source, data, base + extra);
+      deliverDatagram(from, to, target, source, payload, base + extra);
     }
   }
 
