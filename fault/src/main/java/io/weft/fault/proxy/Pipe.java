@@ -46,6 +46,7 @@ final class Pipe {
   final Direction direction;
   private final ProxyConnection conn;
   private final EventLoop loop;
+  private final RandomGenerator decide;
   private final RandomGenerator random;
   private Transport source;
   private Transport dest;
@@ -75,10 +76,15 @@ final class Pipe {
   long bytesOut;
   long bytesDropped;
 
-  Pipe(Direction direction, ProxyConnection conn, EventLoop loop, RandomGenerator random) {
+  /**
+   * Makes a pipe; {@code decide} draws whether each toxic applies (the connection's own sequence, so its decisions
+   * depend only on the seed and the plans given), {@code random} draws per chunk (latencies, slice sizes).
+   */
+  Pipe(Direction direction, ProxyConnection conn, EventLoop loop, RandomGenerator decide, RandomGenerator random) {
     this.direction = direction;
     this.conn = conn;
     this.loop = loop;
+    this.decide = decide;
     this.random = random;
     this.lastRelease = now();
   }
@@ -109,7 +115,7 @@ final class Pipe {
     }
     for (Toxic t : toxics) {
       if (!decisions.containsKey(t)) {
-        double draw = random.nextDouble();
+        double draw = decide.nextDouble();
         boolean applies = draw < t.toxicity();
         decisions.put(t, applies);
         conn.log(direction.label() + " " + t + ": " + (applies ? "applies" : "skipped") + " (draw "
@@ -183,12 +189,7 @@ final class Pipe {
     Toxic.ResetPeer reset = find(Toxic.ResetPeer.class);
     if (reset != null) {
       bytesDropped += data.length;
-      conn.log(direction.label() + " reset_peer: first data (" + data.length + " bytes dropped), resetting in "
-          + ProxyValues.duration(reset.timeoutNanos()));
-      resetTimer = loop.callAtNanos(now() + reset.timeoutNanos(), () -> {
-        resetTimer = null;
-        conn.reset("reset_peer on " + direction.label());
-      }, null);
+      scheduleReset(reset, "first data (" + data.length + " bytes dropped)");
       return;
     }
     Toxic.LimitData limit = find(Toxic.LimitData.class);
@@ -229,6 +230,14 @@ final class Pipe {
     updateReading();
   }
 
+  private void scheduleReset(Toxic.ResetPeer reset, String what) {
+    conn.log(direction.label() + " reset_peer: " + what + ", resetting in " + ProxyValues.duration(reset.timeoutNanos()));
+    resetTimer = loop.callAtNanos(now() + reset.timeoutNanos(), () -> {
+      resetTimer = null;
+      conn.reset("reset_peer on " + direction.label());
+    }, null);
+  }
+
   /** Cuts a chunk by the slicer, and into pieces of a tenth of a second's worth under bandwidth. */
   private List<byte[]> slice(byte[] data) {
     Toxic.Slicer slicer = find(Toxic.Slicer.class);
@@ -253,6 +262,11 @@ final class Pipe {
   void eof() {
     eofSeen = true;
     if (resetTimer != null || limitReached) {
+      return;
+    }
+    Toxic.ResetPeer reset = find(Toxic.ResetPeer.class);
+    if (reset != null) {
+      scheduleReset(reset, "end of stream");
       return;
     }
     if (find(Toxic.Timeout.class) != null) {

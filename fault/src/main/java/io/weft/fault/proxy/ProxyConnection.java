@@ -46,12 +46,12 @@ final class ProxyConnection {
   private int live;
   private boolean finished;
 
-  ProxyConnection(long id, ProxyServer server, EventLoop loop, RandomGenerator random) {
+  ProxyConnection(long id, ProxyServer server, EventLoop loop, RandomGenerator decide, RandomGenerator random) {
     this.id = id;
     this.server = server;
     this.loop = loop;
-    this.up = new Pipe(Direction.UPSTREAM, this, loop, random);
-    this.down = new Pipe(Direction.DOWNSTREAM, this, loop, random);
+    this.up = new Pipe(Direction.UPSTREAM, this, loop, decide, random);
+    this.down = new Pipe(Direction.DOWNSTREAM, this, loop, decide, random);
   }
 
   /** The protocol of the client's side. */

@@ -21,7 +21,10 @@ import java.util.random.RandomGeneratorFactory;
  */
 final class ProxyServer {
 
-  /** The generator every connection draws from, seeded with the proxy's seed and the connection's number. */
+  /**
+   * The generator every connection draws from: two per connection, seeded from the proxy's seed and the connection's
+   * number, one for whether each toxic applies and one for the draws per chunk.
+   */
   static final String ALGORITHM = "L64X128MixRandom";
   /** How many ended connections keep their stats. */
   static final int ENDED_KEPT = 1000;
@@ -78,9 +81,9 @@ final class ProxyServer {
 
   private ProxyConnection newConnection() {
     long id = nextId++;
-    RandomGenerator random = RandomGeneratorFactory.<RandomGenerator>of(ALGORITHM)
-        .create(config.seed() + id * 0x9E3779B97F4A7C15L);
-    ProxyConnection c = new ProxyConnection(id, this, loop, random);
+    RandomGeneratorFactory<RandomGenerator> factory = RandomGeneratorFactory.of(ALGORITHM);
+    long base = config.seed() + id * 0x9E3779B97F4A7C15L;
+    ProxyConnection c = new ProxyConnection(id, this, loop, factory.create(base), factory.create(~base));
     open.put(id, c);
     return c;
   }

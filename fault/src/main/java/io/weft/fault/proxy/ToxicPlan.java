@@ -18,8 +18,9 @@ import java.util.Objects;
  * An empty text or {@code none} is no toxic. {@link #parse} reads it, {@link #toString} writes it back
  * ({@code parse(p.toString())} equals {@code p}).
  *
- * <p>A direction holds at most one toxic of each name: adding one replaces the one of the same name, in place. The
- * toxics of a direction apply in the order listed.
+ * <p>A direction holds at most one toxic of each name: adding one replaces the one of the same name, in place. They
+ * act in a fixed order whatever the order listed: {@code timeout}, {@code reset_peer}, {@code limit_data}, then
+ * {@code latency}, {@code slicer}, {@code bandwidth}, and {@code slow_close} at the end of stream.
  */
 @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
 public final class ToxicPlan {

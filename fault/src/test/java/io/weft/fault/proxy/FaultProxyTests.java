@@ -275,6 +275,16 @@ class FaultProxyTests {
     }
 
     @Test
+    void resetPeer_alsoResetsOnTheEndOfStream() throws Exception {
+      FaultProxy proxy = proxy(upstream(Upstream.ECHO), "upstream: reset_peer=0ms");
+      Socket s = connect(proxy);
+      s.shutdownOutput();
+      assertThatThrownBy(() -> s.getInputStream().read()).isInstanceOf(SocketException.class)
+          .hasMessageContaining("reset");
+      assertThat(log).contains("conn 1 upstream reset_peer: end of stream, resetting in 0ms");
+    }
+
+    @Test
     void timeoutZero_stopsData_forever() throws Exception {
       FaultProxy proxy = proxy(upstream(Upstream.ECHO), "downstream: timeout=0ms");
       Socket s = connect(proxy);
