@@ -231,7 +231,8 @@ final class Pipe {
   }
 
   private void scheduleReset(Toxic.ResetPeer reset, String what) {
-    conn.log(direction.label() + " reset_peer: " + what + ", resetting in " + ProxyValues.duration(reset.timeoutNanos()));
+    conn.log(direction.label() + " reset_peer: " + what + ", resetting in "
+        + ProxyValues.duration(reset.timeoutNanos()));
     resetTimer = loop.callAtNanos(now() + reset.timeoutNanos(), () -> {
       resetTimer = null;
       conn.reset("reset_peer on " + direction.label());

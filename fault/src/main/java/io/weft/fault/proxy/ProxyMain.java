@@ -114,7 +114,8 @@ public final class ProxyMain {
           need(words, 3, "remove DIRECTION NAME");
           proxy.removeToxic(Direction.parse(words[1]), words[2].strip());
         }
-        default -> out.println("unknown command \"" + words[0] + "\": expected set, add, remove, toxics, stats or quit");
+        default -> out.println("unknown command \"" + words[0]
+            + "\": expected set, add, remove, toxics, stats or quit");
       }
     } catch (IllegalArgumentException | IllegalStateException e) {
       out.println("refused \"" + t + "\": " + e.getMessage());

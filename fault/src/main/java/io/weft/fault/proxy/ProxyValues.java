@@ -12,6 +12,9 @@ import java.util.Locale;
  */
 final class ProxyValues {
 
+  /** The toxics' names, for errors. */
+  static final String NAMES = "latency, bandwidth, slicer, limit_data, slow_close, timeout or reset_peer";
+
   private ProxyValues() {}
 
   /** Parses a duration with a unit (ns, us, ms or s), at least 0; {@code what} names the value in errors. */

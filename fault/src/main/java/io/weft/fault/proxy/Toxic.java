@@ -289,9 +289,6 @@ public sealed interface Toxic {
     }
   }
 
-  /** The names a toxic's printable form may start with. */
-  String NAMES = "latency, bandwidth, slicer, limit_data, slow_close, timeout or reset_peer";
-
   /**
    * Reads a toxic's printable form, {@code name=value} optionally followed by {@code @P%}.
    *
@@ -308,7 +305,8 @@ public sealed interface Toxic {
     }
     int eq = t.indexOf('=');
     if (eq < 0) {
-      throw new IllegalArgumentException("a toxic is name=value (" + NAMES + "), got \"" + text.strip() + "\"");
+      throw new IllegalArgumentException("a toxic is name=value (" + ProxyValues.NAMES + "), got \"" + text.strip()
+          + "\"");
     }
     String name = t.substring(0, eq).strip().toLowerCase(Locale.ROOT);
     String value = t.substring(eq + 1).strip();
@@ -331,7 +329,7 @@ public sealed interface Toxic {
       case "timeout" -> new Timeout(ProxyValues.duration("timeout", value), toxicity);
       case "reset_peer" -> new ResetPeer(ProxyValues.duration("reset_peer", value), toxicity);
       default -> throw new IllegalArgumentException("unknown toxic \"" + name + "\" in \"" + text.strip()
-          + "\": expected " + NAMES);
+          + "\": expected " + ProxyValues.NAMES);
     };
   }
 }

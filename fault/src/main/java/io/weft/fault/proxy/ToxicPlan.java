@@ -14,7 +14,8 @@ import java.util.Objects;
  * <p>The printable form is {@code direction: toxic, toxic; direction: toxic}, each direction {@code upstream}
  * (client to server) or {@code downstream} (server to client), each toxic {@code name=value} with an optional
  * {@code @P%} toxicity ({@link Toxic}), e.g.
- * {@code "downstream: latency=uniform(1ms,10ms), bandwidth=100KB/s, slicer=64B/16B/1ms; upstream: reset_peer=500ms @10%"}.
+ * {@code "downstream: latency=uniform(1ms,10ms), bandwidth=100KB/s, slicer=64B/16B/1ms;
+ * upstream: reset_peer=500ms @10%"}.
  * An empty text or {@code none} is no toxic. {@link #parse} reads it, {@link #toString} writes it back
  * ({@code parse(p.toString())} equals {@code p}).
  *

@@ -14,8 +14,8 @@ class ToxicPlanTests {
 
   @Test
   void theExampleForm_readsAsItSays() {
-    ToxicPlan plan = ToxicPlan.parse(
-        "downstream: latency=uniform(1ms,10ms), bandwidth=100KB/s, slicer=64B/16B/1ms; upstream: reset_peer=500ms @10%");
+    ToxicPlan plan = ToxicPlan.parse("downstream: latency=uniform(1ms,10ms), bandwidth=100KB/s, slicer=64B/16B/1ms;"
+        + " upstream: reset_peer=500ms @10%");
     assertThat(plan.toxics(Direction.DOWNSTREAM)).containsExactly(
         new Toxic.Latency(Latency.uniform(1_000_000, 10_000_000), 1),
         new Toxic.Bandwidth(100_000, 1),
@@ -76,7 +76,8 @@ class ToxicPlanTests {
       "upstream: slicer=64B/16B | slicer is averageSize/variation/delay (e.g. \"64B/16B/1ms\"), got \"64B/16B\"",
       "upstream: slicer=8B/8B/1ms | slicer needs average size >= 1B, 0 <= variation < average and a delay >= 0,"
           + " got 8B/8B/1000000ns",
-      "upstream: timeout=1ms @150% | toxicity in \"timeout=1ms @150%\" must be a probability in 0-1 (0%-100%), got 1.5",
+      "upstream: timeout=1ms @150% | toxicity in \"timeout=1ms @150%\" must be a probability in 0-1 (0%-100%),"
+          + " got 1.5",
       "upstream: timeout=1ms @often | toxicity in \"timeout=1ms @often\" is a probability (\"10%\" or \"0.1\"), got"
           + " \"often\"",
       "upstream: latency=1ms, latency=2ms | latency is given twice on upstream in \"upstream: latency=1ms,"
