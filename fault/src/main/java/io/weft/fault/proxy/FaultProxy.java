@@ -81,7 +81,7 @@ public final class FaultProxy implements AutoCloseable {
   // Invariant: plan is the last plan handed to the loop; guarded by lock, as is state.
   private ToxicPlan plan;
   private State state = State.RUNNING;
-  private List<ConnectionStats> finalStats;
+  private volatile List<ConnectionStats> finalStats; // written by the loop thread as it stops
 
   private FaultProxy(Config config) throws IOException {
     this.config = config;
@@ -199,7 +199,16 @@ public final class FaultProxy implements AutoCloseable {
         return finalStats == null ? List.of() : finalStats;
       }
     }
-    return onLoop("read the connections' stats", server::stats);
+    try {
+      return onLoop("read the connections' stats", server::stats);
+    } catch (IllegalStateException e) {
+      synchronized (lock) {
+        if (state == State.CLOSED && finalStats != null) {
+          return finalStats; // closed while we asked
+        }
+      }
+      throw e;
+    }
   }
 
   /** Checks the invariants of every open connection, on the loop thread; for tests. */
@@ -215,19 +224,34 @@ public final class FaultProxy implements AutoCloseable {
       return action.get();
     }
     CompletableFuture<T> result = new CompletableFuture<>();
-    loop.callSoonThreadsafe(() -> {
-      try {
-        result.complete(action.get());
-      } catch (RuntimeException | Error e) {
-        result.completeExceptionally(e);
-      }
-    });
     try {
-      return result.get(WAIT_SECONDS, TimeUnit.SECONDS);
+      loop.callSoonThreadsafe(() -> {
+        try {
+          result.complete(action.get());
+        } catch (RuntimeException | Error e) {
+          result.completeExceptionally(e);
+        }
+      });
+    } catch (IllegalStateException e) { // the loop closed meanwhile
+      throw new IllegalStateException("could not " + what + ": the proxy on port " + port() + " has stopped", e);
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+    try {
+      while (true) {
+        try {
+          return result.get(50, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+          if (!thread.isAlive() || System.nanoTime() - deadline > 0) {
+            throw new IllegalStateException("could not " + what + " on the proxy's loop: "
+                + (thread.isAlive() ? "no answer within " + WAIT_SECONDS + " s" : "the proxy has stopped"), e);
+          }
+        }
+      }
     } catch (ExecutionException e) {
       throw new IllegalStateException("could not " + what + " on the proxy's loop", e.getCause());
-    } catch (InterruptedException | TimeoutException e) {
-      throw new IllegalStateException("could not " + what + " on the proxy's loop within " + WAIT_SECONDS + " s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting to " + what + " on the proxy's loop", e);
     }
   }
 
