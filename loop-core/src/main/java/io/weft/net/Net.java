@@ -154,7 +154,8 @@ public final class Net {
    * gets a transport and a protocol from {@code factory}.
    *
    * @param factory makes a protocol per connection, on the loop thread
-   * @param host a host name or literal address (every address it resolves to is listened on); not null
+   * @param host a host name or literal address (every address it resolves to is listened on), or {@code null} or
+   *     {@code ""} for every interface, as asyncio's {@code host=None} (see {@link Network#wildcard})
    * @param port in 0-65535; 0 picks a free port per address (see {@link Server#sockets()})
    * @param backlog the accept queue's length, at least 1
    * @param reuseAddress sets {@code SO_REUSEADDR}
@@ -167,14 +168,14 @@ public final class Net {
    */
   public static Server createServer(Supplier<? extends Protocol> factory, String host, int port, int backlog,
       boolean reuseAddress, boolean startServing) throws IOException {
-    Objects.requireNonNull(host, "host must not be null");
-    return createServer(factory, List.of(host), port, backlog, reuseAddress, false, startServing);
+    return createServer(factory, List.of(host == null ? "" : host), port, backlog, reuseAddress, false, startServing);
   }
 
   /**
    * Listens on every address each of {@code hosts} resolves to (duplicates once), as asyncio's
    * {@code create_server} with a sequence of hosts; see
-   * {@link #createServer(Supplier, String, int, int, boolean, boolean)}.
+   * {@link #createServer(Supplier, String, int, int, boolean, boolean)}. An empty host ({@code ""}) stands for every
+   * interface.
    *
    * @param reusePort sets {@code SO_REUSEPORT}, so several servers may share the port
    * @throws UnsupportedOperationException if {@code reusePort} is asked for and the network cannot do it
@@ -192,7 +193,7 @@ public final class Net {
     EventLoop loop = EventLoop.getRunningLoop();
     java.util.LinkedHashSet<SocketAddress> addresses = new java.util.LinkedHashSet<>();
     for (String host : hosts) {
-      addresses.addAll(resolve(loop, host, port));
+      addresses.addAll(host.isEmpty() ? loop.network().wildcard(port) : resolve(loop, host, port));
     }
     List<Network.ListenSocket> listening = new ArrayList<>();
     try {

@@ -95,4 +95,12 @@ public @interface AsyncTest {
    * {@code weft.faults}.
    */
   String faults() default "none";
+
+  /**
+   * Hosts added to the run's simulated network, in this order, before anything else runs (so their addresses,
+   * 10.0.0.2, 10.0.0.3, ..., are the same in every run): code runs on one after {@code SimHost.makeCurrent()}, and
+   * finds it with {@code network.host(name)} (declare a {@link io.weft.sim.net.SimNetwork} parameter to get the
+   * network). Names must be distinct, not empty, and not the network's first host, {@code localhost-1}.
+   */
+  String[] hosts() default {};
 }

@@ -53,7 +53,7 @@ class FaultPlanInAsyncTestTests {
             + " \\(FAULT, alternative \\d of \\d\\)");
 
     EngineExecutionResults replay = run(selectMethod(LossyUdpTestCase.class, "everyDatagramArrivesOnceInOrder",
-        "io.weft.sim.Simulation"), "weft.replay", f.shrunk().toString());
+        "io.weft.sim.net.SimNetwork"), "weft.replay", f.shrunk().toString());
     List<AsyncTestFailure> again = EngineRuns.failures(replay);
     assertThat(again).hasSize(1);
     assertThat(again.get(0).getCause().getMessage()).isEqualTo(f.getCause().getMessage());

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.weft.Weft;
 import io.weft.net.DatagramProtocol;
 import io.weft.net.Net;
-import io.weft.sim.Simulation;
 import io.weft.sim.net.SimHost;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -20,10 +19,12 @@ import java.util.stream.IntStream;
  */
 class LossyUdpTestCase {
 
-  @AsyncTest(schedules = 30, seed = "3", faults = "client->server: latency=uniform(0ms,4ms), loss=5%")
-  void everyDatagramArrivesOnceInOrder(Simulation sim) throws Exception {
-    SimHost server = sim.network().addHost("server");
-    SimHost client = sim.network().addHost("client");
+  @AsyncTest(schedules = 30, seed = "3", faults = "client->server: latency=uniform(0ms,4ms), loss=5%",
+      hosts = {"server", "client"})
+  void everyDatagramArrivesOnceInOrder(io.weft.sim.net.SimNetwork network) throws Exception {
+    SimHost server = network.host("server");
+    SimHost client = network.host("client");
+    assertThat(server.address().getHostAddress()).as("hosts() adds hosts in order").isEqualTo("10.0.0.2");
     List<Integer> got = new ArrayList<>();
     var receiving = Weft.createTask(() -> {
       server.makeCurrent();
