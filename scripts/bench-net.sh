@@ -10,7 +10,7 @@
 #
 #   mvn -B -q -o -pl benchmarks -am package -DskipTests && bash scripts/bench-net.sh
 #
-# Environment: ROUNDS (3), ANCHORS (../shared/bench/anchors), JAVA (Temurin 25), NETTY_JAVA (java: the anchors ran
+# Environment: ROUNDS (3), ANCHORS (../shared/bench/anchors, else /work/shared/bench/anchors), JAVA (Temurin 25), NETTY_JAVA (java: the anchors ran
 #   Netty on the default JDK 17), JMH_OPTS (-f 1 -wi 2 -w 2s -i 3 -r 3s), CONNS (idle connections: 10,000, or fewer
 #   if the hard fd limit cannot hold 2 per connection plus 200), OUT (benchmarks/target/net-<stamp>).
 set -euo pipefail
@@ -20,6 +20,7 @@ JAVA=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 NETTY_JAVA=${NETTY_JAVA:-java}
 ROUNDS=${ROUNDS:-3}
 ANCHORS=${ANCHORS:-$ROOT/../shared/bench/anchors}
+[ -d "$ANCHORS" ] || ANCHORS=/work/shared/bench/anchors
 JMH_OPTS=${JMH_OPTS:--f 1 -wi 2 -w 2s -i 3 -r 3s}
 OUT=${OUT:-$ROOT/benchmarks/target/net-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
