@@ -57,8 +57,6 @@ public final class Transport {
   /** How many dropped writes after the connection was lost make the warning (asyncio's threshold). */
   static final int LOST_WRITES_BEFORE_WARNING = 5;
 
-  private static final int READ_SIZE = 64 * 1024;
-
   /** Where a transport is in its life; it only moves forward. */
   enum Phase {
     /** Reading and writing. */
@@ -87,7 +85,7 @@ public final class Transport {
   private boolean readingPaused;
   private boolean eofReceived;
   private int lostWrites;
-  private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_SIZE);
+  private final LoopNet net;
 
   Transport(EventLoop loop, StreamSocket socket, Watch watch, Protocol protocol, Server server) {
     this.loop = loop;
@@ -95,6 +93,7 @@ public final class Transport {
     this.watch = watch;
     this.server = server;
     this.protocol = protocol;
+    this.net = LoopNet.of(loop);
     extra.put("socket", socket);
     extra.put("sockname", address(socket, true));
     extra.put("peername", address(socket, false));
@@ -339,7 +338,7 @@ public final class Transport {
       return;
     }
     BufferedProtocol buffered = protocol instanceof BufferedProtocol b ? b : null;
-    ByteBuffer into = readBuffer.clear();
+    ByteBuffer into = buffered == null ? net.readBuffer() : null;
     if (buffered != null) {
       try {
         into = buffered.getBuffer(-1);
@@ -370,7 +369,7 @@ public final class Transport {
         buffered.bufferUpdated(n);
       } else {
         byte[] data = new byte[n];
-        readBuffer.flip().get(data);
+        into.flip().get(data);
         protocol.dataReceived(data);
       }
     } catch (Throwable e) {
