@@ -33,6 +33,8 @@ import java.util.Locale;
  *       convention for its sleepers case).
  * </ul>
  *
+ * <p>With {@code -Dweft.bench.histogram=true} it also prints the live class histogram at the idle point to stderr.
+ *
  * <p>A "connection" is one client transport plus the server transport it was accepted as (the anchor counts the
  * same way). Then it closes everything and checks that the process holds as many file descriptors as before the
  * first connect. Prints one line in the anchors' format: {@code case=idle_conns loop=weft n=... seconds=...
@@ -117,6 +119,9 @@ public final class IdleConnections {
     long heap1 = mem.getHeapMemoryUsage().getUsed();
     long rss1 = status("VmRSS");
     long hwm = status("VmHWM");
+    if (Boolean.getBoolean("weft.bench.histogram")) {
+      System.err.println(histogram());
+    }
     for (Transport t : clients) {
       t.close();
     }
@@ -138,6 +143,20 @@ public final class IdleConnections {
         conns, seconds, conns / seconds, hwm / 1024.0, (heap1 - heap0) / 1024.0 / conns,
         (rss1 - rss0) / (double) conns, (hwm - rss0) / (double) conns, rss0 / 1024.0, heap0 / 1048576.0, fdsOpen,
         fds0, fds1);
+  }
+
+  /**
+   * The live-object class histogram ({@code jcmd <pid> GC.class_histogram}), through the diagnostic-command MBean;
+   * printed to stderr at the idle point when the system property {@code weft.bench.histogram} is true.
+   */
+  static String histogram() {
+    try {
+      return (String) ManagementFactory.getPlatformMBeanServer().invoke(
+          new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+          new Object[] {new String[0]}, new String[] {String[].class.getName()});
+    } catch (javax.management.JMException e) {
+      throw new IllegalStateException("GC.class_histogram failed", e);
+    }
   }
 
   /** Two full collections, so that what is left is reachable. */
