@@ -41,8 +41,9 @@ import org.openjdk.jmh.annotations.TearDown;
  *
  * <p>The loop and the server are made in a per-invocation {@link Setup} and closed in the {@link TearDown} (not
  * timed). The teardown closes the server, waits for its connections to go, closes the loop, and then checks that
- * the process holds exactly as many file descriptors as before the setup: every invocation's 10,000 cycles are
- * checked not to leave a descriptor behind (it throws otherwise, naming both counts).
+ * the process holds exactly as many socket, pipe and epoll file descriptors as before the setup
+ * ({@link IdleConnections#fdCount}): every invocation's 10,000 cycles are checked not to leave a descriptor behind
+ * (it throws otherwise, naming both counts).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -126,7 +127,7 @@ public class ConnectBench {
     int after = IdleConnections.fdCount();
     if (after != fdsBefore) {
       throw new IllegalStateException("fd leak after " + CYCLES + " connect/close cycles: " + fdsBefore
-          + " fds before the loop was made, " + after + " after it and the server were closed");
+          + " socket/pipe/epoll fds before the loop was made, " + after + " after it and the server were closed");
     }
   }
 
