@@ -1,8 +1,11 @@
 /**
- * Fault plans for Weft: seeded latency, loss, reordering, partitions and resets for the simulated network, clock
- * faults and failpoints. The plans arrive with the simulator (see the project's issues); this module holds the
- * place in the build so that the dependency graph is fixed from the start.
+ * Fault plans for Weft's simulated network: per-link latency distributions, datagram loss and duplication, as
+ * choices of the run's scheduling strategy that replay exactly and shrink toward none ({@link io.weft.fault.FaultPlan}).
+ * Partitions, clogging, resets, host crashes, clock faults, failpoints and a fault proxy for the production loop are
+ * the rest of issue 10.
  */
 module io.weft.fault {
   requires transitive io.weft.core;
+
+  exports io.weft.fault;
 }

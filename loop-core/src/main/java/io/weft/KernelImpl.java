@@ -53,6 +53,11 @@ final class KernelImpl implements Kernel {
   }
 
   @Override
+  public int chooseFault(EventLoop loop, double[] weights, java.util.function.IntFunction<String> describe) {
+    return loop.sim == null ? 0 : loop.sim.chooseFault(weights, describe);
+  }
+
+  @Override
   public <T> T attachment(EventLoop loop, Class<T> key, java.util.function.Supplier<? extends T> make) {
     return key.cast(loop.attachments.computeIfAbsent(key, k -> make.get()));
   }

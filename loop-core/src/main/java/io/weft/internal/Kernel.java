@@ -95,6 +95,12 @@ public interface Kernel {
   boolean handsBackBlocked(EventLoop loop);
 
   /**
+   * Asks {@code loop}'s simulation for a fault decision (see {@link SimHooks#chooseFault}); a loop that is not
+   * simulated never injects a fault, and gets 0.
+   */
+  int chooseFault(EventLoop loop, double[] weights, java.util.function.IntFunction<String> describe);
+
+  /**
    * Returns {@code loop}'s attachment of type {@code key}, made by {@code make} on first use: per-loop state of the
    * packages that the loop class must not grow for (the network layer's shared read buffer and its registry of open
    * transports and servers). Loop thread only.

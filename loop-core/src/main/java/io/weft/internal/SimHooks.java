@@ -25,6 +25,8 @@ public interface SimHooks {
   int LATE = 3;
   /** Decision (chaos mode only): which ready callback of the batch runs next. */
   int READY = 4;
+  /** Decision: a fault the simulated network may inject; alternative 0 is no fault. */
+  int FAULT = 5;
 
   /** Event: a timer's callback runs; id is its sequence number. */
   int EV_TIMER = 1;
@@ -40,6 +42,13 @@ public interface SimHooks {
 
   /** Returns the chosen alternative, in {@code [0, n)}. */
   int choose(int decision, int n, io.weft.Handle[] subjects, int from);
+
+  /**
+   * Returns the chosen alternative of a {@link #FAULT} decision, in {@code [0, weights.length)}: alternative 0 is no
+   * fault, and a strategy that draws at random draws alternative i with probability {@code weights[i]} (the weights
+   * sum to 1). {@code describe} words a nonzero alternative for the report ("the datagram ... was dropped").
+   */
+  int chooseFault(double[] weights, java.util.function.IntFunction<String> describe);
 
   /** Records an event (not a task step: see {@link #step}). */
   void event(int kind, long id);

@@ -94,10 +94,26 @@ public final class Transport {
     this.server = server;
     this.protocol = protocol;
     this.net = LoopNet.of(loop);
+    setNoDelay(socket);
     extra.put("socket", socket);
     extra.put("sockname", address(socket, true));
     extra.put("peername", address(socket, false));
     watch.target(this::ready);
+  }
+
+  /**
+   * Turns Nagle's algorithm off on a TCP connection, as asyncio does for every TCP transport (its
+   * {@code _set_nodelay}): a small write goes out at once instead of waiting for the peer's acknowledgement. An
+   * error is ignored, as asyncio ignores it; a Unix-domain socket has no such option.
+   */
+  private static void setNoDelay(StreamSocket socket) {
+    try {
+      if (socket.localAddress() instanceof java.net.InetSocketAddress) {
+        socket.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      // as asyncio: a socket that refuses the option keeps working without it
+    }
   }
 
   /** Schedules {@code connectionMade} and the start of reading, as asyncio's constructor does. */

@@ -2,6 +2,7 @@ package io.weft.sim;
 
 import io.weft.Api;
 import java.util.Objects;
+import java.util.function.IntToDoubleFunction;
 import java.util.function.IntToLongFunction;
 
 /**
@@ -13,9 +14,12 @@ import java.util.function.IntToLongFunction;
  *     timer), or -1; for {@link Decision#EARLY} and {@link Decision#LATE}, every alternative maps to the timer's
  *     task. Strategies that rank tasks (PCT, POS) read it; valid only during {@link SchedulingStrategy#choose}.
  * @param index the number of choices made before this one in the run
+ * @param weights alternative {@code i} to its probability, for a {@link Decision#FAULT} (they sum to 1), or
+ *     {@code null}: the alternatives are equally likely. Valid only during {@link SchedulingStrategy#choose}.
  */
 @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
-public record ChoicePoint(Decision decision, int alternatives, IntToLongFunction owners, int index) {
+public record ChoicePoint(Decision decision, int alternatives, IntToLongFunction owners, int index,
+    IntToDoubleFunction weights) {
   /** Checks the fields. */
   public ChoicePoint {
     Objects.requireNonNull(decision, "decision must not be null");
@@ -23,6 +27,37 @@ public record ChoicePoint(Decision decision, int alternatives, IntToLongFunction
     if (alternatives < 2) {
       throw new IllegalArgumentException("a choice needs at least 2 alternatives, got " + alternatives);
     }
+  }
+
+  /** A choice whose alternatives are equally likely. */
+  public ChoicePoint(Decision decision, int alternatives, IntToLongFunction owners, int index) {
+    this(decision, alternatives, owners, index, null);
+  }
+
+  /**
+   * The probability of alternative {@code i}: the fault plan's for a {@link Decision#FAULT}, else
+   * {@code 1 / alternatives()}.
+   *
+   * @throws IndexOutOfBoundsException if {@code i} is not in {@code [0, alternatives())}
+   */
+  public double weight(int i) {
+    Objects.checkIndex(i, alternatives);
+    return weights == null ? 1.0 / alternatives : weights.applyAsDouble(i);
+  }
+
+  /**
+   * Draws an alternative with the probabilities of {@link #weight}, from {@code uniform}, a number in
+   * {@code [0, 1)}: what a strategy that draws at random does at a {@link Decision#FAULT}.
+   */
+  public int draw(double uniform) {
+    double acc = 0;
+    for (int i = 0; i < alternatives - 1; i++) {
+      acc += weight(i);
+      if (uniform < acc) {
+        return i;
+      }
+    }
+    return alternatives - 1;
   }
 
   /**

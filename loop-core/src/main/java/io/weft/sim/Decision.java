@@ -21,7 +21,13 @@ public enum Decision {
   /** Four alternatives: the idle loop wakes for its next timer 0, 1/3, 2/3 or all of the late bound after it. */
   LATE(SimHooks.LATE),
   /** Chaos mode only: which callback of the ready batch runs next. */
-  READY(SimHooks.READY);
+  READY(SimHooks.READY),
+  /**
+   * A fault the simulated network may inject where a fault plan allows one (a delivery's extra latency, a datagram
+   * dropped or duplicated): alternative 0 is no fault, the others are what the plan describes, drawn by random
+   * strategies with the plan's probabilities ({@link ChoicePoint#weight}). Faults are faithful: real networks do them.
+   */
+  FAULT(SimHooks.FAULT);
 
   private final int code;
 

@@ -57,6 +57,15 @@ final class Deviations {
     noted.add(ch);
   }
 
+  /** Notes fault {@code c} (nonzero) of {@code n}, injected at {@code nowNanos}, as the fault plan words it. */
+  void noteFault(int n, int c, long nowNanos, String description) {
+    if (noted.size() >= SimResult.DESCRIBED_DEVIATIONS) {
+      uncounted++;
+      return;
+    }
+    noted.add(new Choice(Decision.FAULT, n, c, nowNanos, description, null, 0, 0));
+  }
+
   /** The sentences, and a last line counting the deviations not described. */
   List<String> sentences() {
     List<String> out = new ArrayList<>();
@@ -82,6 +91,7 @@ final class Deviations {
       case TIE -> at + ch.n() + " timers fell due together (TIE): " + chosen + " ran before " + displaced;
       case EXTERNAL -> at + ch.n() + " events from other threads or I/O were waiting to be queued (EXTERNAL): "
           + chosen + " was queued before " + displaced + ", which arrived first";
+      case FAULT -> at + chosen + " (FAULT, alternative " + ch.c() + " of " + ch.n() + ")";
       case READY -> at + "CHAOS mode: " + chosen + " ran before " + displaced + " in the ready batch of " + ch.n()
           + " (READY)";
     };

@@ -448,6 +448,27 @@ public final class Simulation {
     }
 
     @Override
+    public int chooseFault(double[] weights, java.util.function.IntFunction<String> describe) {
+      if (phase == Phase.CLEANING_UP) {
+        return 0; // no faults while cleaning up after the run, and nothing recorded
+      }
+      int n = weights.length;
+      int c = strategy.choose(new ChoicePoint(Decision.FAULT, n, i -> -1, choiceCount, i -> weights[i]));
+      if (c < 0 || c >= n) {
+        throw new IllegalStateException("strategy " + strategy.name() + " chose " + c + " of " + n + " at FAULT");
+      }
+      if (choiceCount == choices.length) {
+        choices = Arrays.copyOf(choices, choices.length * 2);
+      }
+      choices[choiceCount++] = c;
+      trace.record(Trace.CHOICE, ((long) FAULT << 48) | ((long) n << 24) | c);
+      if (c != 0) {
+        deviations.noteFault(n, c, clock.nanoTime(), describe.apply(c));
+      }
+      return c;
+    }
+
+    @Override
     public void timer(long seq, long owner, String site) {
       countStep();
       trace.recordTimer(seq, owner, site);

@@ -43,6 +43,9 @@ final class Strategies {
 
     @Override
     public int choose(ChoicePoint point) {
+      if (point.decision() == Decision.FAULT) {
+        return point.draw(random.nextDouble()); // a fault as likely as the plan says, not one in n
+      }
       return random.nextInt(point.alternatives());
     }
 
@@ -168,6 +171,8 @@ final class Strategies {
     @Override
     public int choose(ChoicePoint point) {
       switch (point.decision()) {
+        case FAULT:
+          return point.draw(random.nextDouble()); // faults have no owner to rank: as likely as the plan says
         case EARLY: {
           long p = priority(point.owner(0));
           return p >= top && point.owner(0) >= 0 ? 1 : 0;
@@ -209,6 +214,9 @@ final class Strategies {
 
     @Override
     public int choose(ChoicePoint point) {
+      if (point.decision() == Decision.FAULT) {
+        return point.draw(random.nextDouble()); // faults have no owner to rank: as likely as the plan says
+      }
       if (point.decision() == Decision.EARLY || point.decision() == Decision.LATE) {
         return random.nextInt(point.alternatives());
       }

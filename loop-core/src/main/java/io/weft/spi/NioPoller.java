@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.util.Iterator;
 import java.util.Objects;
 
 /**
@@ -19,6 +18,10 @@ import java.util.Objects;
 public final class NioPoller implements Poller {
 
   private final Selector selector;
+  private final java.util.function.Consumer<SelectionKey> deliver = this::deliver;
+  // Set for the length of one poll: where its ready keys go, and how many went.
+  private ReadySink sinkNow;
+  private int delivered;
 
   /** Opens a selector. */
   public NioPoller() {
@@ -42,29 +45,31 @@ public final class NioPoller implements Poller {
 
   @Override
   public int poll(long timeoutNanos, ReadySink sink) throws IOException {
-    int n;
-    if (timeoutNanos == 0) {
-      n = selector.selectNow();
-    } else if (timeoutNanos < 0) {
-      n = selector.select();
-    } else {
-      long millis = Math.max(1, (timeoutNanos + 999_999) / 1_000_000);
-      n = selector.select(millis);
-    }
-    if (n == 0) {
-      return 0;
-    }
-    int delivered = 0;
-    Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-    while (it.hasNext()) {
-      SelectionKey key = it.next();
-      it.remove();
-      if (key.isValid()) {
-        sink.accept((IoHandler) key.attachment(), key.readyOps());
-        delivered++;
+    // The action form of select hands each ready key over as it is found, without the selected-key set (a HashSet
+    // add and an iterator removal per ready key in the set form). The sink only records the event; it never calls
+    // back into this selector.
+    sinkNow = sink;
+    delivered = 0;
+    try {
+      if (timeoutNanos == 0) {
+        selector.selectNow(deliver);
+      } else if (timeoutNanos < 0) {
+        selector.select(deliver);
+      } else {
+        long millis = Math.max(1, (timeoutNanos + 999_999) / 1_000_000);
+        selector.select(deliver, millis);
       }
+      return delivered;
+    } finally {
+      sinkNow = null;
     }
-    return delivered;
+  }
+
+  private void deliver(SelectionKey key) {
+    if (key.isValid()) {
+      sinkNow.accept((IoHandler) key.attachment(), key.readyOps());
+      delivered++;
+    }
   }
 
   @Override

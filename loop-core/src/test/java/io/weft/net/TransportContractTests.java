@@ -201,6 +201,12 @@ public abstract class TransportContractTests {
       assertThat(t.getExtraInfo("sockname")).isEqualTo(awaitAccepted(accepted, 1).transport.getExtraInfo("peername"));
       assertThat(t.getExtraInfo("socket")).isInstanceOf(Network.StreamSocket.class);
       assertThat(t.getExtraInfo("nothing", "fallback")).isEqualTo("fallback");
+      Network.StreamSocket clientSocket = (Network.StreamSocket) t.getExtraInfo("socket");
+      Network.StreamSocket serverSide =
+          (Network.StreamSocket) awaitAccepted(accepted, 1).transport.getExtraInfo("socket");
+      assertThat(clientSocket.getOption(java.net.StandardSocketOptions.TCP_NODELAY))
+          .as("TCP_NODELAY on every TCP transport, as asyncio's _set_nodelay").isTrue();
+      assertThat(serverSide.getOption(java.net.StandardSocketOptions.TCP_NODELAY)).isTrue();
       assertThat(t.getProtocol()).isSameAs(c.protocol());
       assertThat(t.isReading()).isTrue();
       assertThat(t.isClosing()).isFalse();

@@ -95,7 +95,7 @@ final class Flow {
   /** Puts a segment in flight: it arrives after the link's delay, behind everything sent before it. */
   void send(Segment.Kind kind, byte[] data) {
     long now = net.now();
-    long at = now + net.deliveryDelayNanos(fromHost, toHost);
+    long at = now + net.streamDelayNanos(kind.faultKind(), fromHost, toHost, id, data.length);
     Segment last = flight.peekLast();
     if (last != null && last.arrivesAt() - at > 0) {
       at = last.arrivesAt(); // a stream never overtakes itself

@@ -31,6 +31,17 @@ record Segment(Kind kind, byte[] data, long arrivesAt) {
     /** No host has the address (a connect), or no socket has the port (a datagram, ICMP port unreachable). */
     UNREACHABLE;
 
+    /** What a fault plan is told this segment is. */
+    NetFaults.Kind faultKind() {
+      return switch (this) {
+        case SYN, SYN_ACK, REFUSED, UNREACHABLE -> NetFaults.Kind.HANDSHAKE;
+        case DATA -> NetFaults.Kind.SEGMENT;
+        case FIN -> NetFaults.Kind.FIN;
+        case RST -> NetFaults.Kind.RESET;
+        case DATAGRAM -> NetFaults.Kind.DATAGRAM;
+      };
+    }
+
     /** The trace event of a delivery of this kind, for connection or socket {@code id}, carrying {@code bytes}. */
     long event(long id, int bytes) {
       return ((long) (ordinal() + 1) << 56) | ((id & 0xffffffffL) << 24) | Math.min(bytes, 0xffffff);

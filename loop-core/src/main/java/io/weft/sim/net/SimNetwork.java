@@ -47,6 +47,9 @@ import java.util.Objects;
  *       sizes. A datagram finding the receiver's buffer full is dropped.
  *   <li><b>Names.</b> {@link #resolve} answers from the name table (host names and {@link #addName aliases},
  *       {@code localhost}, literal addresses) at once.
+ *   <li><b>Unix-domain streams</b> on a per-host path table: a connect completes or is refused at once; an abort
+ *       closes (the peer reads EOF) unless this side left data unread, which resets the peer. No Unix datagrams.
+ * </ul>
  *
  * <h2>Determinism</h2>
  *
@@ -56,13 +59,10 @@ import java.util.Objects;
  *
  * <h2>Where faults plug in</h2>
  *
- * <p>Each delivery's delay is asked of {@link #deliveryDelayNanos}, the one choice point of this perfect network; the
- * fault module makes it (and a drop, duplicate or reset beside it) a decision of the scheduling strategy whose
- * alternative 0 is this network's behaviour.
- *
- *   <li><b>Unix-domain streams</b> on a per-host path table: a connect completes or is refused at once; an abort
- *       closes (the peer reads EOF) unless this side left data unread, which resets the peer. No Unix datagrams.
- * </ul>
+ * <p>A fault plan set with {@link #setFaults} ({@link NetFaults}; the {@code fault} module makes them) is asked at
+ * everything sent: a stream's segments may take longer, a datagram may be dropped, duplicated or delayed past the
+ * next one. Each such fault is a decision of the run's scheduling strategy whose alternative 0 is this perfect
+ * network's behaviour, so faults replay exactly and shrink away; without a plan nothing is asked.
  *
  * <p>Not thread-safe: one loop's thread uses a network, and the first loop that runs an operation with this network's
  * poller owns it. {@link #openSockets()} and {@link #openSocketReports()} say what is still open; a simulation fails a
@@ -88,6 +88,7 @@ public final class SimNetwork implements Network {
   // Per-link latency by the pair of host indexes (lower << 32 | higher); links not here have the default.
   private final Map<Long, Long> linkLatency = new HashMap<>();
   private long defaultLatencyNanos;
+  private NetFaults faults; // null: the perfect network
   private int sendBufferSize = DEFAULT_BUFFER_SIZE;
   private int receiveBufferSize = DEFAULT_BUFFER_SIZE;
   private int maxDatagramSize = DEFAULT_MAX_DATAGRAM;
@@ -310,6 +311,42 @@ public final class SimNetwork implements Network {
     return latencyNanos(from, to);
   }
 
+  /**
+   * Sets the fault plan this network asks at everything it sends, or {@code null} for none (the default): see
+   * {@link NetFaults}. Its decisions are the run's choices, so set it before the program sends anything, in every
+   * run alike (at the start of the simulated program).
+   */
+  public void setFaults(NetFaults faults) {
+    this.faults = faults;
+  }
+
+  /** Returns the fault plan set with {@link #setFaults}, or {@code null}. */
+  public NetFaults faults() {
+    return faults;
+  }
+
+  /** The delay of something a stream sends: the link's latency, plus what the fault plan adds. */
+  long streamDelayNanos(NetFaults.Kind kind, SimHost from, SimHost to, long flowId, int bytes) {
+    long base = deliveryDelayNanos(from, to);
+    if (faults == null) {
+      return base;
+    }
+    NetFaults.Send send = new NetFaults.Send(kind, from == null ? "?" : from.name(), to == null ? null : to.name(),
+        flowId, bytes, base, now());
+    long extra = faults.extraDelayNanos(send, chooser);
+    if (extra < 0) {
+      throw new IllegalStateException("the fault plan returned a negative delay, " + extra + " ns, for " + send);
+    }
+    return base + extra;
+  }
+
+  private final NetFaults.Chooser chooser = (weights, describe) -> {
+    if (weights.length < 2) {
+      throw new IllegalArgumentException("a fault decision needs at least 2 alternatives, got " + weights.length);
+    }
+    return io.weft.internal.Kernel.get().chooseFault(loop(), weights, describe);
+  };
+
   /** A segment of {@code flow} arrives at its receiver's end. */
   void arrive(Flow flow, Segment s) {
     SimStreamSocket r = flow.receiver;
@@ -360,7 +397,24 @@ public final class SimNetwork implements Network {
   void sendDatagram(SimDatagramSocket from, InetSocketAddress to, byte[] data) {
     SimHost target = to.getAddress().isLoopbackAddress() ? from.host : hostAt(to.getAddress());
     InetSocketAddress source = from.sourceFor(to);
-    schedule(deliveryDelayNanos(from.host, target), () -> {
+    long base = deliveryDelayNanos(from.host, target);
+    if (faults == null) {
+      deliverDatagram(from, to, target, source, data, base);
+      return;
+    }
+    NetFaults.Send send = new NetFaults.Send(NetFaults.Kind.DATAGRAM, from.host.name(),
+        target == null ? null : target.name(), from.id, data.length, base, now());
+    for (long extra : faults.datagramDelays(send, chooser)) {
+      if (extra < 0) {
+        throw new IllegalStateException("the fault plan returned a negative delay, " + extra + " ns, for " + send);
+      }
+      deliverDatagram(from, to, target, source, data, base + extra);
+    }
+  }
+
+  private void deliverDatagram(SimDatagramSocket from, InetSocketAddress to, SimHost target,
+      InetSocketAddress source, byte[] data, long delayNanos) {
+    schedule(delayNanos, () -> {
       SimDatagramSocket r = target == null ? null : target.datagramSocketFor(to);
       if (r != null) {
         r.arrive(source, data);
