@@ -6,7 +6,9 @@
 Reads <folder>/jmh-<round>.json (Weft's JMH scores: EchoBench, EchoSimBench, ConnectBench) and <folder>/raw.txt
 (the one-line results `round=<r> case=<name> loop=<weft|asyncio|uvloop|netty-1t|netty-2t> ... key=value ...` of
 IdleConnections, py_bench.py, py_bench_net.py and NettyBench). Every cell is the median over rounds, the single
-values follow in brackets. A missing measurement shows as a dash.
+values follow in brackets; each ratio is the median of the per-round ratios (Weft's figure over the other's from the
+same round, which the machine's load affected alike), not the ratio of the medians. A missing measurement shows as a
+dash.
 """
 import glob
 import json
@@ -61,8 +63,9 @@ def cell(vals, rate):
 
 def main():
     folder = sys.argv[1]
-    jmh = {}  # (benchmark, frozenset params) -> [scores by round]
+    jmh = {}  # (benchmark, frozenset params) -> {round: score}
     for path in sorted(glob.glob(os.path.join(folder, "jmh-*.json"))):
+        rnd = int(re.search(r"jmh-(\d+)\.json$", path).group(1))
         try:
             with open(path) as f:
                 results = json.load(f)
@@ -70,7 +73,7 @@ def main():
             continue
         for res in results:
             key = (res["benchmark"], frozenset((res.get("params") or {}).items()))
-            jmh.setdefault(key, []).append(res["primaryMetric"]["score"])
+            jmh.setdefault(key, {})[rnd] = res["primaryMetric"]["score"]
     lines = {}  # (case, loop) -> list of dicts
     with open(os.path.join(folder, "raw.txt")) as f:
         for raw in f:
@@ -78,10 +81,11 @@ def main():
             if not m:
                 continue
             d = dict(kv.split("=", 1) for kv in m.group(2).split() if "=" in kv)
+            d["round"] = int(m.group(1))
             lines.setdefault((d["case"], d["loop"]), []).append(d)
 
     def field(case, loop, name):
-        return [float(d[name]) for d in lines.get((case, loop), []) if name in d]
+        return {d["round"]: float(d[name]) for d in lines.get((case, loop), []) if name in d}
 
     cols = ["Weft", "uvloop", "asyncio", "Netty 1 thread", "Netty 2 threads"]
     print("| case | " + " | ".join(cols) + " | Weft/uvloop | Weft/asyncio | Weft/Netty 1t |")
@@ -89,19 +93,17 @@ def main():
     for label, src, acase, afield, higher in ROWS:
         rate = afield == "rate" or src[0] == "jmh"
         if src[0] == "jmh":
-            weft = jmh.get((src[1], frozenset(src[2].items())), [])
+            weft = jmh.get((src[1], frozenset(src[2].items())), {})
         else:
             weft = field(src[1], "weft", src[2])
-        cells = [cell(weft, rate)]
-        for loop in ("uvloop", "asyncio"):
-            cells.append(cell(field(acase, loop, afield) if acase else [], rate))
-        for loop in ("netty-1t", "netty-2t"):
-            cells.append(cell(field("echo", loop, "rate") if acase == "echo_proto_both" else [], rate))
-        w = cells[0][1]
+        others = [field(acase, loop, afield) if acase else {} for loop in ("uvloop", "asyncio")]
+        others += [field("echo", loop, "rate") if acase == "echo_proto_both" else {} for loop in ("netty-1t", "netty-2t")]
+        cells = [cell([weft[r] for r in sorted(weft)], rate)]
+        cells += [cell([o[r] for r in sorted(o)], rate) for o in others]
         ratios = []
-        for i in (1, 2, 3):
-            o = cells[i][1]
-            ratios.append(f"{w / o:.2f}x" if w is not None and o else "—")
+        for o in others[:3]:
+            per = [weft[r] / o[r] for r in sorted(weft) if r in o and o[r]]
+            ratios.append(f"{statistics.median(per):.2f}x" if per else "—")
         print(f"| {label} | " + " | ".join(c[0] for c in cells) + " | " + " | ".join(ratios) + " |")
 
 

@@ -6,7 +6,8 @@
 #          and the project's idle_conns, connects_seq, connects_conc (benchmarks/anchors/py_bench_net.py);
 #   Netty: the shared anchor's echo on 1 and 2 threads (anchors/netty, copied to a temporary folder and built there:
 #          offline first, then online; skipped with a message if it cannot be built).
-# Then prints the medians table (benchmarks/net_table.py).
+# Then prints the medians table (benchmarks/net_table.py). JMH refuses to start while another JMH run holds
+# /tmp/jmh.lock (another benchmark on the machine): the round then says "JMH failed" and has no Weft JMH figures.
 #
 #   mvn -B -q -o -pl benchmarks -am package -DskipTests && bash scripts/bench-net.sh
 #
