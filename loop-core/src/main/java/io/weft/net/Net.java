@@ -496,10 +496,23 @@ public final class Net {
   }
 
   /** Resolves on the loop thread if the network answers at once, else on a thread of its own. */
+  /** Whether {@code host} is a literal IPv4 or IPv6 address, which needs no lookup. */
+  static boolean isLiteral(String host) {
+    if (host.isEmpty() || (!Character.isDigit(host.charAt(0)) && host.indexOf(':') < 0)) {
+      return false; // a name: the common case, decided without an exception
+    }
+    try {
+      java.net.InetAddress.ofLiteral(host);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   static List<InetSocketAddress> resolve(EventLoop loop, String host, int port) throws UnknownHostException {
     Network network = loop.network();
-    if (network.resolvesWithoutBlocking()) {
-      return network.resolve(host, port);
+    if (network.resolvesWithoutBlocking() || isLiteral(host)) {
+      return network.resolve(host, port); // a literal address resolves to itself at once (asyncio's _ipaddr_info)
     }
     Future<List<InetSocketAddress>> result = loop.createFuture();
     EventLoop.RealWork work = loop.beginRealWork("resolving " + host);

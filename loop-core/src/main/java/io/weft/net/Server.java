@@ -149,9 +149,17 @@ public final class Server implements AutoCloseable {
     OpenResources.unregister(loop, this, createdAt);
     retries.forEach(io.weft.TimerHandle::cancel);
     retries.clear();
-    for (int i = 0; i < sockets.size(); i++) {
-      watches.get(i).cancel();
-      sockets.get(i).close();
+    for (Watch w : watches) {
+      w.cancel();
+    }
+    try {
+      loop.poller().flushCancelled(); // so the listening sockets really close now: asyncio's close is immediate
+    } catch (java.io.IOException e) {
+      loop.callExceptionHandler(new io.weft.ExceptionContext("could not flush the poller's cancelled keys", e, null,
+          null, null, java.util.Map.of()));
+    }
+    for (ListenSocket s : sockets) {
+      s.close();
     }
     if (servingForever != null && !servingForever.isDone()) {
       servingForever.cancel();

@@ -84,6 +84,14 @@ public interface Poller extends AutoCloseable {
     boolean isValid();
   }
 
+  /**
+   * Forgets now the registrations cancelled since the last poll, so that a source closed after its cancel lets go of
+   * what it holds at once (NIO keeps a cancelled channel's socket open until the selector next runs, so a listening
+   * socket would go on accepting). Readiness seen meanwhile is kept for the next {@link #poll}. Loop thread only;
+   * the default does nothing.
+   */
+  default void flushCancelled() throws IOException {}
+
   /** Reacts to readiness; runs on the loop thread. */
   @Api(status = Api.Status.STABLE, since = "0.1")
   @FunctionalInterface
