@@ -35,6 +35,10 @@ import java.util.Objects;
  *   <li>{@code reset=}: the probability that a stream's data segment is replaced by a reset in both directions (as
  *       Toxiproxy's {@code reset_peer}): both ends' next read fails with "Connection reset" instead of a clean FIN.
  *   <li>{@code refuse=}: the probability that a connect to a listening port is refused anyway.
+ *   <li>{@code clog=P/D}: as {@code partition}, but what meets the clog waits, datagrams too, and arrives when it
+ *       ends (turmoil's "hold").
+ *   <li>{@code bandwidth=R} ({@code 100KB/s}, {@code 1MiB/s}, {@code 500B/s}; KB = 1,000 bytes as Toxiproxy's):
+ *       what is sent on a link goes out one thing after another at that rate. Not a choice: a property of the link.
  *   <li>{@code partition=P/D} ({@code 1%/200ms}): each send on a link of the rule that is not partitioned starts,
  *       with probability P, a partition of that link for D: one way for a {@code from->to} rule, both ways for
  *       {@code a<->b}. A partition holds a stream's segments (in flight too) until it heals, or until the network's
@@ -56,7 +60,7 @@ import java.util.Objects;
  * {@code partitionOneWay}.
  *
  * <p>Host crashes and restarts are {@link io.weft.sim.net.SimHost#crash()} and {@code restart()}. Still to come
- * (issue 10): clogging, bandwidth, connect timeouts, burst loss (Gilbert-Elliott), clock faults and failpoints.
+ * (issue 10): connect timeouts, burst loss (Gilbert-Elliott), clock faults and failpoints.
  */
 @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
 public final class FaultPlan implements NetFaults {
@@ -135,6 +139,14 @@ public final class FaultPlan implements NetFaults {
           case "reset" -> rule.reset(probability("reset", value));
           case "refuse" -> rule.refuse(probability("refuse", value));
           case "corrupt" -> rule.corrupt(probability("corrupt", value));
+          case "bandwidth" -> rule.bandwidth(Rates.parse(value));
+          case "clog" -> {
+            int slash = value.indexOf('/');
+            if (slash < 0) {
+              throw new IllegalArgumentException("clog is probability/duration (\"1%/200ms\"), got \"" + value + "\"");
+            }
+            rule.clog(probability("clog", value.substring(0, slash)), Durations.parse(value.substring(slash + 1)));
+          }
           case "partition" -> {
             int slash = value.indexOf('/');
             if (slash < 0) {
@@ -145,7 +157,8 @@ public final class FaultPlan implements NetFaults {
                 Durations.parse(value.substring(slash + 1)));
           }
           default -> throw new IllegalArgumentException("unknown fault \"" + name + "\" in rule \"" + ruleText.strip()
-              + "\": expected latency, loss, dup, corrupt, partition, slice, reset or refuse");
+              + "\": expected latency, loss, dup, corrupt, partition, clog, slice, reset, refuse or"
+              + " bandwidth");
         }
       }
       b.rules.add(rule.build());
@@ -205,14 +218,28 @@ public final class FaultPlan implements NetFaults {
   @Override
   public Partition partition(Send send, Chooser chooser) {
     Rule r = ruleFor(send.from(), send.to());
-    if (r == null || r.partition() == 0) {
+    if (r == null) {
       return null;
     }
     boolean both = r.link().bothWays();
-    int c = chooser.choose(new double[] {1 - r.partition(), r.partition()}, i -> "the link " + send.link()
-        + (both ? " (both ways)" : " (one way)") + " was partitioned for " + Durations.millis(r.partitionNanos())
-        + ", starting with " + what(send) + " (partition " + percent(r.partition()) + ")");
-    return c == 0 ? null : new Partition(r.partitionNanos(), both);
+    if (r.partition() > 0 && chooser.choose(new double[] {1 - r.partition(), r.partition()}, i -> "the link "
+        + send.link() + (both ? " (both ways)" : " (one way)") + " was partitioned for "
+        + Durations.millis(r.partitionNanos()) + ", starting with " + what(send) + " (partition "
+        + percent(r.partition()) + ")") == 1) {
+      return new Partition(r.partitionNanos(), both, false);
+    }
+    if (r.clog() > 0 && chooser.choose(new double[] {1 - r.clog(), r.clog()}, i -> "the link " + send.link()
+        + (both ? " (both ways)" : " (one way)") + " was clogged for " + Durations.millis(r.clogNanos())
+        + ", starting with " + what(send) + " (clog " + percent(r.clog()) + ")") == 1) {
+      return new Partition(r.clogNanos(), both, true);
+    }
+    return null;
+  }
+
+  @Override
+  public long bandwidth(String from, String to) {
+    Rule r = ruleFor(from, to);
+    return r == null ? 0 : r.bandwidth();
   }
 
   /** The most pieces a sliced segment is cut into: one-byte pieces stop here, the last piece takes the rest. */
@@ -428,10 +455,14 @@ public final class FaultPlan implements NetFaults {
    * @param reset the probability a stream's data segment is replaced by a reset both ways, 0-1
    * @param refuse the probability a connect to a listening port is refused, 0-1
    * @param corrupt the probability a datagram arrives with one byte changed, 0-1
+   * @param clog the probability a send starts a clog of its link, 0-1
+   * @param clogNanos how long such a clog lasts (more than 0 when {@code clog} is)
+   * @param bandwidth the link's bandwidth in bytes per second, 0 for unlimited
    */
   @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
   public record Rule(Link link, Latency latency, double loss, double duplicate, double partition,
-      long partitionNanos, double slice, double reset, double refuse, double corrupt) {
+      long partitionNanos, double slice, double reset, double refuse, double corrupt, double clog, long clogNanos,
+      long bandwidth) {
     /** Checks the fields. */
     public Rule {
       Objects.requireNonNull(link, "link must not be null");
@@ -442,6 +473,13 @@ public final class FaultPlan implements NetFaults {
       checkProbability("reset", reset);
       checkProbability("refuse", refuse);
       checkProbability("corrupt", corrupt);
+      checkProbability("clog", clog);
+      if (clog > 0 && clogNanos <= 0) {
+        throw new IllegalArgumentException("a clog lasts more than 0, got " + Durations.format(clogNanos));
+      }
+      if (bandwidth < 0) {
+        throw new IllegalArgumentException("bandwidth must be at least 0 bytes/s (0: unlimited), got " + bandwidth);
+      }
       if (partition > 0 && partitionNanos <= 0) {
         throw new IllegalArgumentException("a partition lasts more than 0, got " + Durations.format(partitionNanos));
       }
@@ -449,7 +487,7 @@ public final class FaultPlan implements NetFaults {
 
     /** A rule with latency, loss and duplication only. */
     public Rule(Link link, Latency latency, double loss, double duplicate) {
-      this(link, latency, loss, duplicate, 0, 0, 0, 0, 0, 0);
+      this(link, latency, loss, duplicate, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     @Override
@@ -479,6 +517,12 @@ public final class FaultPlan implements NetFaults {
       if (refuse > 0) {
         parts.add("refuse=" + percent(refuse));
       }
+      if (clog > 0) {
+        parts.add("clog=" + percent(clog) + "/" + Durations.format(clogNanos));
+      }
+      if (bandwidth > 0) {
+        parts.add("bandwidth=" + Rates.format(bandwidth));
+      }
       return link + ": " + String.join(", ", parts);
     }
 
@@ -494,6 +538,9 @@ public final class FaultPlan implements NetFaults {
       private double reset;
       private double refuse;
       private double corrupt;
+      private double clog;
+      private long clogNanos;
+      private long bandwidth;
 
       Builder(Link link) {
         this.link = link;
@@ -540,8 +587,20 @@ public final class FaultPlan implements NetFaults {
         return this;
       }
 
+      Builder clog(double p, long nanos) {
+        clog = checkProbability("clog", p);
+        clogNanos = nanos;
+        return this;
+      }
+
+      Builder bandwidth(long bytesPerSecond) {
+        bandwidth = bytesPerSecond;
+        return this;
+      }
+
       Rule build() {
-        return new Rule(link, latency, loss, duplicate, partition, partitionNanos, slice, reset, refuse, corrupt);
+        return new Rule(link, latency, loss, duplicate, partition, partitionNanos, slice, reset, refuse, corrupt, clog,
+            clogNanos, bandwidth);
       }
     }
   }
@@ -614,6 +673,23 @@ public final class FaultPlan implements NetFaults {
     /** Sets the probability that a datagram arrives with one byte changed, 0-1. */
     public Builder corrupt(double probability) {
       rule().corrupt(probability);
+      return this;
+    }
+
+    /**
+     * Sets the current rule's clogs: each send on a link of the rule that is not blocked starts, with
+     * {@code probability}, a clog of that link for {@code duration}: everything on it, datagrams too, waits and
+     * arrives when it ends.
+     */
+    public Builder clog(double probability, java.time.Duration duration) {
+      Objects.requireNonNull(duration, "duration must not be null");
+      rule().clog(probability, duration.toNanos());
+      return this;
+    }
+
+    /** Sets the current rule's links' bandwidth, in bytes per second (0: unlimited). */
+    public Builder bandwidth(long bytesPerSecond) {
+      rule().bandwidth(bytesPerSecond);
       return this;
     }
 

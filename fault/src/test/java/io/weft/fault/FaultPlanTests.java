@@ -28,6 +28,18 @@ class FaultPlanTests {
     }
 
     @Test
+    void everyFaultReadsBack() {
+      String text = "a->b: latency=fixed(1ms), loss=1%, dup=2%, corrupt=3%, partition=4%/5ms, slice=6%, reset=7%,"
+          + " refuse=8%, clog=9%/10ms, bandwidth=100KB/s; *<->*: bandwidth=1MiB/s";
+      assertThat(FaultPlan.parse(text).toString()).isEqualTo(text);
+      assertThat(FaultPlan.parse("x->y: bandwidth=1500B/s").rules().get(0).bandwidth()).isEqualTo(1500);
+      assertThatThrownBy(() -> FaultPlan.parse("a->b: bandwidth=10 mbit")).hasMessageContaining("unit")
+          .hasMessageContaining("10 mbit");
+      assertThatThrownBy(() -> FaultPlan.parse("a->b: bandwidth=0KB/s")).hasMessageContaining("more than 0");
+      assertThatThrownBy(() -> FaultPlan.parse("a->b: clog=5%")).hasMessageContaining("probability/duration");
+    }
+
+    @Test
     void everyDistributionReadsBack() {
       for (String d : List.of("fixed(2ms)", "uniform(0ms,1500us)", "normal(5ms,1ms)", "exponential(3ms)",
           "tail(1ms,50ms)", "fixed(1s)")) {
@@ -54,7 +66,7 @@ class FaultPlanTests {
       assertThatThrownBy(() -> FaultPlan.parse("a->b: latency=uniform(5,7ms)"))
           .hasMessageContaining("unit").hasMessageContaining("\"5\"");
       assertThatThrownBy(() -> FaultPlan.parse("a->b: jitter=1ms")).hasMessageContaining("unknown fault \"jitter\"")
-          .hasMessageContaining("latency, loss, dup, corrupt, partition, slice, reset or refuse");
+          .hasMessageContaining("latency, loss, dup, corrupt, partition, clog, slice, reset, refuse or bandwidth");
       assertThatThrownBy(() -> FaultPlan.parse("a->b: partition=1%")).hasMessageContaining("probability/duration")
           .hasMessageContaining("\"1%\"");
       assertThatThrownBy(() -> FaultPlan.parse("a-b: loss=1%")).hasMessageContaining("from->to")

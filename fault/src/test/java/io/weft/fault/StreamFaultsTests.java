@@ -220,6 +220,40 @@ class StreamFaultsTests {
   }
 
   @Test
+  void aBandwidth_pacesAStream_exactlyOnVirtualTime() {
+    SimResult<Long> r = Simulation.run(Schedule.fifo(), () -> {
+      SimNetwork net = Simulation.current().network();
+      FaultPlan.parse("client->server: bandwidth=100KB/s").applyTo(net);
+      SimHost server = net.addHost("server");
+      SimHost client = net.addHost("client");
+      EventLoop loop = Simulation.current().loop();
+      Server s = loop.createTask(() -> {
+        server.makeCurrent();
+        return Streams.startServer((reader, writer) -> {
+          reader.readExactly(50_000);
+          writer.write(new byte[] {1});
+          writer.close();
+        }, "server", 7);
+      }).await();
+      long ms = loop.createTask(() -> {
+        client.makeCurrent();
+        Streams.Pair c = Streams.openConnection("server", 7);
+        double t0 = loop.time();
+        c.writer().write(new byte[50_000]);
+        c.reader().readExactly(1);
+        c.writer().close();
+        c.writer().waitClosed();
+        return Math.round((loop.time() - t0) * 1000);
+      }).await();
+      s.close();
+      s.waitClosed();
+      return ms;
+    });
+    assertThat(r.passed()).as("%s", r.failure()).isTrue();
+    assertThat(r.value()).as("50,000 bytes at 100,000 bytes/s; the answer back is not limited").isEqualTo(500);
+  }
+
+  @Test
   void aCorruptedDatagram_differsInItsMiddleByte() {
     SimResult<String> r = Simulation.run(Schedule.of(Mode.FAITHFUL, "RANDOM", 1), () -> {
       SimNetwork net = Simulation.current().network();

@@ -158,6 +158,45 @@ class SimPartitionTests {
   }
 
   @Test
+  void aClog_holdsDatagramsToo_andDeliversThemWhenItEnds() {
+    List<String> got = passing(Simulation.run(Schedule.fifo(), () -> {
+      Simulation sim = Simulation.current();
+      EventLoop loop = sim.loop();
+      SimNetwork net = sim.network();
+      SimHost server = net.addHost("server");
+      SimHost client = net.addHost("client");
+      net.setLatency(server, client, Duration.ofMillis(10));
+      List<String> received = new ArrayList<>();
+      Net.DatagramEndpoint<DatagramProtocol> s = loop.createTask(() -> {
+        server.makeCurrent();
+        return Net.<DatagramProtocol>createDatagramEndpoint(() -> new DatagramProtocol() {
+          @Override
+          public void datagramReceived(byte[] data, SocketAddress addr) {
+            received.add(new String(data, StandardCharsets.UTF_8) + "@" + Math.round(loop.time() * 1000));
+          }
+        }, "server", 9, null, 0, false);
+      }).await();
+      loop.createTask(() -> {
+        client.makeCurrent();
+        Net.DatagramEndpoint<DatagramProtocol> c =
+            Net.<DatagramProtocol>createDatagramEndpoint(() -> new DatagramProtocol() {}, null, 0, "server", 9, false);
+        double t0 = loop.time();
+        c.transport().sendTo(text("in flight"), null);
+        Weft.sleep(Duration.ofMillis(5));
+        net.clog(client, server, Duration.ofMillis(50));
+        c.transport().sendTo(text("during"), null);
+        Weft.sleep(Duration.ofMillis(100));
+        c.transport().close();
+        return null;
+      }).await();
+      s.transport().close();
+      return received;
+    }));
+    assertThat(got).as("the clog began at 5 ms and ended at 55 ms; both arrive one delay later, in order")
+        .containsExactly("in flight@65", "during@65");
+  }
+
+  @Test
   void aLongPartition_withAStreamTimeout_endsTheConnection_andTheConnectBehindItTimesOut() {
     SimResult<String> r = Simulation.run(Schedule.fifo(), () -> {
       Pair p = connect();

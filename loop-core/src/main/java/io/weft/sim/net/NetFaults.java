@@ -78,15 +78,30 @@ public interface NetFaults {
    *
    * @param nanos how long, more than 0
    * @param bothWays whether the reverse direction is cut too
+   * @param clog whether it is a clog: datagrams wait for the end as stream segments do, instead of being lost
    */
   @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
-  record Partition(long nanos, boolean bothWays) {
+  record Partition(long nanos, boolean bothWays, boolean clog) {
     /** Checks the duration. */
     public Partition {
       if (nanos <= 0) {
         throw new IllegalArgumentException("a partition lasts more than 0 ns, got " + nanos);
       }
     }
+
+    /** A partition (not a clog). */
+    public Partition(long nanos, boolean bothWays) {
+      this(nanos, bothWays, false);
+    }
+  }
+
+  /**
+   * The bandwidth of the link {@code from -> to} in bytes per second, or 0 for unlimited (the default): what is sent
+   * on it goes out one thing after another at that rate (a queue), before the link's delay. Not a choice: a property
+   * of the link.
+   */
+  default long bandwidth(String from, String to) {
+    return 0;
   }
 
   /**

@@ -21,6 +21,13 @@ final class Partitions {
   // (from.index << 32 | to.index) to the virtual time the block ends, or Long.MAX_VALUE until healed.
   private final Map<Long, Long> blocked = new HashMap<>();
   private final LinkedHashSet<Flow> held = new LinkedHashSet<>();
+  // The links among the blocked ones that are clogs (datagrams wait instead of being lost), by the same key.
+  private final Map<Long, Long> clogged = new HashMap<>();
+  // Datagrams waiting behind a clog, in the order they met it, with their link.
+  private final List<HeldDatagram> heldDatagrams = new ArrayList<>();
+
+  /** A datagram waiting behind a clog: delivered by {@code deliver} once its link is open. */
+  record HeldDatagram(SimHost from, SimHost to, Runnable deliver) {}
 
   private static long key(SimHost from, SimHost to) {
     return ((long) from.index << 32) | (to.index & 0xffffffffL);
@@ -50,8 +57,41 @@ final class Partitions {
     blocked.merge(key(from, to), untilNanos, Math::max);
   }
 
+  /** Clogs {@code from -> to} until {@code untilNanos}: blocked, and its datagrams wait instead of being lost. */
+  void clog(SimHost from, SimHost to, long untilNanos) {
+    block(from, to, untilNanos);
+    clogged.merge(key(from, to), untilNanos, Math::max);
+  }
+
+  /** Whether {@code from -> to} is clogged (not only partitioned) at {@code nowNanos}. */
+  boolean clogs(SimHost from, SimHost to, long nowNanos) {
+    if (clogged.isEmpty() || from == null || to == null) {
+      return false;
+    }
+    Long until = clogged.get(key(from, to));
+    return until != null && nowNanos - until < 0 && blocks(from, to, nowNanos);
+  }
+
+  /** Keeps a datagram that met a clog until its link opens. */
+  void holdDatagram(HeldDatagram d) {
+    heldDatagrams.add(d);
+  }
+
+  /** Removes and returns, in the order they were held, the datagrams whose link is open at {@code nowNanos}. */
+  List<HeldDatagram> releasableDatagrams(long nowNanos) {
+    List<HeldDatagram> out = new ArrayList<>();
+    for (HeldDatagram d : heldDatagrams) {
+      if (!blocks(d.from(), d.to(), nowNanos)) {
+        out.add(d);
+      }
+    }
+    heldDatagrams.removeAll(out);
+    return out;
+  }
+
   /** Lets {@code from -> to} through again; returns whether it was blocked. */
   boolean unblock(SimHost from, SimHost to) {
+    clogged.remove(key(from, to));
     return blocked.remove(key(from, to)) != null;
   }
 
@@ -59,12 +99,14 @@ final class Partitions {
   int unblockAll() {
     int n = blocked.size();
     blocked.clear();
+    clogged.clear();
     return n;
   }
 
   /** Forgets blocks that ended by {@code nowNanos}. */
   void expire(long nowNanos) {
     blocked.values().removeIf(until -> nowNanos - until >= 0);
+    clogged.values().removeIf(until -> nowNanos - until >= 0);
   }
 
   /** Notes that {@code flow} has segments waiting behind a partition. */

@@ -338,7 +338,7 @@ public final class SimNetwork implements Network {
    * datagrams are dropped.
    */
   public void partition(SimHost a, SimHost b) {
-    partitionFor(a, b, true, Long.MAX_VALUE, 0);
+    partitionFor(a, b, true, Long.MAX_VALUE, 0, false);
   }
 
   /**
@@ -346,12 +346,21 @@ public final class SimNetwork implements Network {
    * {@link #partition(SimHost, SimHost)}.
    */
   public void partition(SimHost a, SimHost b, java.time.Duration duration) {
-    partitionFor(a, b, true, positiveNanos(duration), 0);
+    partitionFor(a, b, true, positiveNanos(duration), 0, false);
+  }
+
+  /**
+   * Clogs the link {@code from -> to} for {@code duration} (turmoil's "hold"): nothing on it arrives meanwhile, and
+   * everything arrives, in order per stream, one link delay after the clog ends, datagrams included (a partition
+   * loses them). {@link #heal} ends it early. One direction; clog the other too for both.
+   */
+  public void clog(SimHost from, SimHost to, java.time.Duration duration) {
+    partitionFor(from, to, false, positiveNanos(duration), 0, true);
   }
 
   /** Partitions one direction only, {@code from -> to}, until {@link #heal}: {@code to} still reaches {@code from}. */
   public void partitionOneWay(SimHost from, SimHost to) {
-    partitionFor(from, to, false, Long.MAX_VALUE, 0);
+    partitionFor(from, to, false, Long.MAX_VALUE, 0, false);
   }
 
   /** Heals the partition between {@code a} and {@code b}, both directions; what it held moves on. */
@@ -396,7 +405,7 @@ public final class SimNetwork implements Network {
   }
 
   /** Blocks the link (both ways if asked) for {@code nanos} from now (Long.MAX_VALUE: until healed), traced. */
-  private void partitionFor(SimHost from, SimHost to, boolean bothWays, long nanos, long id) {
+  private void partitionFor(SimHost from, SimHost to, boolean bothWays, long nanos, long id, boolean clog) {
     Objects.requireNonNull(from, "from must not be null");
     Objects.requireNonNull(to, "to must not be null");
     if (from == to) {
@@ -404,9 +413,16 @@ public final class SimNetwork implements Network {
     }
     long now = now();
     long until = nanos == Long.MAX_VALUE ? Long.MAX_VALUE : now + nanos;
-    partitions.block(from, to, until);
-    if (bothWays) {
-      partitions.block(to, from, until);
+    if (clog) {
+      partitions.clog(from, to, until);
+      if (bothWays) {
+        partitions.clog(to, from, until);
+      }
+    } else {
+      partitions.block(from, to, until);
+      if (bothWays) {
+        partitions.block(to, from, until);
+      }
     }
     schedule(0, () -> { }, Segment.Kind.PARTITION.event(id, 0));
     if (until != Long.MAX_VALUE) {
@@ -444,6 +460,29 @@ public final class SimNetwork implements Network {
     for (Flow f : partitions.releasable(now())) {
       schedule(deliveryDelayNanos(f.fromHost, f.toHost), f::deliverDue, Segment.Kind.HEAL.event(f.id, 0));
     }
+    for (Partitions.HeldDatagram d : partitions.releasableDatagrams(now())) {
+      schedule(deliveryDelayNanos(d.from(), d.to()), d.deliver(), Segment.Kind.HEAL.event(id, 0));
+    }
+  }
+
+  // Per directed link (from.index << 32 | to.index): when its bandwidth is next free, in virtual nanoseconds.
+  private final Map<Long, Long> linkFreeAt = new HashMap<>();
+
+  /** The queueing and transmission time of {@code bytes} on a link with a bandwidth (0 without one). */
+  private long bandwidthDelay(SimHost from, SimHost to, int bytes) {
+    if (faults == null || from == null || to == null) {
+      return 0;
+    }
+    long rate = faults.bandwidth(from.name(), to.name());
+    if (rate <= 0) {
+      return 0;
+    }
+    long key = ((long) from.index << 32) | (to.index & 0xffffffffL);
+    long now = now();
+    long start = Math.max(now, linkFreeAt.getOrDefault(key, now));
+    long done = start + (long) Math.ceil(bytes * 1e9 / rate);
+    linkFreeAt.put(key, done);
+    return done - now;
   }
 
   /** Asks the fault plan whether this send partitions its link; if so, partitions it (traced). */
@@ -453,7 +492,7 @@ public final class SimNetwork implements Network {
     }
     NetFaults.Partition p = faults.partition(send, chooser);
     if (p != null) {
-      partitionFor(from, to, p.bothWays(), p.nanos(), send.id());
+      partitionFor(from, to, p.bothWays(), p.nanos(), send.id(), p.clog());
     }
   }
 
@@ -502,7 +541,7 @@ public final class SimNetwork implements Network {
     if (extra < 0) {
       throw new IllegalStateException("the fault plan returned a negative delay, " + extra + " ns, for " + send);
     }
-    return base + extra;
+    return base + extra + bandwidthDelay(from, to, bytes);
   }
 
   private final NetFaults.Chooser chooser = (weights, describe) -> {
@@ -581,13 +620,20 @@ public final class SimNetwork implements Network {
       if (extra < 0) {
         throw new IllegalStateException("the fault plan returned a negative delay, " + extra + " ns, for " + send);
       }
-      deliverDatagram(from, to, target, source, payload, base + extra);
+      deliverDatagram(from, to, target, source, payload, base + extra + bandwidthDelay(from.host, target,
+          payload.length));
     }
   }
 
   private void deliverDatagram(SimDatagramSocket from, InetSocketAddress to, SimHost target,
       InetSocketAddress source, byte[] data, long delayNanos) {
     schedule(delayNanos, () -> {
+      if (partitions.clogs(from.host, target, now())) {
+        // a datagram that meets a clog waits for its end
+        partitions.holdDatagram(new Partitions.HeldDatagram(from.host, target,
+            () -> deliverDatagram(from, to, target, source, data, 0)));
+        return;
+      }
       if (partitioned(from.host, target)) {
         return; // a datagram that meets a partition is lost
       }
