@@ -46,8 +46,8 @@ import java.util.Objects;
  * {@code name=actions;name=actions}, e.g. {@code -Dweft.failpoints="db.commit=10%throw(java.io.IOException);
  * cache.fill=1%return"}. Decisions are drawn from a generator seeded by {@value #SEED_PROPERTY} (a random seed when
  * unset); the configuration and the seed are logged once (logger {@code io.weft}, WARNING), and each fired failpoint
- * at INFO. A bad value fails the first failpoint evaluated, with an {@link ExceptionInInitializerError} whose cause
- * names the value and what was expected.
+ * at DEBUG, with what it did and the caller's line. A bad value fails the first failpoint evaluated, with an
+ * {@link ExceptionInInitializerError} whose cause names the value and what was expected.
  *
  * <h2>Actions</h2>
  *

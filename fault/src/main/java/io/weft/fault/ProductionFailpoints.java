@@ -106,7 +106,10 @@ final class ProductionFailpoints {
         if (a.count() > 0 && counts.getAndIncrement(i) >= a.count()) {
           return false; // another thread took the last one
         }
-        System.getLogger("io.weft").log(System.Logger.Level.INFO, "Weft: " + Failpoints.describe(point, a));
+        System.Logger log = System.getLogger("io.weft");
+        if (log.isLoggable(System.Logger.Level.DEBUG)) {
+          log.log(System.Logger.Level.DEBUG, "Weft: " + Failpoints.describe(point, a));
+        }
         return Failpoints.perform(point, a, canReturn, false);
       }
     }
