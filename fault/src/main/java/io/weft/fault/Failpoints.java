@@ -74,9 +74,6 @@ public final class Failpoints {
   /** The production configuration, or null: failpoints are off outside simulations. */
   private static final ProductionFailpoints PRODUCTION = ProductionFailpoints.fromSystemProperties();
 
-  /** Set once any fault plan with failpoints is built; until then a simulation has none to look up. */
-  private static volatile boolean inPlans;
-
   private Failpoints() {}
 
   /**
@@ -86,7 +83,7 @@ public final class Failpoints {
    * @throws IllegalStateException if the point fired a {@code return}, which this form cannot do
    */
   public static void eval(String name) {
-    if (PRODUCTION == null && !inPlans) {
+    if (PRODUCTION == null && !SimulatedFailpoints.armed) {
       return;
     }
     evaluate(name, false);
@@ -97,7 +94,7 @@ public final class Failpoints {
    * configured; otherwise may also throw the configured exception or delay the caller.
    */
   public static boolean returnEarly(String name) {
-    if (PRODUCTION == null && !inPlans) {
+    if (PRODUCTION == null && !SimulatedFailpoints.armed) {
       return false;
     }
     return evaluate(name, true);
@@ -106,11 +103,6 @@ public final class Failpoints {
   /** Whether failpoints were turned on in this JVM by the {@value #PROPERTY} system property. */
   public static boolean enabledInProduction() {
     return PRODUCTION != null;
-  }
-
-  /** Called when a fault plan with failpoints is built. */
-  static void noteInPlan() {
-    inPlans = true;
   }
 
   private static boolean evaluate(String name, boolean canReturn) {

@@ -15,6 +15,13 @@ final class SimulatedFailpoints {
   private SimulatedFailpoints() {}
 
   /**
+   * Set once any fault plan with failpoints is built, and never cleared: until then no simulation has a failpoint to
+   * look up, and {@link Failpoints} returns at once. Kept here, not in {@link Failpoints}, so building a plan does not
+   * read the production property.
+   */
+  static volatile boolean armed;
+
+  /**
    * How many times each counted action fired, per simulated network (one per run), by failpoint name and action
    * index. Guarded by itself: simulations may run on several threads at once.
    */
