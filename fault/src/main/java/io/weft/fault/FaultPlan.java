@@ -141,8 +141,8 @@ public final class FaultPlan implements NetFaults {
         String f = ruleText.strip().substring("failpoint ".length());
         int c = f.indexOf(':');
         if (c < 0) {
-          throw new IllegalArgumentException("a failpoint rule is \"failpoint NAME: actions\", got \"" + ruleText.strip()
-              + "\"");
+          throw new IllegalArgumentException("a failpoint rule is \"failpoint NAME: actions\", got \""
+              + ruleText.strip() + "\"");
         }
         b.failpoints.add(Failpoint.parse(f.substring(0, c).strip(), f.substring(c + 1)));
         continue;
@@ -426,8 +426,8 @@ public final class FaultPlan implements NetFaults {
     private Rule.Builder current;
 
     /**
-     * Arms failpoint {@code name} with {@code actions}, e.g. {@code failpoint("db.commit", "10% throw(java.io.IOException)")};
-     * see {@link Failpoint}.
+     * Arms failpoint {@code name} with {@code actions}, e.g.
+     * {@code failpoint("db.commit", "10% throw(java.io.IOException)")}; see {@link Failpoint}.
      */
     public Builder failpoint(String name, String actions) {
       failpoints.add(Failpoint.parse(name, actions));

@@ -15,7 +15,8 @@ class FailpointTests {
   class PrintableForm {
     @Test
     void actionsReadWithProbabilityCountAndEffect() {
-      Failpoint f = Failpoint.parse("db.commit", "10% throw(java.io.IOException: disk full), 5% 3* delay(10ms), 85% return");
+      Failpoint f = Failpoint.parse("db.commit",
+          "10% throw(java.io.IOException: disk full), 5% 3* delay(10ms), 85% return");
       assertThat(f.actions()).containsExactly(new Failpoint.Throw("java.io.IOException", "disk full", 0.1, 0),
           new Failpoint.Delay(10_000_000, 0.05, 3), new Failpoint.Return(0.85, 0));
       assertThat(Failpoint.parse("x", "20%2*throw(java.lang.IllegalStateException)").actions()).containsExactly(
@@ -93,7 +94,8 @@ class FailpointTests {
       assertThatThrownBy(() -> Failpoint.parse("p", "throw(java.lang.String: x)"))
           .hasMessageContaining("java.lang.String is not one");
       assertThatThrownBy(() -> Failpoint.parse("p", "throw(java.nio.BufferOverflowException: x)"))
-          .hasMessageContaining("(String) constructor").hasMessageContaining("java.nio.BufferOverflowException has none");
+          .hasMessageContaining("(String) constructor")
+          .hasMessageContaining("java.nio.BufferOverflowException has none");
       assertThat(Failpoint.parse("p", "throw(java.nio.BufferOverflowException)").actions().get(0))
           .isInstanceOfSatisfying(Failpoint.Throw.class, t -> assertThat(t.create())
               .isInstanceOf(java.nio.BufferOverflowException.class));

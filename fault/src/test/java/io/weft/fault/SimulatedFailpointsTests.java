@@ -107,9 +107,10 @@ class SimulatedFailpointsTests {
       SimResult<Store> r = run(new FaultsOnly(1), () -> commits(plan, 3));
       assertThat(r.passed()).isFalse();
       assertThat(r.failure().getCause()).isExactlyInstanceOf(IOException.class).hasMessage("disk full");
-      assertThat(r.failure().getCause().getStackTrace()).anySatisfy(f -> assertThat(f.getMethodName()).isEqualTo("commit"));
-      assertThat(r.deviations()).singleElement().asString().matches("at 0\\.000000 s \\(virtual\\) failpoint db\\.commit"
-          + " threw java\\.io\\.IOException: disk full at " + COMMIT_LINE.replace(".", "\\.")
+      assertThat(r.failure().getCause().getStackTrace())
+          .anySatisfy(f -> assertThat(f.getMethodName()).isEqualTo("commit"));
+      assertThat(r.deviations()).singleElement().asString().matches("at 0\\.000000 s \\(virtual\\)"
+          + " failpoint db\\.commit threw java\\.io\\.IOException: disk full at " + COMMIT_LINE.replace(".", "\\.")
           + " \\(FAULT, alternative 1 of 2\\)");
     }
 
@@ -223,7 +224,8 @@ class SimulatedFailpointsTests {
       assertThat(none.traceHash()).isEqualTo(other.traceHash());
       SimResult<Store> random = Simulation.run(random(1),
           () -> commits(FaultPlan.parse("failpoint db.other: 100% throw(java.io.IOException)"), 20));
-      assertThat(random.traceHash()).isEqualTo(Simulation.run(random(1), () -> commits(FaultPlan.NONE, 20)).traceHash());
+      assertThat(random.traceHash())
+          .isEqualTo(Simulation.run(random(1), () -> commits(FaultPlan.NONE, 20)).traceHash());
     }
 
     @Test
