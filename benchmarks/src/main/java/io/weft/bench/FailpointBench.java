@@ -17,7 +17,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Issue 10: what a failpoint costs when it is off (no {@code -Dweft.failpoints}, no fault plan with failpoints in the
  * JVM). The same loop of {@value #N} small steps, with and without a failpoint evaluated at each step, in both forms
- * ({@code eval} and {@code returnEarly}). Score: ns per step.
+ * ({@code eval} and {@code returnEarly}), and with a volatile flag's check in their place (the design rejected). Score: ns
+ * per step.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -64,6 +65,26 @@ public class FailpointBench {
     }
     return sum;
   }
+
+  /**
+   * The design {@code Failpoints} rejected, for comparison in the same session: the same loop checking a
+   * {@code static volatile} flag (false) at each step, as a first version did to learn whether a plan had failpoints.
+   */
+  @Benchmark
+  @OperationsPerInvocation(N)
+  public long withVolatileFlagCheck() {
+    long sum = 0;
+    for (int i = 0; i < N; i++) {
+      if (volatileFlag) {
+        return -1;
+      }
+      sum += values[i] ^ (sum >>> 7);
+    }
+    return sum;
+  }
+
+  /** Never set: read by {@link #withVolatileFlagCheck}. */
+  static volatile boolean volatileFlag;
 
   /** The loop with {@code Failpoints.returnEarly} at each step. */
   @Benchmark

@@ -26,8 +26,9 @@ import java.util.Objects;
  *
  * <h2>Off</h2>
  *
- * <p>Unless configured, a failpoint does nothing and costs one check of a {@code static final} and one of a flag that
- * only building a fault plan with failpoints sets: no allocation, no lookup (see {@code FailpointBench}).
+ * <p>Unless configured, a failpoint does nothing: it checks a {@code static final} and a call site that only building
+ * a fault plan with failpoints changes, both of which the JIT folds to constants, so compiled code keeps nothing of
+ * it: no allocation, no lookup, no memory read (see {@code FailpointBench}).
  *
  * <h2>In a simulation</h2>
  *
@@ -83,7 +84,7 @@ public final class Failpoints {
    * @throws IllegalStateException if the point fired a {@code return}, which this form cannot do
    */
   public static void eval(String name) {
-    if (PRODUCTION == null && !SimulatedFailpoints.armed) {
+    if (PRODUCTION == null && !SimulatedFailpoints.armed()) {
       return;
     }
     evaluate(name, false);
@@ -94,7 +95,7 @@ public final class Failpoints {
    * configured; otherwise may also throw the configured exception or delay the caller.
    */
   public static boolean returnEarly(String name) {
-    if (PRODUCTION == null && !SimulatedFailpoints.armed) {
+    if (PRODUCTION == null && !SimulatedFailpoints.armed()) {
       return false;
     }
     return evaluate(name, true);

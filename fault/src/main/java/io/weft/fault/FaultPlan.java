@@ -79,7 +79,7 @@ public final class FaultPlan implements NetFaults {
       }
     }
     if (!this.failpoints.isEmpty()) {
-      SimulatedFailpoints.armed = true;
+      SimulatedFailpoints.arm();
     }
   }
 

@@ -1,6 +1,9 @@
 package io.weft.fault;
 
 import io.weft.sim.Simulation;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MutableCallSite;
 import io.weft.sim.net.SimNetwork;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,11 +18,34 @@ final class SimulatedFailpoints {
   private SimulatedFailpoints() {}
 
   /**
-   * Set once any fault plan with failpoints is built, and never cleared: until then no simulation has a failpoint to
-   * look up, and {@link Failpoints} returns at once. Kept here, not in {@link Failpoints}, so building a plan does not
-   * read the production property.
+   * Whether any fault plan with failpoints was built: false until then, true forever after; until then no simulation
+   * has a failpoint to look up, and {@link Failpoints} returns at once. A call site whose target changes once rather
+   * than a volatile field, so the JIT folds the check to a constant (a volatile read in a hot loop measurably slowed
+   * {@code FailpointBench}); changing the target deoptimizes the code that folded it. Kept here, not in
+   * {@link Failpoints}, so building a plan does not read the production property.
    */
-  static volatile boolean armed;
+  private static final MutableCallSite ARMED_SITE =
+      new MutableCallSite(MethodHandles.constant(boolean.class, false));
+  private static final MethodHandle ARMED = ARMED_SITE.dynamicInvoker();
+
+  /** Whether any fault plan with failpoints was built in this JVM. */
+  static boolean armed() {
+    try {
+      return (boolean) ARMED.invokeExact();
+    } catch (Throwable t) {
+      throw new AssertionError("a constant method handle threw", t);
+    }
+  }
+
+  /** Called when a fault plan with failpoints is built. */
+  static void arm() {
+    if (!armed()) {
+      synchronized (ARMED_SITE) {
+        ARMED_SITE.setTarget(MethodHandles.constant(boolean.class, true));
+        MutableCallSite.syncAll(new MutableCallSite[] {ARMED_SITE});
+      }
+    }
+  }
 
   /**
    * How many times each counted action fired, per simulated network (one per run), by failpoint name and action
