@@ -26,9 +26,9 @@ import java.util.Objects;
  *
  * <h2>Off</h2>
  *
- * <p>Unless configured, a failpoint does nothing: it checks a {@code static final} and a call site that only building
- * a fault plan with failpoints changes, both of which the JIT folds to constants, so compiled code keeps nothing of
- * it: no allocation, no lookup, no memory read (see {@code FailpointBench}).
+ * <p>Unless configured, a failpoint does nothing: it checks a {@code static final} and a constant call site that only
+ * building a fault plan with failpoints changes, both of which the JIT can fold: no allocation, no lookup, and no cost
+ * {@code FailpointBench} could measure.
  *
  * <h2>In a simulation</h2>
  *

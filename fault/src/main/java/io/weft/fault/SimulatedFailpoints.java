@@ -20,9 +20,10 @@ final class SimulatedFailpoints {
   /**
    * Whether any fault plan with failpoints was built: false until then, true forever after; until then no simulation
    * has a failpoint to look up, and {@link Failpoints} returns at once. A call site whose target changes once rather
-   * than a volatile field, so the JIT folds the check to a constant (a volatile read in a hot loop measurably slowed
-   * {@code FailpointBench}); changing the target deoptimizes the code that folded it. Kept here, not in
-   * {@link Failpoints}, so building a plan does not read the production property.
+   * than a volatile field, so the JIT may fold the check to a constant instead of reading memory at every evaluation;
+   * changing the target deoptimizes the code that folded it. ({@code FailpointBench} could not tell the two apart on
+   * a loaded 2-CPU machine; see benchmarks/RESULTS.md.) Kept here, not in {@link Failpoints}, so building a plan does
+   * not read the production property.
    */
   private static final MutableCallSite ARMED_SITE =
       new MutableCallSite(MethodHandles.constant(boolean.class, false));
