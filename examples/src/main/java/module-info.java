@@ -5,6 +5,10 @@ module io.weft.examples {
   requires org.junit.jupiter.api;
   requires org.junit.platform.launcher;
   opens io.weft.examples.bank to org.junit.platform.commons;
+  opens io.weft.examples.echo to org.junit.platform.commons;
+  opens io.weft.examples.chat to org.junit.platform.commons;
   exports io.weft.examples;
   exports io.weft.examples.bank;
+  exports io.weft.examples.echo;
+  exports io.weft.examples.chat;
 }

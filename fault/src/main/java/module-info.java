@@ -9,4 +9,5 @@ module io.weft.fault {
   requires transitive io.weft.core;
 
   exports io.weft.fault;
+  exports io.weft.fault.proxy;
 }

@@ -717,8 +717,10 @@ public final class EventLoop implements AutoCloseable {
   // One iteration of a simulated loop (io.weft.sim): the same steps, with each free choice asked of the simulation
   // ------------------------------------------------------------------------------------------------------------
 
-  private final Poller.ReadySink simIoSink =
-      (handler, ops) -> simExternal.add(new Handle(this, () -> handler.ready(ops), new Context(), null));
+  private final Poller.ReadySink simIoSink = (handler, ops) -> {
+    Context c = handler.context();
+    simExternal.add(new Handle(this, () -> handler.ready(ops), c != null ? c : new Context(), null));
+  };
 
   /**
    * As {@link #runOnce()}, but time moves only here, and every place where asyncio leaves the order open is a
@@ -1000,7 +1002,8 @@ public final class EventLoop implements AutoCloseable {
   }
 
   private void ioReady(Poller.IoHandler handler, int readyOps) {
-    ready.add(new Handle(this, () -> handler.ready(readyOps), Context.current().copy(), null));
+    Context c = handler.context();
+    ready.add(new Handle(this, () -> handler.ready(readyOps), c != null ? c : Context.current().copy(), null));
   }
 
   private void runHandle(Handle h) {

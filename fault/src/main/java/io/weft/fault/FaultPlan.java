@@ -28,6 +28,17 @@ import java.util.Objects;
  *   <li>{@code loss=}: the probability that a datagram is dropped ({@code 5%} or {@code 0.05}).
  *   <li>{@code dup=}: the probability that a datagram arrives twice (the copy with a latency of its own, so it may
  *       arrive after later datagrams).
+ *   <li>{@code corrupt=}: the probability that a datagram arrives with one byte flipped (the middle one).
+ *   <li>{@code slice=}: the probability that a stream's data segment (one write, or what the window let through)
+ *       arrives in pieces, each read on its own: two halves, four pieces, or one-byte pieces (at most
+ *       {@value #MAX_PIECES}, the last taking the rest), equally likely. Framing bugs show here.
+ *   <li>{@code reset=}: the probability that a stream's data segment is replaced by a reset in both directions (as
+ *       Toxiproxy's {@code reset_peer}): both ends' next read fails with "Connection reset" instead of a clean FIN.
+ *   <li>{@code refuse=}: the probability that a connect to a listening port is refused anyway.
+ *   <li>{@code partition=P/D} ({@code 1%/200ms}): each send on a link of the rule that is not partitioned starts,
+ *       with probability P, a partition of that link for D: one way for a {@code from->to} rule, both ways for
+ *       {@code a<->b}. A partition holds a stream's segments (in flight too) until it heals, or until the network's
+ *       stream timeout resets the connection ({@link SimNetwork#setStreamTimeout}), and drops datagrams.
  * </ul>
  *
  * <p>The printable form is {@code rule; rule; ...}, each rule {@code link: fault, fault}, e.g.
@@ -41,14 +52,17 @@ import java.util.Objects;
  * {@code harsh} (every link: latency {@code tail(1ms,50ms)}, loss 10%, dup 5%), as FoundationDB's buggify and
  * moonpool's defaults give a starting point in one word.
  *
+ * <p>Scripted partitions (at chosen moments, not drawn) are {@link SimNetwork#partition}, {@code heal} and
+ * {@code partitionOneWay}.
+ *
+ * <p>Host crashes and restarts are {@link io.weft.sim.net.SimHost#crash()} and {@code restart()}. Still to come
+ * (issue 10): clogging, bandwidth, connect timeouts, burst loss (Gilbert-Elliott), and clock faults.
+ *
  * <h2>Failpoints</h2>
  *
  * <p>A rule {@code failpoint NAME: actions} arms the failpoint {@code NAME} in user code ({@link Failpoints}), e.g.
  * {@code failpoint db.commit: 10% throw(java.io.IOException: disk full), 5% delay(10ms)} ({@link Failpoint} has the
  * actions); each evaluation is a fault decision like the network's.
- *
- * <p>Still to come (issue 10): partitions, clogging, slicing, resets, connect failures, bandwidth, burst loss,
- * corruption, host crashes and clock faults.
  */
 @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
 public final class FaultPlan implements NetFaults {
@@ -166,8 +180,21 @@ public final class FaultPlan implements NetFaults {
           case "latency" -> rule.latency(Latency.parse(value));
           case "loss" -> rule.loss(probability("loss", value));
           case "dup" -> rule.duplicate(probability("dup", value));
+          case "slice" -> rule.slice(probability("slice", value));
+          case "reset" -> rule.reset(probability("reset", value));
+          case "refuse" -> rule.refuse(probability("refuse", value));
+          case "corrupt" -> rule.corrupt(probability("corrupt", value));
+          case "partition" -> {
+            int slash = value.indexOf('/');
+            if (slash < 0) {
+              throw new IllegalArgumentException("partition is probability/duration (\"1%/200ms\"), got \"" + value
+                  + "\"");
+            }
+            rule.partition(probability("partition", value.substring(0, slash)),
+                Durations.parse(value.substring(slash + 1)));
+          }
           default -> throw new IllegalArgumentException("unknown fault \"" + name + "\" in rule \"" + ruleText.strip()
-              + "\": expected latency, loss or dup");
+              + "\": expected latency, loss, dup, corrupt, partition, slice, reset or refuse");
         }
       }
       b.rules.add(rule.build());
@@ -222,6 +249,92 @@ public final class FaultPlan implements NetFaults {
       }
     }
     return null;
+  }
+
+  @Override
+  public Partition partition(Send send, Chooser chooser) {
+    Rule r = ruleFor(send.from(), send.to());
+    if (r == null || r.partition() == 0) {
+      return null;
+    }
+    boolean both = r.link().bothWays();
+    int c = chooser.choose(new double[] {1 - r.partition(), r.partition()}, i -> "the link " + send.link()
+        + (both ? " (both ways)" : " (one way)") + " was partitioned for " + Durations.millis(r.partitionNanos())
+        + ", starting with " + what(send) + " (partition " + percent(r.partition()) + ")");
+    return c == 0 ? null : new Partition(r.partitionNanos(), both);
+  }
+
+  /** The most pieces a sliced segment is cut into: one-byte pieces stop here, the last piece takes the rest. */
+  static final int MAX_PIECES = 64;
+
+  @Override
+  public int[] slices(Send send, Chooser chooser) {
+    Rule r = ruleFor(send.from(), send.to());
+    if (r == null || r.slice() == 0 || send.bytes() < 2) {
+      return null;
+    }
+    double third = r.slice() / 3;
+    int c = chooser.choose(new double[] {1 - r.slice(), third, third, third},
+        i -> what(send) + " arrived in " + describePieces(cut(send.bytes(), i)) + " (slice " + percent(r.slice())
+            + ")");
+    return c == 0 ? null : cut(send.bytes(), c);
+  }
+
+  /** Alternative 1: two halves; 2: four near-equal pieces (fewer for fewer bytes); 3: one-byte pieces. */
+  static int[] cut(int bytes, int alternative) {
+    if (alternative == 3) {
+      int n = Math.min(bytes, MAX_PIECES);
+      int[] pieces = new int[n];
+      java.util.Arrays.fill(pieces, 1);
+      pieces[n - 1] = bytes - (n - 1);
+      return pieces;
+    }
+    int n = Math.min(bytes, alternative == 1 ? 2 : 4);
+    int[] pieces = new int[n];
+    for (int i = 0; i < n; i++) {
+      pieces[i] = bytes / n + (i < bytes % n ? 1 : 0);
+    }
+    return pieces;
+  }
+
+  private static String describePieces(int[] pieces) {
+    StringBuilder sb = new StringBuilder().append(pieces.length).append(" pieces (");
+    for (int i = 0; i < pieces.length && i < 5; i++) {
+      sb.append(i == 0 ? "" : ", ").append(pieces[i]);
+    }
+    return sb.append(pieces.length > 5 ? ", ..." : "").append(" bytes)").toString();
+  }
+
+  @Override
+  public boolean reset(Send send, Chooser chooser) {
+    Rule r = ruleFor(send.from(), send.to());
+    return r != null && r.reset() > 0 && chooser.choose(new double[] {1 - r.reset(), r.reset()},
+        i -> "connection #" + send.id() + " " + send.link() + " was reset (RST both ways) in place of its segment of "
+            + send.bytes() + " bytes (reset " + percent(r.reset()) + ")") == 1;
+  }
+
+  @Override
+  public boolean refuse(Send send, Chooser chooser) {
+    Rule r = ruleFor(send.from(), send.to());
+    return r != null && r.refuse() > 0 && chooser.choose(new double[] {1 - r.refuse(), r.refuse()},
+        i -> "the connect " + send.link() + " (connection #" + send.id() + ") was refused although the port listens"
+            + " (refuse " + percent(r.refuse()) + ")") == 1;
+  }
+
+  @Override
+  public byte[] corrupt(Send send, byte[] data, Chooser chooser) {
+    Rule r = ruleFor(send.from(), send.to());
+    if (r == null || r.corrupt() == 0 || data.length == 0) {
+      return data;
+    }
+    int at = data.length / 2;
+    if (chooser.choose(new double[] {1 - r.corrupt(), r.corrupt()}, i -> what(send) + " arrived corrupted (byte " + at
+        + " of " + data.length + " flipped; corrupt " + percent(r.corrupt()) + ")") == 0) {
+      return data;
+    }
+    byte[] copy = data.clone();
+    copy[at] ^= (byte) 0xff;
+    return copy;
   }
 
   @Override
@@ -324,7 +437,7 @@ public final class FaultPlan implements NetFaults {
       }
     }
 
-    /** Every link, every direction. */
+    /** Every link, every direction (as {@code *->*}: a partition on it cuts one direction). */
     public static Link any() {
       return new Link("*", "*", false);
     }
@@ -361,14 +474,34 @@ public final class FaultPlan implements NetFaults {
    * @param latency extra latency per delivery, or null for none
    * @param loss the probability a datagram is dropped, 0-1
    * @param duplicate the probability a datagram arrives twice, 0-1
+   * @param partition the probability a send starts a partition of its link, 0-1
+   * @param partitionNanos how long such a partition lasts (more than 0 when {@code partition} is)
+   * @param slice the probability a stream's data segment arrives in pieces, 0-1
+   * @param reset the probability a stream's data segment is replaced by a reset both ways, 0-1
+   * @param refuse the probability a connect to a listening port is refused, 0-1
+   * @param corrupt the probability a datagram arrives with one byte changed, 0-1
    */
   @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
-  public record Rule(Link link, Latency latency, double loss, double duplicate) {
+  public record Rule(Link link, Latency latency, double loss, double duplicate, double partition,
+      long partitionNanos, double slice, double reset, double refuse, double corrupt) {
     /** Checks the fields. */
     public Rule {
       Objects.requireNonNull(link, "link must not be null");
       checkProbability("loss", loss);
       checkProbability("dup", duplicate);
+      checkProbability("partition", partition);
+      checkProbability("slice", slice);
+      checkProbability("reset", reset);
+      checkProbability("refuse", refuse);
+      checkProbability("corrupt", corrupt);
+      if (partition > 0 && partitionNanos <= 0) {
+        throw new IllegalArgumentException("a partition lasts more than 0, got " + Durations.format(partitionNanos));
+      }
+    }
+
+    /** A rule with latency, loss and duplication only. */
+    public Rule(Link link, Latency latency, double loss, double duplicate) {
+      this(link, latency, loss, duplicate, 0, 0, 0, 0, 0, 0);
     }
 
     @Override
@@ -383,6 +516,21 @@ public final class FaultPlan implements NetFaults {
       if (duplicate > 0) {
         parts.add("dup=" + percent(duplicate));
       }
+      if (corrupt > 0) {
+        parts.add("corrupt=" + percent(corrupt));
+      }
+      if (partition > 0) {
+        parts.add("partition=" + percent(partition) + "/" + Durations.format(partitionNanos));
+      }
+      if (slice > 0) {
+        parts.add("slice=" + percent(slice));
+      }
+      if (reset > 0) {
+        parts.add("reset=" + percent(reset));
+      }
+      if (refuse > 0) {
+        parts.add("refuse=" + percent(refuse));
+      }
       return link + ": " + String.join(", ", parts);
     }
 
@@ -392,6 +540,12 @@ public final class FaultPlan implements NetFaults {
       private Latency latency;
       private double loss;
       private double duplicate;
+      private double partition;
+      private long partitionNanos;
+      private double slice;
+      private double reset;
+      private double refuse;
+      private double corrupt;
 
       Builder(Link link) {
         this.link = link;
@@ -412,8 +566,34 @@ public final class FaultPlan implements NetFaults {
         return this;
       }
 
+      Builder partition(double p, long nanos) {
+        partition = checkProbability("partition", p);
+        partitionNanos = nanos;
+        return this;
+      }
+
+      Builder slice(double p) {
+        slice = checkProbability("slice", p);
+        return this;
+      }
+
+      Builder reset(double p) {
+        reset = checkProbability("reset", p);
+        return this;
+      }
+
+      Builder refuse(double p) {
+        refuse = checkProbability("refuse", p);
+        return this;
+      }
+
+      Builder corrupt(double p) {
+        corrupt = checkProbability("corrupt", p);
+        return this;
+      }
+
       Rule build() {
-        return new Rule(link, latency, loss, duplicate);
+        return new Rule(link, latency, loss, duplicate, partition, partitionNanos, slice, reset, refuse, corrupt);
       }
     }
   }
@@ -472,6 +652,40 @@ public final class FaultPlan implements NetFaults {
     /** Sets the current rule's datagram duplication probability, 0-1. */
     public Builder duplicate(double probability) {
       rule().duplicate(probability);
+      return this;
+    }
+
+    /** Sets the probability that a stream's data segment on the current rule's links arrives in pieces, 0-1. */
+    public Builder slice(double probability) {
+      rule().slice(probability);
+      return this;
+    }
+
+    /** Sets the probability that a stream's data segment is replaced by a reset in both directions, 0-1. */
+    public Builder reset(double probability) {
+      rule().reset(probability);
+      return this;
+    }
+
+    /** Sets the probability that a connect to a listening port is refused anyway, 0-1. */
+    public Builder refuse(double probability) {
+      rule().refuse(probability);
+      return this;
+    }
+
+    /** Sets the probability that a datagram arrives with one byte changed, 0-1. */
+    public Builder corrupt(double probability) {
+      rule().corrupt(probability);
+      return this;
+    }
+
+    /**
+     * Sets the current rule's partitions: each send on a link of the rule that is not partitioned starts, with
+     * {@code probability}, a partition of that link for {@code duration} (both ways for a {@code between} rule).
+     */
+    public Builder partition(double probability, java.time.Duration duration) {
+      Objects.requireNonNull(duration, "duration must not be null");
+      rule().partition(probability, duration.toNanos());
       return this;
     }
 

@@ -17,10 +17,12 @@ class FaultPlanTests {
     void aPlanReadsBackFromItsPrintedForm() {
       FaultPlan p = FaultPlan.builder()
           .between("client", "server").latency(Latency.uniform(1_000_000, 10_000_000)).loss(0.02).duplicate(0.01)
+          .partition(0.001, java.time.Duration.ofMillis(200))
           .link("db", "api").latency(Latency.tail(2_000_000, 80_000_000))
           .everyLink().latency(Latency.fixed(100_000))
           .build();
-      assertThat(p.toString()).isEqualTo("client<->server: latency=uniform(1ms,10ms), loss=2%, dup=1%;"
+      assertThat(p.toString()).isEqualTo("client<->server: latency=uniform(1ms,10ms), loss=2%, dup=1%,"
+          + " partition=0.1%/200ms;"
           + " db->api: latency=tail(2ms,80ms); *->*: latency=fixed(100us)");
       assertThat(FaultPlan.parse(p.toString())).isEqualTo(p);
     }
@@ -52,7 +54,9 @@ class FaultPlanTests {
       assertThatThrownBy(() -> FaultPlan.parse("a->b: latency=uniform(5,7ms)"))
           .hasMessageContaining("unit").hasMessageContaining("\"5\"");
       assertThatThrownBy(() -> FaultPlan.parse("a->b: jitter=1ms")).hasMessageContaining("unknown fault \"jitter\"")
-          .hasMessageContaining("latency, loss or dup");
+          .hasMessageContaining("latency, loss, dup, corrupt, partition, slice, reset or refuse");
+      assertThatThrownBy(() -> FaultPlan.parse("a->b: partition=1%")).hasMessageContaining("probability/duration")
+          .hasMessageContaining("\"1%\"");
       assertThatThrownBy(() -> FaultPlan.parse("a-b: loss=1%")).hasMessageContaining("from->to")
           .hasMessageContaining("a-b");
       assertThatThrownBy(() -> FaultPlan.parse("loss=1%")).hasMessageContaining("link: fault");

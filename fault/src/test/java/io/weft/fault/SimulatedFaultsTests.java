@@ -158,6 +158,36 @@ class SimulatedFaultsTests {
   }
 
   @Test
+  void aRandomPartition_dropsTheDatagramsThatMeetIt_andShrinksToThatOnePartition() {
+    FaultPlan plan = FaultPlan.parse("client<->server: partition=3%/5ms");
+    SimResult<List<Integer>> failed = null;
+    for (long seed = 1; seed <= 60 && failed == null; seed++) {
+      SimResult<List<Integer>> r = runUdp(Schedule.of(Mode.FAITHFUL, "RANDOM", seed), plan, 20);
+      if (!r.passed()) {
+        failed = r;
+      }
+    }
+    assertThat(failed).as("P(no partition in 20 sends) = 0.54 per seed").isNotNull();
+    int[] choices = failed.replay().choices();
+    SimResult<List<Integer>> single = null;
+    for (int i = 0; i < choices.length && single == null; i++) {
+      if (choices[i] != 0) {
+        int[] one = new int[choices.length];
+        one[i] = choices[i];
+        SimResult<List<Integer>> r = runUdp(failed.replay().replaying(one), plan, 20);
+        single = r.passed() ? null : r;
+      }
+    }
+    assertThat(single).isNotNull();
+    assertThat(single.deviations()).singleElement().asString().matches("at \\d+\\.\\d{6} s \\(virtual\\) the link"
+        + " client -> server \\(both ways\\) was partitioned for 5\\.000 ms, starting with the datagram of 4 bytes"
+        + " client -> server \\(partition 3%\\) \\(FAULT, alternative 1 of 2\\)");
+    // 5 ms at one datagram per millisecond: the one that starts it and the next four are lost.
+    assertThat(single.failure().getMessage()).contains("the server got");
+    assertThat(runUdp(single.replay(), plan, 20).traceHash()).isEqualTo(single.traceHash());
+  }
+
+  @Test
   void lossIsAsLikelyAsThePlanSays() {
     FaultPlan plan = FaultPlan.parse("client->server: loss=25%");
     SimResult<List<Integer>> r = Simulation.run(Schedule.of(Mode.FAITHFUL, "RANDOM", 5), () -> udpProgram(plan, 1_000));

@@ -42,7 +42,9 @@ import java.util.Objects;
  * {@link DatagramProtocol#connectionLost} with null from a later callback; {@link #abort()} drops the buffer
  * first. A protocol callback that throws is reported to the loop's exception handler and aborts the transport,
  * with the error passed to {@code connectionLost}. In every case {@code connectionLost} is called exactly once.
- * Sends after that are dropped; the fifth sends one warning down the loop's warning path.
+ * Sends after that are dropped; the fifth sends one warning down the loop's warning path. In debug mode a
+ * transport whose {@code connectionLost} has not run when its loop closes is reported to the loop's exception
+ * handler as "unclosed transport ...", with where it was made.
  */
 @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
 public final class DatagramTransport {
@@ -77,6 +79,8 @@ public final class DatagramTransport {
   // Invariant: paused is true between a pauseWriting and the matching resumeWriting.
   private boolean paused;
   private int lostSends;
+  // Debug mode: where the transport was made, while OpenResources lists it as open; null outside debug mode.
+  private final Throwable createdAt;
 
   DatagramTransport(EventLoop loop, DatagramSocket socket, Watch watch, DatagramProtocol protocol) {
     this.loop = loop;
@@ -89,6 +93,7 @@ public final class DatagramTransport {
     extra.put("sockname", address(socket, true));
     extra.put("peername", peer);
     watch.target(this::ready);
+    this.createdAt = OpenResources.register(loop, "transport", this, null);
   }
 
   /** Schedules {@code connectionMade} and the start of receiving, as asyncio's constructor does. */
@@ -358,6 +363,7 @@ public final class DatagramTransport {
     } finally {
       watch.cancel();
       socket.close();
+      OpenResources.unregister(loop, this, createdAt);
     }
   }
 

@@ -12,7 +12,9 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -152,7 +154,8 @@ public final class Net {
    * gets a transport and a protocol from {@code factory}.
    *
    * @param factory makes a protocol per connection, on the loop thread
-   * @param host a host name or literal address (every address it resolves to is listened on); not null
+   * @param host a host name or literal address (every address it resolves to is listened on), or {@code null} or
+   *     {@code ""} for every interface, as asyncio's {@code host=None} (see {@link Network#wildcard})
    * @param port in 0-65535; 0 picks a free port per address (see {@link Server#sockets()})
    * @param backlog the accept queue's length, at least 1
    * @param reuseAddress sets {@code SO_REUSEADDR}
@@ -165,14 +168,14 @@ public final class Net {
    */
   public static Server createServer(Supplier<? extends Protocol> factory, String host, int port, int backlog,
       boolean reuseAddress, boolean startServing) throws IOException {
-    Objects.requireNonNull(host, "host must not be null");
-    return createServer(factory, List.of(host), port, backlog, reuseAddress, false, startServing);
+    return createServer(factory, List.of(host == null ? "" : host), port, backlog, reuseAddress, false, startServing);
   }
 
   /**
    * Listens on every address each of {@code hosts} resolves to (duplicates once), as asyncio's
    * {@code create_server} with a sequence of hosts; see
-   * {@link #createServer(Supplier, String, int, int, boolean, boolean)}.
+   * {@link #createServer(Supplier, String, int, int, boolean, boolean)}. An empty host ({@code ""}) stands for every
+   * interface.
    *
    * @param reusePort sets {@code SO_REUSEPORT}, so several servers may share the port
    * @throws UnsupportedOperationException if {@code reusePort} is asked for and the network cannot do it
@@ -190,7 +193,7 @@ public final class Net {
     EventLoop loop = EventLoop.getRunningLoop();
     java.util.LinkedHashSet<SocketAddress> addresses = new java.util.LinkedHashSet<>();
     for (String host : hosts) {
-      addresses.addAll(resolve(loop, host, port));
+      addresses.addAll(host.isEmpty() ? loop.network().wildcard(port) : resolve(loop, host, port));
     }
     List<Network.ListenSocket> listening = new ArrayList<>();
     try {
@@ -205,20 +208,143 @@ public final class Net {
   }
 
   /**
-   * Listens on a Unix-domain stream socket at {@code path}, as asyncio's {@code create_unix_server}.
-   *
-   * <p>The path must not exist (on NIO a file there is an address in use); closing the server does not remove it.
-   *
-   * @throws java.net.BindException naming the path if it is in use; nothing is left open
+   * Listens on a Unix-domain stream socket at {@code path}, removing its socket file when closed; see
+   * {@link #createUnixServer(Supplier, Path, int, boolean, boolean)}.
    */
   public static Server createUnixServer(Supplier<? extends Protocol> factory, Path path, int backlog,
       boolean startServing) throws IOException {
+    return createUnixServer(factory, path, backlog, startServing, true);
+  }
+
+  /**
+   * Listens on a Unix-domain stream socket at {@code path}, as asyncio's {@code create_unix_server}.
+   *
+   * <p>On a network of real files ({@link io.weft.spi.NioNetwork}), as asyncio 3.13 does: a stale socket file at
+   * {@code path} is removed before binding (any other kind of file is left, and the bind fails); with
+   * {@code cleanupSocket} the server removes its socket file when it is closed, unless the file was replaced
+   * meanwhile. A failure to check or remove a file goes to the loop's exception handler, as asyncio logs it. The
+   * simulated network has no files: its path is free again once the server is closed.
+   *
+   * @param cleanupSocket remove the socket file when the server is closed (asyncio's {@code cleanup_socket})
+   * @throws java.net.BindException naming the path if it is in use; nothing is left open
+   */
+  public static Server createUnixServer(Supplier<? extends Protocol> factory, Path path, int backlog,
+      boolean startServing, boolean cleanupSocket) throws IOException {
     Objects.requireNonNull(factory, "factory must not be null");
     Objects.requireNonNull(path, "path must not be null");
     checkBacklog(backlog);
     EventLoop loop = EventLoop.getRunningLoop();
+    boolean files = loop.network() instanceof io.weft.spi.NioNetwork;
+    if (files) {
+      removeStaleSocket(loop, path);
+    }
     Network.ListenSocket listening = loop.network().listen(UnixDomainSocketAddress.of(path), backlog, false, false);
+    if (files && cleanupSocket) {
+      Object key = null;
+      try {
+        key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+      } catch (IOException e) {
+        // gone already (asyncio's FileNotFoundError): nothing to clean up
+      }
+      if (key != null) {
+        listening = new RemovesSocketFile(loop, listening, path, key);
+      }
+    }
     return serve(loop, List.of(listening), factory, backlog, startServing);
+  }
+
+  /** Removes a socket file left at {@code path} (asyncio checks {@code S_ISSOCK} and unlinks). */
+  private static void removeStaleSocket(EventLoop loop, Path path) {
+    try {
+      BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+      if (isSocket(path, attributes)) {
+        Files.delete(path);
+      }
+    } catch (java.nio.file.NoSuchFileException e) {
+      // nothing there
+    } catch (IOException | RuntimeException e) {
+      loop.callExceptionHandler(new io.weft.ExceptionContext("Unable to check or remove stale UNIX socket " + path,
+          e, null, null, null, java.util.Map.of()));
+    }
+  }
+
+  private static boolean isSocket(Path path, BasicFileAttributes attributes) throws IOException {
+    try {
+      return ((Integer) Files.getAttribute(path, "unix:mode") & 0xF000) == 0xC000; // S_IFMT, S_IFSOCK
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+      return attributes.isOther(); // no "unix" view: not a file, directory or link
+    }
+  }
+
+  /**
+   * A Unix-domain listening socket whose close also removes its socket file, if the file at the path is still the
+   * one it bound (the same file key: asyncio compares inode numbers).
+   */
+  private record RemovesSocketFile(EventLoop loop, Network.ListenSocket socket, Path path, Object fileKey)
+      implements Network.ListenSocket {
+    @Override
+    public StreamSocket accept() throws IOException {
+      return socket.accept();
+    }
+
+    @Override
+    public Poller.Pollable pollable() {
+      return socket.pollable();
+    }
+
+    @Override
+    public SocketAddress localAddress() throws IOException {
+      return socket.localAddress();
+    }
+
+    @Override
+    public <T> T getOption(java.net.SocketOption<T> option) throws IOException {
+      return socket.getOption(option);
+    }
+
+    @Override
+    public <T> void setOption(java.net.SocketOption<T> option, T value) throws IOException {
+      socket.setOption(option, value);
+    }
+
+    @Override
+    public boolean isOpen() {
+      return socket.isOpen();
+    }
+
+    @Override
+    public void close() {
+      boolean wasOpen = socket.isOpen();
+      socket.close();
+      if (!wasOpen) {
+        return;
+      }
+      try {
+        if (fileKey.equals(Files.readAttributes(path, BasicFileAttributes.class).fileKey())) {
+          Files.delete(path);
+        }
+      } catch (java.nio.file.NoSuchFileException e) {
+        // removed by someone else already
+      } catch (IOException | RuntimeException e) {
+        loop.callExceptionHandler(new io.weft.ExceptionContext("Unable to clean up listening UNIX socket " + path,
+            e, null, null, null, java.util.Map.of()));
+      }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return this == o;
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(this);
+    }
+
+    @Override
+    public String toString() {
+      return socket.toString();
+    }
   }
 
   private static Server serve(EventLoop loop, List<Network.ListenSocket> listening,
@@ -370,10 +496,23 @@ public final class Net {
   }
 
   /** Resolves on the loop thread if the network answers at once, else on a thread of its own. */
+  /** Whether {@code host} is a literal IPv4 or IPv6 address, which needs no lookup. */
+  static boolean isLiteral(String host) {
+    if (host.isEmpty() || (!Character.isDigit(host.charAt(0)) && host.indexOf(':') < 0)) {
+      return false; // a name: the common case, decided without an exception
+    }
+    try {
+      java.net.InetAddress.ofLiteral(host);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   static List<InetSocketAddress> resolve(EventLoop loop, String host, int port) throws UnknownHostException {
     Network network = loop.network();
-    if (network.resolvesWithoutBlocking()) {
-      return network.resolve(host, port);
+    if (network.resolvesWithoutBlocking() || isLiteral(host)) {
+      return network.resolve(host, port); // a literal address resolves to itself at once (asyncio's _ipaddr_info)
     }
     Future<List<InetSocketAddress>> result = loop.createFuture();
     EventLoop.RealWork work = loop.beginRealWork("resolving " + host);

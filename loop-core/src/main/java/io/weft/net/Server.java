@@ -27,6 +27,9 @@ import java.util.function.Supplier;
  * <p>asyncio's {@code async with server:} is try-with-resources here ({@code try (Server s = Net.createServer(...))
  * { ... }}), which closes the listening sockets at the end of the block; since {@code close()} cannot wait, call
  * {@link #waitClosed()} in the block when the connections must be gone too.
+ *
+ * <p>In debug mode a server not closed when its loop closes is reported to the loop's exception handler as
+ * "unclosed server ...", with where it was made; so is each connection it accepted that is still open.
  */
 @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
 public final class Server implements AutoCloseable {
@@ -56,6 +59,8 @@ public final class Server implements AutoCloseable {
   private final List<io.weft.TimerHandle> retries = new ArrayList<>();
   private State state = State.NOT_SERVING;
   private Future<Void> servingForever;
+  // Debug mode: where the server was made, while OpenResources lists it as open; null outside debug mode.
+  private final Throwable createdAt;
 
   Server(EventLoop loop, List<ListenSocket> sockets, Supplier<? extends Protocol> factory, int backlog) {
     this.loop = loop;
@@ -67,6 +72,7 @@ public final class Server implements AutoCloseable {
       w.target(ops -> acceptReady(s));
       watches.add(w);
     }
+    this.createdAt = OpenResources.register(loop, "server", this, null);
   }
 
   /** Returns the server's state. */
@@ -140,11 +146,20 @@ public final class Server implements AutoCloseable {
       return;
     }
     state = State.CLOSED;
+    OpenResources.unregister(loop, this, createdAt);
     retries.forEach(io.weft.TimerHandle::cancel);
     retries.clear();
-    for (int i = 0; i < sockets.size(); i++) {
-      watches.get(i).cancel();
-      sockets.get(i).close();
+    for (Watch w : watches) {
+      w.cancel();
+    }
+    try {
+      loop.poller().flushCancelled(); // so the listening sockets really close now: asyncio's close is immediate
+    } catch (java.io.IOException e) {
+      loop.callExceptionHandler(new io.weft.ExceptionContext("could not flush the poller's cancelled keys", e, null,
+          null, null, java.util.Map.of()));
+    }
+    for (ListenSocket s : sockets) {
+      s.close();
     }
     if (servingForever != null && !servingForever.isDone()) {
       servingForever.cancel();

@@ -1,7 +1,10 @@
 package io.weft.net;
 
 import io.weft.Api;
+import io.weft.EventLoop;
+import io.weft.Task;
 import io.weft.Weft;
+import io.weft.internal.Kernel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -11,18 +14,44 @@ import java.time.Duration;
  *
  * <p>{@link #write} never waits: it buffers in the transport. Call {@link #drain()} after writing to wait while the
  * transport's buffer is above its high-water mark. Loop thread only.
+ *
+ * <h2>Debug mode: a forgotten {@code drain()}</h2>
+ *
+ * <p>Writing in a loop without {@code drain()} buffers without bound when the peer reads slower than the task
+ * writes. In {@linkplain EventLoop#isDebug() debug mode} a writer warns once, down the loop's warning path, naming
+ * the writing task and the stack of the write, when {@value #WRITES_ABOVE_MARK_BEFORE_WARNING} writes in a row
+ * leave the transport's buffer above its high-water mark with no {@code drain()} call between them. A write that
+ * leaves the buffer at or below the mark restarts the count (the buffer is flushing: the writer is paced by
+ * something else), and so does every {@code drain()} call. A correct program (write, maybe a few more writes,
+ * drain) therefore never warns, however slow its reader: {@code drain()} returns with the buffer at or below the
+ * mark (at the low-water mark, a quarter of it, when it had to wait), and only the writes of a batch that go past
+ * the mark count. Outside debug mode a write pays a null check and the loop's debug flag; in debug mode, a
+ * counter.
  */
 @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
 public final class StreamWriter {
 
+  /**
+   * How many writes in a row may leave the buffer above the high-water mark, with no {@code drain()} between them,
+   * before debug mode warns: 100. Far above the few writes a correct program makes between drains (a header and a
+   * body; a handful of lines), yet reached in moments by a write loop that never drains. By then the buffer holds
+   * at least the mark (64 KiB by default) plus 99 writes: a bounded batch would have stopped long before.
+   */
+  static final int WRITES_ABOVE_MARK_BEFORE_WARNING = 100;
+
   private final Transport transport;
   private final StreamProtocol protocol;
   private final StreamReader reader;
+  private final EventLoop loop; // null if made outside a loop: then nothing is checked
+  // Debug mode: writes in a row that left the buffer above the high-water mark, with no drain() call between them.
+  private int writesAboveMark;
+  private boolean warned; // the forgotten-drain warning was sent; it is sent once per writer
 
   StreamWriter(Transport transport, StreamProtocol protocol, StreamReader reader) {
     this.transport = transport;
     this.protocol = protocol;
     this.reader = reader;
+    this.loop = EventLoop.running();
   }
 
   /** Returns the transport; never null. */
@@ -33,16 +62,56 @@ public final class StreamWriter {
   /** Writes {@code data} without waiting; see {@link Transport#write(byte[])}. */
   public void write(byte[] data) {
     transport.write(data);
+    checkDrained();
   }
 
   /** Writes {@code data} without waiting; see {@link Transport#write(ByteBuffer)}. */
   public void write(ByteBuffer data) {
     transport.write(data);
+    checkDrained();
   }
 
   /** Writes each array in order; see {@link Transport#writeLines}. */
   public void writeLines(Iterable<byte[]> lines) {
     transport.writeLines(lines);
+    checkDrained();
+  }
+
+  /** Debug mode: counts a write that left the buffer above the high-water mark, and warns at the limit. */
+  private void checkDrained() {
+    if (loop == null || !loop.isDebug() || warned) {
+      return;
+    }
+    long buffered = transport.getWriteBufferSize();
+    int high = transport.getWriteBufferLimits().high();
+    if (buffered <= high) {
+      writesAboveMark = 0;
+      return;
+    }
+    if (++writesAboveMark < WRITES_ABOVE_MARK_BEFORE_WARNING) {
+      return;
+    }
+    warned = true;
+    Kernel.get().warn(loop, forgottenDrain(buffered, high, new Throwable().getStackTrace()));
+  }
+
+  private String forgottenDrain(long buffered, int high, StackTraceElement[] stack) {
+    Task<?> task = Task.current();
+    StringBuilder sb = new StringBuilder()
+        .append(task != null ? "Task '" + task.getName() + "'" : "A callback (not a task)")
+        .append(" wrote ").append(writesAboveMark).append(" times in a row to ").append(this)
+        .append(" while its write buffer was above the high-water mark (").append(buffered)
+        .append(" bytes buffered, mark ").append(high).append(") without calling drain(): the buffer grows without")
+        .append(" bound when the peer reads slower than the task writes. Call writer.drain() after writing. The")
+        .append(" write was at:");
+    int first = 0;
+    while (first < stack.length && stack[first].getClassName().equals(StreamWriter.class.getName())) {
+      first++; // checkDrained and write(): the caller's frame comes first
+    }
+    for (int i = first; i < stack.length; i++) {
+      sb.append("\n    at ").append(stack[i]);
+    }
+    return sb.toString();
   }
 
   /** Half-closes; see {@link Transport#writeEof()}. */
@@ -72,6 +141,7 @@ public final class StreamWriter {
    * "Connection lost" (asyncio's {@code ConnectionResetError}).
    */
   public void drain() throws IOException {
+    writesAboveMark = 0;
     Throwable e = reader.exception();
     if (e != null) {
       throw io.weft.internal.Sneaky.<RuntimeException>raise(e);

@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -75,7 +74,9 @@ public final class Transport {
   private final StreamSocket socket;
   private final Watch watch;
   private final Server server; // null for a client connection
-  private final Map<String, Object> extra = new LinkedHashMap<>();
+  // get_extra_info's answers, read when the connection was made (fields, not a map: an idle connection stays small)
+  private final SocketAddress sockname;
+  private final SocketAddress peername;
   private Protocol protocol;
 
   private Phase phase = Phase.OPEN;
@@ -86,6 +87,8 @@ public final class Transport {
   private boolean eofReceived;
   private int lostWrites;
   private final LoopNet net;
+  // Debug mode: where the transport was made, while OpenResources lists it as open; null outside debug mode.
+  private final Throwable createdAt;
 
   Transport(EventLoop loop, StreamSocket socket, Watch watch, Protocol protocol, Server server) {
     this.loop = loop;
@@ -95,10 +98,10 @@ public final class Transport {
     this.protocol = protocol;
     this.net = LoopNet.of(loop);
     setNoDelay(socket);
-    extra.put("socket", socket);
-    extra.put("sockname", address(socket, true));
-    extra.put("peername", address(socket, false));
+    this.sockname = address(socket, true);
+    this.peername = address(socket, false);
     watch.target(this::ready);
+    this.createdAt = OpenResources.register(loop, "transport", this, server); // debug mode's leak report
   }
 
   /**
@@ -485,6 +488,7 @@ public final class Transport {
       if (server != null) {
         server.detach(this);
       }
+      OpenResources.unregister(loop, this, createdAt); // debug mode's leak report: closed now
     }
   }
 
@@ -515,7 +519,12 @@ public final class Transport {
 
   /** Returns {@link #getExtraInfo(String)}, or {@code fallback} when that is null. */
   public Object getExtraInfo(String name, Object fallback) {
-    Object v = extra.get(Objects.requireNonNull(name, "name must not be null"));
+    Object v = switch (Objects.requireNonNull(name, "name must not be null")) {
+      case "socket" -> socket;
+      case "sockname" -> sockname;
+      case "peername" -> peername;
+      default -> null;
+    };
     return v != null ? v : fallback;
   }
 
@@ -539,7 +548,7 @@ public final class Transport {
 
   @Override
   public String toString() {
-    return "Transport[" + phase.name().toLowerCase(java.util.Locale.ROOT) + ", " + extra.get("sockname") + " -> "
-        + extra.get("peername") + (buffer.isEmpty() ? "" : ", " + buffer.size() + " bytes buffered") + "]";
+    return "Transport[" + phase.name().toLowerCase(java.util.Locale.ROOT) + ", " + sockname + " -> "
+        + peername + (buffer.isEmpty() ? "" : ", " + buffer.size() + " bytes buffered") + "]";
   }
 }

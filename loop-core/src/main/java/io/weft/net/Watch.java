@@ -14,7 +14,10 @@ import java.io.UncheckedIOException;
  * server's accepts all go through the same watch; {@link #target} says who gets the readiness.
  *
  * <p>Readiness reaches the target as a ready callback some time after the poll that saw it, so it is masked by the
- * interest as it is then: a target never hears of an operation it stopped watching.
+ * interest as it is then: a target never hears of an operation it stopped watching. The callback runs in a copy of
+ * the context the watch was made in, as asyncio's {@code add_reader} copies the caller's: a server's accepts run in
+ * the context of the code that started it, and each accepted connection's callbacks (and the tasks they start) in
+ * the context of the accept.
  */
 final class Watch implements Poller.IoHandler {
 
@@ -24,10 +27,18 @@ final class Watch implements Poller.IoHandler {
   // Invariant: interest == registration.interestOps() whenever the registration is valid.
   private int interest;
   private Poller.IoHandler target;
+  // The context readiness runs in: a copy of the one the watch was made in, as asyncio's add_reader copies it.
+  private final io.weft.Context context = io.weft.Context.current().copy();
 
   Watch(EventLoop loop, NetSocket socket) {
     this.loop = loop;
     this.socket = socket;
+    Sockets.claim(loop, socket); // the low-level operations refuse a socket a transport uses
+  }
+
+  @Override
+  public io.weft.Context context() {
+    return context;
   }
 
   /** Sends readiness to {@code target} from now on. */
@@ -70,6 +81,7 @@ final class Watch implements Poller.IoHandler {
 
   /** Stops watching for good. */
   void cancel() {
+    Sockets.release(loop, socket);
     interest = 0;
     target = null;
     if (registration != null && registration.isValid()) {

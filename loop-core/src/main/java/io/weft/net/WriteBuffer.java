@@ -15,7 +15,8 @@ final class WriteBuffer {
   /** At most this many buffers go to one gathering write (below every system's IOV_MAX). */
   private static final int MAX_GATHER = 64;
 
-  private final ArrayDeque<ByteBuffer> buffers = new ArrayDeque<>();
+  // Made at the first buffered write: most connections never buffer, and an idle one holds no queue.
+  private ArrayDeque<ByteBuffer> buffers;
   // Invariant: size is the sum of the remaining bytes of the buffers.
   private long size;
   // Invariant: high >= low >= 0.
@@ -25,7 +26,7 @@ final class WriteBuffer {
   private boolean paused;
 
   boolean isEmpty() {
-    return buffers.isEmpty();
+    return buffers == null || buffers.isEmpty();
   }
 
   long size() {
@@ -44,18 +45,26 @@ final class WriteBuffer {
   void add(ByteBuffer data) {
     ByteBuffer copy = ByteBuffer.allocate(data.remaining());
     copy.put(data).flip();
+    if (buffers == null) {
+      buffers = new ArrayDeque<>(4);
+    }
     buffers.add(copy);
     size += copy.remaining();
   }
 
   /** Drops everything buffered. */
   void clear() {
-    buffers.clear();
+    if (buffers != null) {
+      buffers.clear();
+    }
     size = 0;
   }
 
   /** Hands the socket what it takes from the front of the buffer; returns how many bytes it took. */
   long writeTo(StreamSocket socket) throws IOException {
+    if (isEmpty()) {
+      return 0;
+    }
     ByteBuffer[] batch = new ByteBuffer[Math.min(buffers.size(), MAX_GATHER)];
     Iterator<ByteBuffer> it = buffers.iterator();
     for (int i = 0; i < batch.length; i++) {

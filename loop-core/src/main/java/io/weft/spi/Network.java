@@ -113,6 +113,17 @@ public interface Network {
   /** Returns whether {@link #resolve} answers at once, so the loop may call it on its own thread. */
   boolean resolvesWithoutBlocking();
 
+  /**
+   * The addresses a server listens on for "every interface" (asyncio's {@code host=None}): by default IPv4's
+   * wildcard, {@code 0.0.0.0}. A network that has dual-stack sockets may answer one IPv6 wildcard, which accepts
+   * IPv4 connections too.
+   *
+   * @param port the port, in 0-65535
+   */
+  default List<InetSocketAddress> wildcard(int port) {
+    return List.of(new InetSocketAddress(java.net.InetAddress.ofLiteral("0.0.0.0"), port));
+  }
+
   // ------------------------------------------------------------------------------------------------------------
   // Sockets
   // ------------------------------------------------------------------------------------------------------------

@@ -170,6 +170,16 @@ public final class NioNetwork implements Network {
     return List.copyOf(out);
   }
 
+  /**
+   * The JDK's own wildcard: {@code ::} when the JVM has IPv6 (a dual-stack socket, which also accepts IPv4
+   * connections: the JDK cannot set {@code IPV6_V6ONLY}, so asyncio's separate {@code 0.0.0.0} and {@code ::}
+   * sockets on one port would collide), {@code 0.0.0.0} otherwise (or with {@code -Djava.net.preferIPv4Stack=true}).
+   */
+  @Override
+  public List<InetSocketAddress> wildcard(int port) {
+    return List.of(new InetSocketAddress(port));
+  }
+
   @Override
   public boolean resolvesWithoutBlocking() {
     return false;

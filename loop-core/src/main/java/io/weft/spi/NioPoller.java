@@ -19,6 +19,9 @@ public final class NioPoller implements Poller {
 
   private final Selector selector;
   private final java.util.function.Consumer<SelectionKey> deliver = this::deliver;
+  // Readiness found by flushCancelled, for the next poll.
+  private final java.util.List<SelectionKey> kept = new java.util.ArrayList<>();
+  private final java.util.List<Integer> keptOps = new java.util.ArrayList<>();
   // Set for the length of one poll: where its ready keys go, and how many went.
   private ReadySink sinkNow;
   private int delivered;
@@ -44,7 +47,35 @@ public final class NioPoller implements Poller {
   }
 
   @Override
+  public void flushCancelled() throws IOException {
+    selector.selectNow(this::keep);
+  }
+
+  private void keep(SelectionKey key) {
+    kept.add(key);
+    keptOps.add(key.readyOps());
+  }
+
+  @Override
   public int poll(long timeoutNanos, ReadySink sink) throws IOException {
+    int early = 0;
+    if (!kept.isEmpty()) {
+      // readiness seen by flushCancelled: delivered now, and this poll does not wait
+      for (int i = 0; i < kept.size(); i++) {
+        SelectionKey key = kept.get(i);
+        if (key.isValid()) {
+          sink.accept((IoHandler) key.attachment(), keptOps.get(i));
+          early++;
+        }
+      }
+      kept.clear();
+      keptOps.clear();
+      timeoutNanos = 0;
+    }
+    return early + pollSelector(timeoutNanos, sink);
+  }
+
+  private int pollSelector(long timeoutNanos, ReadySink sink) throws IOException {
     // The action form of select hands each ready key over as it is found, without the selected-key set (a HashSet
     // add and an iterator removal per ready key in the set form). The sink only records the event; it never calls
     // back into this selector.

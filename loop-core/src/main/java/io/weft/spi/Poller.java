@@ -84,12 +84,30 @@ public interface Poller extends AutoCloseable {
     boolean isValid();
   }
 
+  /**
+   * Forgets now the registrations cancelled since the last poll, so that a source closed after its cancel lets go of
+   * what it holds at once (NIO keeps a cancelled channel's socket open until the selector next runs, so a listening
+   * socket would go on accepting). Readiness seen meanwhile is kept for the next {@link #poll}. Loop thread only;
+   * the default does nothing.
+   */
+  default void flushCancelled() throws IOException {}
+
   /** Reacts to readiness; runs on the loop thread. */
   @Api(status = Api.Status.STABLE, since = "0.1")
   @FunctionalInterface
   interface IoHandler {
     /** Called with the operations that are ready. */
     void ready(int readyOps);
+
+    /**
+     * The context the readiness callback runs in, or {@code null} for the loop's current one. asyncio runs a
+     * reader's or writer's callback in the context copied when it was added ({@code add_reader}), so what a
+     * server's connections do (their protocol callbacks, the tasks they start) sees the context variables of the
+     * code that started the server; a handler that returns its registration's context keeps that.
+     */
+    default io.weft.Context context() {
+      return null;
+    }
   }
 
   /** Receives the events of one {@link #poll}. */

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * (configuration parameters are read from the launcher, {@code junit-platform.properties} and system properties):
  * {@code weft.schedules}, {@code weft.seed}, {@code weft.strategy}, {@code weft.mode}, {@code weft.stepLimit},
  * {@code weft.virtualTimeLimitSeconds}, {@code weft.earlyBoundMicros}, {@code weft.lateBoundMicros},
- * {@code weft.shrink}, {@code weft.replay}, {@code weft.selfCheck}; and only there: {@code weft.shard.index} and
+ * {@code weft.shrink}, {@code weft.replay}, {@code weft.selfCheck}, {@code weft.faults}; and only there: {@code weft.shard.index} and
  * {@code weft.shard.count} (invocation {@code i} runs only if {@code i % count == index}), {@code weft.regressions}
  * (the regression file, default {@code src/test/resources/weft-regressions.txt}; {@code none} turns it off),
  * {@code weft.traceDir} (default {@code target/weft-traces}), {@code weft.shrinkBudget} (most runs spent shrinking,
@@ -85,4 +85,22 @@ public @interface AsyncTest {
 
   /** Whether each schedule runs twice and fails with {@code NONDETERMINISM} if the two traces differ. */
   boolean selfCheck() default false;
+
+  /**
+   * The fault plan of the simulated network, in {@link io.weft.fault.FaultPlan}'s printable form or a preset's name
+   * ({@code none}, the default; {@code mild}; {@code harsh}): for example
+   * {@code "client<->server: latency=uniform(1ms,10ms), loss=2%"}. It is set on the run's network before anything
+   * else runs (before the {@link AsyncBeforeEach} methods), in every run of the method, so the faults it allows are
+   * choices of each schedule: recorded, replayed, shrunk toward none, and named in the failure report. Overridden by
+   * {@code weft.faults}.
+   */
+  String faults() default "none";
+
+  /**
+   * Hosts added to the run's simulated network, in this order, before anything else runs (so their addresses,
+   * 10.0.0.2, 10.0.0.3, ..., are the same in every run): code runs on one after {@code SimHost.makeCurrent()}, and
+   * finds it with {@code network.host(name)} (declare a {@link io.weft.sim.net.SimNetwork} parameter to get the
+   * network). Names must be distinct, not empty, and not the network's first host, {@code localhost-1}.
+   */
+  String[] hosts() default {};
 }

@@ -50,7 +50,7 @@ final class Explorer {
   /** Runs {@code schedule} in this invocation, with {@code reruns} for every further run it needs. */
   static void explore(Settings settings, String key, Schedule schedule, ScheduleInvocation.Origin origin,
       TestMethod test, Reruns reruns, ExtensionContext ec) {
-    SimResult<Object> run = Simulation.run(schedule, settings.options(), test.body());
+    SimResult<Object> run = Simulation.run(schedule, settings.options(), test.body(settings));
     SimResult<Object> first = run;
     if (settings.selfCheck()) {
       try {

@@ -110,11 +110,16 @@ final class FailureReport {
     sb.append("@AsyncTest ").append(test.displayName()).append(" failed: ").append(kind).append(" in ")
         .append(failure.mode()).append(" mode\n");
     sb.append(indent(failure.getMessage())).append('\n');
+    if (!settings.faults().rules().isEmpty()) {
+      sb.append("fault plan: ").append(settings.faults()).append('\n');
+    }
     if (reproduceNote != null) {
       sb.append(reproduceNote).append('\n');
     }
     if (!shown.deviations().isEmpty()) {
-      sb.append("what made it fail: the shrunk schedule's deviation(s) from asyncio's own order\n");
+      boolean faulted = shown.deviations().stream().anyMatch(d -> d.contains("(FAULT, "));
+      sb.append("what made it fail: the shrunk schedule's deviation(s) from asyncio's own order")
+          .append(faulted ? " and the perfect network (faults)" : "").append('\n');
       for (String d : shown.deviations()) {
         sb.append("  - ").append(d).append('\n');
       }

@@ -105,7 +105,7 @@ final class ScheduleInvocation implements TestTemplateInvocationContext, Invocat
     TestMethod test = new TestMethod(ec.getRequiredTestClass(), ic.getExecutable(), target,
         ic.getArguments().toArray(), explicit(), List.copyOf(enclosing));
     if (origin == Origin.FRESH) {
-      slot.result = Simulation.run(schedule, slot.settings.options(), test.body());
+      slot.result = Simulation.run(schedule, slot.settings.options(), test.body(slot.settings));
       return;
     }
     Settings settings = plan.settings();
@@ -155,7 +155,7 @@ final class ScheduleInvocation implements TestTemplateInvocationContext, Invocat
     return new Reruns() {
       @Override
       public SimResult<Object> run(Schedule s) {
-        return Simulation.run(s, settings.options(), test.body());
+        return Simulation.run(s, settings.options(), test.body(settings));
       }
 
       @Override

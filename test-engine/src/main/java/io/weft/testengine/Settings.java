@@ -39,11 +39,14 @@ import java.util.function.Function;
  * @param blockedWait the most real time the loop waits for a lock held outside the run ({@code weft.blockedWait})
  * @param printEntries whether the report entries of a failure are also printed on standard output
  * @param requireBlockingDetection whether a run on a carrier that cannot detect blocking calls fails
+ * @param faults the fault plan set on each run's simulated network ({@code FaultPlan.NONE}: none)
+ * @param hosts the hosts added to each run's simulated network, in order
  */
 record Settings(int schedules, long seed, boolean seedWasRandom, String strategy, Mode mode, long stepLimit,
     long virtualTimeLimitSeconds, long earlyBoundNanos, long lateBoundNanos, boolean shrink, Schedule replay,
     boolean selfCheck, int shardIndex, int shardCount, Path regressions, Path traceDir, int shrinkRuns,
-    Duration shrinkTime, boolean stopAfterFailure, long progressNanos, int progressEvery, Duration stepTimeout, Duration runTimeout, Duration blockedWait, boolean printEntries, boolean requireBlockingDetection) {
+    Duration shrinkTime, boolean stopAfterFailure, long progressNanos, int progressEvery, Duration stepTimeout, Duration runTimeout, Duration blockedWait, boolean printEntries, boolean requireBlockingDetection,
+    io.weft.fault.FaultPlan faults, java.util.List<String> hosts) {
 
   static final String DEFAULT_REGRESSIONS = "src/test/resources/weft-regressions.txt";
   static final String DEFAULT_TRACE_DIR = "target/weft-traces";
@@ -105,6 +108,13 @@ record Settings(int schedules, long seed, boolean seedWasRandom, String strategy
     Duration blockedWait = durationValue(config, "weft.blockedWait", SimOptions.DEFAULT_BLOCKED_WAIT);
     boolean printEntries = boolValue(config, "weft.printReportEntries", true);
     boolean requireDetection = boolValue(config, "weft.requireBlockingDetection", false);
+    String faultsText = config.apply("weft.faults").orElse(a.faults());
+    io.weft.fault.FaultPlan faults;
+    try {
+      faults = io.weft.fault.FaultPlan.parse(faultsText);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("weft.faults / faults() is not a fault plan: " + e.getMessage(), e);
+    }
     // Checked here, so that a bad strategy name fails the container with its reason instead of every invocation.
     long earlyNanos = micros(early, "weft.earlyBoundMicros / earlyBoundMicros()");
     long lateNanos = micros(late, "weft.lateBoundMicros / lateBoundMicros()");
@@ -115,9 +125,20 @@ record Settings(int schedules, long seed, boolean seedWasRandom, String strategy
     }
     Settings s = new Settings(schedules, seed, random, strategy, mode, stepLimit, vtl, earlyNanos, lateNanos, shrink, replay, selfCheck, shardIndex, shardCount, regressions, traceDir, shrinkRuns,
         Duration.ofSeconds(shrinkSeconds), after.equals("stop"), Math.multiplyExact(progress, 1_000_000_000L),
-        progressEvery, stepTimeout, runTimeout, blockedWait, printEntries, requireDetection);
+        progressEvery, stepTimeout, runTimeout, blockedWait, printEntries, requireDetection, faults, hosts(a));
     s.options(); // checks the limits
     return s;
+  }
+
+  private static java.util.List<String> hosts(AsyncTest a) {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (String h : a.hosts()) {
+      if (h == null || h.isBlank() || h.equals(io.weft.sim.net.SimNetwork.FIRST_HOST) || !seen.add(h)) {
+        throw new IllegalArgumentException("hosts() must be distinct, non-empty names other than "
+            + io.weft.sim.net.SimNetwork.FIRST_HOST + ", got " + java.util.Arrays.toString(a.hosts()));
+      }
+    }
+    return java.util.List.of(a.hosts());
   }
 
   /** Schedule {@code index}: seed {@code SimRandom.derive(seed, index)}. */

@@ -42,13 +42,33 @@ record TestMethod(Class<?> testClass, Method method, Object target, Object[] res
 
   /** The parameter types the simulation supplies. */
   static final Set<Class<?>> INJECTED = Set.of(EventLoop.class, VirtualClock.class, Simulation.class,
-      Schedule.class);
+      Schedule.class, io.weft.sim.net.SimNetwork.class);
 
-  /** The main task's body: the before-methods, the test method and the after-methods. */
+  /** The main task's body without faults or hosts; see {@link #body(Settings)}. */
   AsyncCallable<Object> body() {
+    return body(io.weft.fault.FaultPlan.NONE, List.of());
+  }
+
+  /** The main task's body with the settings' fault plan and hosts. */
+  AsyncCallable<Object> body(Settings settings) {
+    return body(settings.faults(), settings.hosts());
+  }
+
+  /**
+   * The main task's body: the hosts added and the fault plan set on the run's network, then the before-methods, the
+   * test method and the after-methods.
+   */
+  AsyncCallable<Object> body(io.weft.fault.FaultPlan faults, List<String> hosts) {
     List<Object> instances = new ArrayList<>(enclosing);
     instances.add(target);
     return () -> {
+      if (!hosts.isEmpty() || !faults.rules().isEmpty()) {
+        io.weft.sim.net.SimNetwork network = Simulation.current().network();
+        hosts.forEach(network::addHost);
+        if (!faults.rules().isEmpty()) {
+          faults.applyTo(network);
+        }
+      }
       for (Object instance : instances) {
         for (Method m : hooks(classOf(instance), AsyncBeforeEach.class, HierarchyTraversalMode.TOP_DOWN)) {
           invoke(m, instance, injectedOnly(m));
@@ -104,7 +124,7 @@ record TestMethod(Class<?> testClass, Method method, Object target, Object[] res
     for (Class<?> t : types) {
       if (!INJECTED.contains(t)) {
         throw new org.junit.jupiter.api.extension.ExtensionConfigurationException(m + " may declare only parameters"
-            + " of type EventLoop, VirtualClock, Simulation and Schedule, got " + t.getName());
+            + " of type EventLoop, VirtualClock, Simulation, Schedule and SimNetwork, got " + t.getName());
       }
     }
     return arguments(m, new Object[types.length], 0);
@@ -130,6 +150,8 @@ record TestMethod(Class<?> testClass, Method method, Object target, Object[] res
         args[i] = sim;
       } else if (types[i] == Schedule.class) {
         args[i] = sim.schedule();
+      } else if (types[i] == io.weft.sim.net.SimNetwork.class) {
+        args[i] = sim.network();
       }
     }
     return args;

@@ -37,6 +37,8 @@ final class Flow {
   private final ArrayDeque<Segment> flight = new ArrayDeque<>();
   private int inFlightBytes;
   Fin fin = Fin.NONE;
+  // Set when the sender gave up behind a partition (the stream timeout): no second timeout.
+  boolean gaveUp;
 
   Flow(SimNetwork net, long id, SimHost fromHost, SimHost toHost) {
     this.net = net;
@@ -76,8 +78,37 @@ final class Flow {
         break;
       }
       byte[] bytes = sendBuffer.take(Math.min(window, sendBuffer.size()));
+      if (net.resetInstead(this, bytes.length)) {
+        // a middlebox's reset in both directions in place of the data: each end learns of it one link delay later
+        // (not as segments of the flows: the first end's reset empties its flows, and must not recall the other's)
+        sendBuffer.clear();
+        fin = Fin.NONE;
+        SimStreamSocket to = receiver;
+        SimStreamSocket back = sender;
+        net.schedule(net.deliveryDelayNanos(fromHost, toHost), () -> {
+          if (to != null) {
+            to.reset();
+          }
+        }, Segment.Kind.RST.event(id, 0));
+        net.schedule(net.deliveryDelayNanos(toHost, fromHost), () -> {
+          if (back != null) {
+            back.reset();
+          }
+        }, Segment.Kind.RST.event(reverse.id, 0));
+        break;
+      }
       inFlightBytes += bytes.length;
-      send(Segment.Kind.DATA, bytes);
+      int[] pieces = net.slices(this, bytes.length);
+      if (pieces == null) {
+        send(Segment.Kind.DATA, bytes);
+      } else {
+        int from = 0;
+        for (int p : pieces) {
+          // each piece a little after the one before, so the receiver reads it on its own
+          sendAfterLast(java.util.Arrays.copyOfRange(bytes, from, from + p));
+          from += p;
+        }
+      }
     }
     if (sendBuffer.isEmpty() && fin == Fin.QUEUED) {
       fin = Fin.IN_FLIGHT;
@@ -92,16 +123,36 @@ final class Flow {
     return receiver != null ? receiver.receiveBufferSize() : net.receiveBufferSize();
   }
 
+  /** The gap between the pieces of a sliced segment: 1 µs, so each arrives in an iteration of its own. */
+  static final long SLICE_GAP_NANOS = 1_000;
+
   /** Puts a segment in flight: it arrives after the link's delay, behind everything sent before it. */
   void send(Segment.Kind kind, byte[] data) {
+    send(kind, data, false);
+  }
+
+  /** Puts a data piece in flight strictly after everything before it (a piece of a sliced segment). */
+  private void sendAfterLast(byte[] piece) {
+    send(Segment.Kind.DATA, piece, true);
+  }
+
+  private void send(Segment.Kind kind, byte[] data, boolean strictlyAfter) {
     long now = net.now();
     long at = now + net.streamDelayNanos(kind.faultKind(), fromHost, toHost, id, data.length);
     Segment last = flight.peekLast();
     if (last != null && last.arrivesAt() - at > 0) {
       at = last.arrivesAt(); // a stream never overtakes itself
     }
+    if (strictlyAfter && last != null && at - last.arrivesAt() < SLICE_GAP_NANOS) {
+      at = last.arrivesAt() + SLICE_GAP_NANOS;
+    }
     flight.add(new Segment(kind, data, at));
     net.schedule(at - now, this::deliverDue, kind.event(id, data.length));
+  }
+
+  /** Whether segments are in flight (or held behind a partition). */
+  boolean inFlight() {
+    return !flight.isEmpty();
   }
 
   /** Drops what is buffered to send and in flight (a reset); a FIN not yet arrived is dropped too. */
@@ -114,9 +165,16 @@ final class Flow {
     }
   }
 
-  /** Delivers, in order, every segment in flight whose time has come. */
-  private void deliverDue() {
+  /**
+   * Delivers, in order, every segment in flight whose time has come; behind a partition, holds them instead (the
+   * network releases the flow when the link heals).
+   */
+  void deliverDue() {
     long now = net.now();
+    if (!flight.isEmpty() && net.partitioned(fromHost, toHost)) {
+      net.hold(this);
+      return;
+    }
     Segment s;
     while ((s = flight.peek()) != null && s.arrivesAt() - now <= 0) {
       flight.poll();

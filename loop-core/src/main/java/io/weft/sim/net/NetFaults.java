@@ -73,6 +73,63 @@ public interface NetFaults {
   }
 
   /**
+   * A partition a plan starts: the link of the send that started it, for {@code nanos} of virtual time, one direction
+   * or both.
+   *
+   * @param nanos how long, more than 0
+   * @param bothWays whether the reverse direction is cut too
+   */
+  @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
+  record Partition(long nanos, boolean bothWays) {
+    /** Checks the duration. */
+    public Partition {
+      if (nanos <= 0) {
+        throw new IllegalArgumentException("a partition lasts more than 0 ns, got " + nanos);
+      }
+    }
+  }
+
+  /**
+   * Whether this send starts a partition of its link (asked only while the link is not partitioned, and never for a
+   * host's sends to itself): null for none. What the partition does to this send and to what is in flight is the
+   * network's ({@link SimNetwork#partition(SimHost, SimHost)}). The default starts none.
+   */
+  default Partition partition(Send send, Chooser chooser) {
+    return null;
+  }
+
+  /**
+   * Whether a stream's data segment is delivered in pieces, each read on its own (a framing bug shows when a message
+   * arrives in parts): null to deliver it whole, or the pieces' sizes in order, each at least 1, summing to
+   * {@link Send#bytes()}. The default delivers it whole.
+   */
+  default int[] slices(Send send, Chooser chooser) {
+    return null;
+  }
+
+  /**
+   * Whether a stream's data segment is replaced by a reset in both directions (a middlebox's RST, as Toxiproxy's
+   * {@code reset_peer}): the receiver's next read and the sender's, one link delay later, fail with "Connection
+   * reset". The default never resets.
+   */
+  default boolean reset(Send send, Chooser chooser) {
+    return false;
+  }
+
+  /**
+   * Whether a connect that reaches a listening port is refused anyway (asked with the connect's SYN as a
+   * {@link Kind#HANDSHAKE}). The default never refuses.
+   */
+  default boolean refuse(Send send, Chooser chooser) {
+    return false;
+  }
+
+  /** A datagram's payload as delivered: {@code data} itself, or a changed copy (a corruption). The default: itself. */
+  default byte[] corrupt(Send send, byte[] data, Chooser chooser) {
+    return data;
+  }
+
+  /**
    * The delay to add to a stream's segment, handshake, FIN or RST beyond {@link Send#baseDelayNanos()}: 0 for none.
    * A stream never overtakes itself whatever this returns: a segment delayed longer holds back what follows it.
    */

@@ -5,6 +5,7 @@ import io.weft.spi.Network.ListenSocket;
 import io.weft.spi.Network.StreamSocket;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -33,6 +34,10 @@ final class Opening {
     InetSocketAddress l = local == null ? null : requireInet(local, "local");
     if (r.getPort() == 0) {
       throw new IllegalArgumentException("cannot connect to port 0: " + r);
+    }
+    if (l != null && (l.getAddress() instanceof Inet6Address) != (r.getAddress() instanceof Inet6Address)) {
+      // as NIO, which opens the socket in the remote's family and cannot bind it to the other family's address
+      throw new IllegalArgumentException("local and remote addresses must be of one family, got " + l + " and " + r);
     }
     net.requireLoop(); // fails before anything is opened when no loop can deliver the SYN
     SimHost target = r.getAddress().isLoopbackAddress() ? host : net.hostAt(r.getAddress());

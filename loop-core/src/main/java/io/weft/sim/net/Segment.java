@@ -29,7 +29,17 @@ record Segment(Kind kind, byte[] data, long arrivesAt) {
     /** One whole datagram. */
     DATAGRAM,
     /** No host has the address (a connect), or no socket has the port (a datagram, ICMP port unreachable). */
-    UNREACHABLE;
+    UNREACHABLE,
+    /** Not a segment, a trace event: a link was partitioned (id: the flow or socket whose send began it, or 0). */
+    PARTITION,
+    /** Not a segment, a trace event: a partition ended, and what it held moves on (id: the flow, or 0). */
+    HEAL,
+    /** Not a segment, a trace event: a connection gave up behind a partition (id: the flow). */
+    TIMEOUT,
+    /** Not a segment, a trace event: a host crashed (id: the host's index). */
+    CRASH,
+    /** Not a segment, a trace event: a host restarted (id: the host's index). */
+    RESTART;
 
     /** What a fault plan is told this segment is. */
     NetFaults.Kind faultKind() {
@@ -39,6 +49,7 @@ record Segment(Kind kind, byte[] data, long arrivesAt) {
         case FIN -> NetFaults.Kind.FIN;
         case RST -> NetFaults.Kind.RESET;
         case DATAGRAM -> NetFaults.Kind.DATAGRAM;
+        case PARTITION, HEAL, TIMEOUT, CRASH, RESTART -> throw new IllegalStateException(this + " is not sent");
       };
     }
 

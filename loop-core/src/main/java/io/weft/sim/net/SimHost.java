@@ -42,6 +42,8 @@ public final class SimHost implements Network {
   private final TreeMap<Integer, SimDatagramSocket> udp = new TreeMap<>();
   // Unix-domain listeners by path. A path is free again once its listener closes (as if the server unlinked it).
   private final TreeMap<String, SimListenSocket> unix = new TreeMap<>();
+  private boolean down;
+  private final java.util.List<io.weft.AsyncCallable<?>> restartHooks = new java.util.ArrayList<>();
   private int nextTcp = EPHEMERAL_FIRST;
   private int nextUdp = EPHEMERAL_FIRST;
 
@@ -65,6 +67,70 @@ public final class SimHost implements Network {
   /** Returns the network this host is part of. */
   public SimNetwork network() {
     return net;
+  }
+
+  /**
+   * Crashes this host as Jepsen kills a process: every socket it has is closed as the kernel closes a dead process's
+   * sockets (a connection whose data this side had not read is reset, the others get a FIN after what was sent; its
+   * listeners and datagram sockets close, so connects to it are refused), and every task running on it (whose
+   * context has it as the {@linkplain #makeCurrent current host}) is cancelled, in creation order, with the message
+   * "host NAME crashed". The host stays down, refusing connections, until {@link #restart()}. In the trace.
+   *
+   * <p>A task can catch the cancellation, as any asyncio task can; a killed process could not. Write the code that
+   * runs on a host so that cancellation ends it.
+   *
+   * @throws IllegalStateException if the host is already down
+   */
+  public void crash() {
+    if (down) {
+      throw new IllegalStateException("host " + name + " is already down; restart() it first");
+    }
+    down = true;
+    net.traceHost(Segment.Kind.CRASH, this);
+    for (SimSocket s : net.openSocketsOn(this)) {
+      s.close();
+    }
+    io.weft.EventLoop loop = io.weft.EventLoop.getRunningLoop();
+    for (io.weft.Task<?> t : loop.allTasks()) {
+      if (t.getContext().get(net.hostVar()) == this) {
+        t.cancel("host " + name + " crashed");
+      }
+    }
+  }
+
+  /**
+   * Restarts a crashed host: it is up again, and each hook given to {@link #onRestart} runs in a new task on this
+   * host, in the order they were added (the process started again: it knows nothing of what it held before). In the
+   * trace.
+   *
+   * @return the tasks running the hooks
+   * @throws IllegalStateException if the host is not down
+   */
+  public java.util.List<io.weft.Task<Object>> restart() {
+    if (!down) {
+      throw new IllegalStateException("host " + name + " is up; crash() it first");
+    }
+    down = false;
+    net.traceHost(Segment.Kind.RESTART, this);
+    io.weft.EventLoop loop = io.weft.EventLoop.getRunningLoop();
+    java.util.List<io.weft.Task<Object>> started = new java.util.ArrayList<>();
+    for (io.weft.AsyncCallable<?> hook : restartHooks) {
+      started.add(loop.<Object>createTask(() -> {
+        makeCurrent();
+        return hook.call();
+      }, name + "-restart", null));
+    }
+    return started;
+  }
+
+  /** Adds what {@link #restart()} runs on this host: typically the code that starts the host's service. */
+  public void onRestart(io.weft.AsyncCallable<?> hook) {
+    restartHooks.add(java.util.Objects.requireNonNull(hook, "hook must not be null"));
+  }
+
+  /** Returns whether the host is up: true until {@link #crash()}, and again after {@link #restart()}. */
+  public boolean isUp() {
+    return !down;
   }
 
   /**

@@ -47,6 +47,7 @@ final class SimListenSocket extends SimSocket implements Network.ListenSocket {
   }
 
   void enqueue(SimStreamSocket s) {
+    s.acceptedBy(this);
     queue.add(s);
     refresh();
   }

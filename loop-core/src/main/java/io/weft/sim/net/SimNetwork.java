@@ -89,6 +89,8 @@ public final class SimNetwork implements Network {
   private final Map<Long, Long> linkLatency = new HashMap<>();
   private long defaultLatencyNanos;
   private NetFaults faults; // null: the perfect network
+  private final Partitions partitions = new Partitions();
+  private long streamTimeoutNanos; // 0: a stream behind a partition waits for the heal however long it takes
   private int sendBufferSize = DEFAULT_BUFFER_SIZE;
   private int receiveBufferSize = DEFAULT_BUFFER_SIZE;
   private int maxDatagramSize = DEFAULT_MAX_DATAGRAM;
@@ -325,6 +327,168 @@ public final class SimNetwork implements Network {
     return faults;
   }
 
+  // ------------------------------------------------------------------------------------------------------------
+  // Partitions
+  // ------------------------------------------------------------------------------------------------------------
+
+  /**
+   * Partitions {@code a} and {@code b} in both directions until {@link #heal} (a scripted fault). What crosses the
+   * link while it is partitioned, including what was already in flight: a stream's segments are held and arrive,
+   * in order, after the heal (TCP retransmits) unless the {@linkplain #setStreamTimeout stream timeout} passes first;
+   * datagrams are dropped.
+   */
+  public void partition(SimHost a, SimHost b) {
+    partitionFor(a, b, true, Long.MAX_VALUE, 0);
+  }
+
+  /**
+   * Partitions {@code a} and {@code b} in both directions for {@code duration} of virtual time, then heals; see
+   * {@link #partition(SimHost, SimHost)}.
+   */
+  public void partition(SimHost a, SimHost b, java.time.Duration duration) {
+    partitionFor(a, b, true, positiveNanos(duration), 0);
+  }
+
+  /** Partitions one direction only, {@code from -> to}, until {@link #heal}: {@code to} still reaches {@code from}. */
+  public void partitionOneWay(SimHost from, SimHost to) {
+    partitionFor(from, to, false, Long.MAX_VALUE, 0);
+  }
+
+  /** Heals the partition between {@code a} and {@code b}, both directions; what it held moves on. */
+  public void heal(SimHost a, SimHost b) {
+    Objects.requireNonNull(a, "a must not be null");
+    Objects.requireNonNull(b, "b must not be null");
+    boolean was = partitions.unblock(a, b) | partitions.unblock(b, a);
+    if (was) {
+      healed(0);
+    }
+  }
+
+  /** Heals every partition. */
+  public void healAll() {
+    if (partitions.unblockAll() > 0) {
+      healed(0);
+    }
+  }
+
+  /** Returns whether what {@code from} sends to {@code to} is stopped by a partition now. */
+  public boolean isPartitioned(SimHost from, SimHost to) {
+    return partitioned(from, to);
+  }
+
+  /**
+   * Sets how long a connection's data may wait behind a partition before the connection gives up (TCP's retransmission
+   * timeout, about 15 minutes on Linux by default): the sender's end then fails with "Connection timed out" (a
+   * connect with a {@link java.net.SocketTimeoutException}). As on Linux, no RST is sent: the peer's end stays open
+   * (a half-open connection) until it sends after the heal and is answered with a reset. {@code null} or zero (the
+   * default) waits for the heal however long it takes.
+   */
+  public void setStreamTimeout(java.time.Duration timeout) {
+    streamTimeoutNanos = timeout == null ? 0 : positiveNanos(timeout);
+  }
+
+  private static long positiveNanos(java.time.Duration d) {
+    Objects.requireNonNull(d, "duration must not be null");
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException("duration must be positive, got " + d);
+    }
+    return d.toNanos();
+  }
+
+  /** Blocks the link (both ways if asked) for {@code nanos} from now (Long.MAX_VALUE: until healed), traced. */
+  private void partitionFor(SimHost from, SimHost to, boolean bothWays, long nanos, long id) {
+    Objects.requireNonNull(from, "from must not be null");
+    Objects.requireNonNull(to, "to must not be null");
+    if (from == to) {
+      throw new IllegalArgumentException("a host cannot be partitioned from itself: " + from.name());
+    }
+    long now = now();
+    long until = nanos == Long.MAX_VALUE ? Long.MAX_VALUE : now + nanos;
+    partitions.block(from, to, until);
+    if (bothWays) {
+      partitions.block(to, from, until);
+    }
+    schedule(0, () -> { }, Segment.Kind.PARTITION.event(id, 0));
+    if (until != Long.MAX_VALUE) {
+      schedule(nanos, () -> {
+        partitions.expire(now());
+        healed(id);
+      }, Segment.Kind.HEAL.event(id, 0));
+    }
+  }
+
+  boolean partitioned(SimHost from, SimHost to) {
+    return partitions.blocks(from, to, now());
+  }
+
+  /** Notes a flow whose segments wait behind a partition; starts its timeout if the network has one. */
+  void hold(Flow flow) {
+    if (partitions.isHeld(flow)) {
+      return;
+    }
+    partitions.hold(flow);
+    if (streamTimeoutNanos > 0 && !flow.gaveUp) {
+      schedule(streamTimeoutNanos, () -> {
+        if (!flow.gaveUp && partitions.isHeld(flow) && flow.inFlight() && partitioned(flow.fromHost, flow.toHost)) {
+          flow.gaveUp = true; // once
+          if (flow.sender != null) {
+            flow.sender.timedOut();
+          }
+        }
+      }, Segment.Kind.TIMEOUT.event(flow.id, 0));
+    }
+  }
+
+  /** A partition ended: every held flow whose link is open again delivers after its link's delay. */
+  private void healed(long id) {
+    for (Flow f : partitions.releasable(now())) {
+      schedule(deliveryDelayNanos(f.fromHost, f.toHost), f::deliverDue, Segment.Kind.HEAL.event(f.id, 0));
+    }
+  }
+
+  /** Asks the fault plan whether this send partitions its link; if so, partitions it (traced). */
+  private void maybePartition(NetFaults.Send send, SimHost from, SimHost to) {
+    if (to == null || from == to || partitioned(from, to)) {
+      return;
+    }
+    NetFaults.Partition p = faults.partition(send, chooser);
+    if (p != null) {
+      partitionFor(from, to, p.bothWays(), p.nanos(), send.id());
+    }
+  }
+
+  private NetFaults.Send sendOf(NetFaults.Kind kind, SimHost from, SimHost to, long id, int bytes) {
+    return new NetFaults.Send(kind, from == null ? "?" : from.name(), to == null ? null : to.name(), id, bytes,
+        deliveryDelayNanos(from, to), now());
+  }
+
+  /** The pieces a data segment of {@code flow} is delivered in, or null for whole (always whole without a plan). */
+  int[] slices(Flow flow, int bytes) {
+    if (faults == null || flow.toHost == null) {
+      return null;
+    }
+    int[] pieces = faults.slices(sendOf(NetFaults.Kind.SEGMENT, flow.fromHost, flow.toHost, flow.id, bytes), chooser);
+    if (pieces != null) {
+      long sum = 0;
+      for (int p : pieces) {
+        if (p < 1) {
+          throw new IllegalStateException("the fault plan sliced " + bytes + " bytes into a piece of " + p);
+        }
+        sum += p;
+      }
+      if (sum != bytes) {
+        throw new IllegalStateException("the fault plan sliced " + bytes + " bytes into pieces summing to " + sum);
+      }
+    }
+    return pieces;
+  }
+
+  /** Whether the plan replaces a data segment of {@code flow} by a reset both ways. */
+  boolean resetInstead(Flow flow, int bytes) {
+    return faults != null && flow.toHost != null
+        && faults.reset(sendOf(NetFaults.Kind.SEGMENT, flow.fromHost, flow.toHost, flow.id, bytes), chooser);
+  }
+
   /** The delay of something a stream sends: the link's latency, plus what the fault plan adds. */
   long streamDelayNanos(NetFaults.Kind kind, SimHost from, SimHost to, long flowId, int bytes) {
     long base = deliveryDelayNanos(from, to);
@@ -333,6 +497,7 @@ public final class SimNetwork implements Network {
     }
     NetFaults.Send send = new NetFaults.Send(kind, from == null ? "?" : from.name(), to == null ? null : to.name(),
         flowId, bytes, base, now());
+    maybePartition(send, from, to);
     long extra = faults.extraDelayNanos(send, chooser);
     if (extra < 0) {
       throw new IllegalStateException("the fault plan returned a negative delay, " + extra + " ns, for " + send);
@@ -385,7 +550,8 @@ public final class SimNetwork implements Network {
     SimStreamSocket client = flow.sender;
     SimHost host = flow.toHost;
     SimListenSocket l = host.listenerFor((InetSocketAddress) client.remote);
-    if (l == null || l.queueFull()) {
+    if (l == null || l.queueFull() || (faults != null && faults.refuse(
+        sendOf(NetFaults.Kind.HANDSHAKE, flow.fromHost, flow.toHost, flow.id, 0), chooser))) {
       flow.reverse.send(Segment.Kind.REFUSED, Segment.NONE);
       return;
     }
@@ -404,17 +570,27 @@ public final class SimNetwork implements Network {
     }
     NetFaults.Send send = new NetFaults.Send(NetFaults.Kind.DATAGRAM, from.host.name(),
         target == null ? null : target.name(), from.id, data.length, base, now());
-    for (long extra : faults.datagramDelays(send, chooser)) {
+    maybePartition(send, from.host, target);
+    long[] delays = faults.datagramDelays(send, chooser);
+    byte[] payload = delays.length == 0 ? data : faults.corrupt(send, data, chooser);
+    if (payload == null || payload.length != data.length) {
+      throw new IllegalStateException("the fault plan's corruption must keep the datagram's size, " + data.length
+          + " bytes");
+    }
+    for (long extra : delays) {
       if (extra < 0) {
         throw new IllegalStateException("the fault plan returned a negative delay, " + extra + " ns, for " + send);
       }
-      deliverDatagram(from, to, target, source, data, base + extra);
+      deliverDatagram(from, to, target, source, payload, base + extra);
     }
   }
 
   private void deliverDatagram(SimDatagramSocket from, InetSocketAddress to, SimHost target,
       InetSocketAddress source, byte[] data, long delayNanos) {
     schedule(delayNanos, () -> {
+      if (partitioned(from.host, target)) {
+        return; // a datagram that meets a partition is lost
+      }
       SimDatagramSocket r = target == null ? null : target.datagramSocketFor(to);
       if (r != null) {
         r.arrive(source, data);
@@ -517,6 +693,22 @@ public final class SimNetwork implements Network {
 
   void opened(SimSocket s) {
     open.add(s);
+  }
+
+  /** The open sockets of {@code host}, in the order they were opened. */
+  List<SimSocket> openSocketsOn(SimHost host) {
+    List<SimSocket> out = new ArrayList<>();
+    for (SimSocket s : open) {
+      if (s.host == host) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  /** Traces a host event (a crash or restart) as a network event of {@code kind}. */
+  void traceHost(Segment.Kind kind, SimHost host) {
+    schedule(0, () -> { }, kind.event(host.index, 0));
   }
 
   void closed(SimSocket s) {

@@ -21,6 +21,8 @@ abstract sealed class SimSocket implements Network.NetSocket
   private final String name;
   // Where user code opened the socket (CallSite's short form), or null.
   private final String openedAt;
+  // For a connection a listener accepted (made by a delivery, with no user frame): the listener and its site.
+  private String acceptedBy;
   private int reportedOps;
   private int sendBufferSize;
   private int receiveBufferSize;
@@ -43,7 +45,13 @@ abstract sealed class SimSocket implements Network.NetSocket
 
   /** One line for a leak report: what the socket is and where user code opened it. */
   final String report() {
-    return this + " " + addresses() + (openedAt != null ? ", opened at " + openedAt : "");
+    return this + " " + addresses() + (acceptedBy != null ? ", accepted by " + acceptedBy
+        : openedAt != null ? ", opened at " + openedAt : "");
+  }
+
+  /** Marks this socket as accepted by {@code listener}: a leak report names the listener and where it was opened. */
+  final void acceptedBy(SimSocket listener) {
+    acceptedBy = listener + (listener.openedAt != null ? " (opened at " + listener.openedAt + ")" : "");
   }
 
   /** The socket's addresses, for reports. */

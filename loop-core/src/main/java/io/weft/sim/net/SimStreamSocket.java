@@ -26,6 +26,8 @@ final class SimStreamSocket extends SimSocket implements Network.StreamSocket {
     REFUSED,
     /** No host has the address; finishConnect throws. */
     UNREACHABLE,
+    /** The connect's handshake stayed behind a partition past the stream timeout; finishConnect throws. */
+    TIMED_OUT,
     /** Connected. */
     OPEN,
     /** The peer's RST arrived: reads and writes fail. */
@@ -43,6 +45,8 @@ final class SimStreamSocket extends SimSocket implements Network.StreamSocket {
   // An InetSocketAddress for TCP; a UnixDomainSocketAddress (the unnamed one for a client) for a Unix-domain stream.
   final SocketAddress local;
   final SocketAddress remote;
+  // What a read or write says once the connection is RESET.
+  private String resetMessage = "Connection reset by peer";
   // Whether this is a Unix-domain stream: no RST (an abort closes; the peer reads EOF unless this side left data
   // unread), no ports.
   private final boolean unix;
@@ -82,7 +86,7 @@ final class SimStreamSocket extends SimSocket implements Network.StreamSocket {
   int readyOps() {
     return switch (state) {
       case CONNECTING, CLOSED -> 0;
-      case REFUSED, UNREACHABLE -> Poller.CONNECT;
+      case REFUSED, UNREACHABLE, TIMED_OUT -> Poller.CONNECT;
       case RESET -> connectFinished ? Poller.READ | Poller.WRITE : Poller.CONNECT;
       case OPEN -> {
         if (!connectFinished) {
@@ -126,6 +130,24 @@ final class SimStreamSocket extends SimSocket implements Network.StreamSocket {
     }
   }
 
+  /**
+   * What this end sent stayed behind a partition past the network's stream timeout (TCP gave up retransmitting): a
+   * connect fails with a timeout; an open connection's next read or write fails with "Connection timed out". No RST
+   * is sent (Linux sends none after a retransmission timeout): the peer learns when it next sends.
+   */
+  void timedOut() {
+    if (state == State.CONNECTING) {
+      state = State.TIMED_OUT;
+      refresh();
+    } else if (state == State.OPEN) {
+      state = State.RESET;
+      resetMessage = "Connection timed out";
+      in.receiveBuffer.clear();
+      out.dropAll();
+      refresh();
+    }
+  }
+
   /** The peer's RST arrived: what this end holds is dropped, and its next read or write fails. */
   void reset() {
     if (state == State.OPEN || state == State.CONNECTING) {
@@ -151,6 +173,9 @@ final class SimStreamSocket extends SimSocket implements Network.StreamSocket {
       case UNREACHABLE:
         close();
         throw new NoRouteToHostException("No route to host: " + remote);
+      case TIMED_OUT:
+        close();
+        throw new java.net.SocketTimeoutException("Connection timed out: " + remote);
       case CLOSED:
         throw new ClosedChannelException();
       default:
@@ -174,7 +199,7 @@ final class SimStreamSocket extends SimSocket implements Network.StreamSocket {
     Objects.requireNonNull(dst, "dst must not be null");
     checkConnected();
     if (state == State.RESET) {
-      throw new IOException("Connection reset by peer: " + remote);
+      throw new IOException(resetMessage + ": " + remote);
     }
     if (!in.receiveBuffer.isEmpty()) {
       int n = in.receiveBuffer.get(dst);
@@ -195,7 +220,7 @@ final class SimStreamSocket extends SimSocket implements Network.StreamSocket {
       throw new ClosedChannelException(); // output shut down
     }
     if (state == State.RESET) {
-      throw new IOException("Connection reset by peer: " + remote);
+      throw new IOException(resetMessage + ": " + remote);
     }
     int n = out.write(src, sendBufferSize());
     refresh();

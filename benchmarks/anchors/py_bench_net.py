@@ -1,0 +1,237 @@
+#!/usr/bin/env python3
+"""Weft's network anchors on asyncio / uvloop (issue 9): the cases the shared anchors
+(shared/bench/anchors/py_bench.py) do not have, with the same conventions (one case per process,
+one result line, perf_counter timing, RSS from /proc/self/status and resource.getrusage).
+
+Usage: /usr/bin/python3 py_bench_net.py --loop asyncio|uvloop --case NAME [--n N]
+
+Each case prints exactly one result line:
+  case=<name> loop=<loop> n=<N> seconds=<s> rate=<ops/s> unit=... peak_rss_mb=<MB> [...]
+
+Cases:
+  idle_conns     n client connections (default 10,000) to a server on 127.0.0.1 in the same loop, opened one
+                 after another with a do-nothing Protocol (the server's Protocol only counts); once the server
+                 has seen all n and nothing moves: KB per connection = RSS delta / n (current RSS after
+                 gc.collect(), and peak RSS = ru_maxrss), against the RSS after the server was made.
+                 A connection = a client transport + its server transport (2 sockets). Then closes all and
+                 checks the fd count is back. Raises the soft fd limit to the hard one; n must fit (2n + ~20).
+  connects_seq   n cycles (default 10,000), one after another: create_connection; connection_made writes 64
+                 bytes; data_received closes once 64 came back; the cycle ends at the client's connection_lost.
+                 The server (same loop) echoes and closes on EOF. rate = cycles/s. fd count checked after (back to the count before, less the listener).
+  connects_conc  the same, 100 client tasks each doing n/100 cycles one after another.
+
+Weft's side of each case: io.weft.bench.IdleConnections and io.weft.bench.ConnectBench.
+"""
+import argparse
+import asyncio
+import gc
+import os
+import resource
+import time
+
+DEFAULTS = {
+    "idle_conns": 10_000,
+    "connects_seq": 10_000,
+    "connects_conc": 10_000,
+}
+
+MSG = b"x" * 64
+CLIENTS = 100
+
+
+def peak_rss_mb():
+    # Linux: ru_maxrss is in KiB
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def cur_rss_mb():
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024.0
+    return float("nan")
+
+
+def fd_count():
+    return len(os.listdir("/proc/self/fd"))
+
+
+def raise_fd_limit():
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+class EchoServerProtocol(asyncio.Protocol):
+    """As py_bench.py's: writes back what it receives; closes on EOF (eof_received returns None)."""
+
+    def connection_made(self, transport):
+        self.transport = transport
+
+    def data_received(self, data):
+        self.transport.write(data)
+
+
+# ---- idle connections
+class CountingProtocol(asyncio.Protocol):
+    def __init__(self, state, n, done):
+        self.state = state
+        self.n = n
+        self.done = done
+
+    def connection_made(self, transport):
+        self.state[0] += 1
+        if self.state[0] == self.n and not self.done.done():
+            self.done.set_result(None)
+
+
+async def case_idle_conns(n):
+    limit = raise_fd_limit()
+    if 2 * n + 20 > limit:
+        raise SystemExit(f"idle_conns: n={n} needs about {2 * n + 20} fds, the limit is {limit}")
+    loop = asyncio.get_running_loop()
+    made = [0]
+    all_made = loop.create_future()
+    server = await loop.create_server(lambda: CountingProtocol(made, n, all_made), "127.0.0.1", 0, backlog=1024)
+    port = server.sockets[0].getsockname()[1]
+    fds0 = fd_count()
+    gc.collect()
+    base = cur_rss_mb()
+    t0 = time.perf_counter()
+    clients = []
+    for _ in range(n):
+        tr, _ = await loop.create_connection(asyncio.Protocol, "127.0.0.1", port)
+        clients.append(tr)
+    await all_made
+    dt = time.perf_counter() - t0
+    await asyncio.sleep(0.05)  # idle
+    fds_open = fd_count()
+    gc.collect()
+    after = cur_rss_mb()
+    peak = peak_rss_mb()
+    for tr in clients:
+        tr.close()
+    server.close()
+    await server.wait_closed()
+    for _ in range(100):  # 3.11's wait_closed does not wait for the connections: let them go
+        if fd_count() == fds0 - 1:
+            break
+        await asyncio.sleep(0.02)
+    fds1 = fd_count()
+    if fds_open - fds0 != 2 * n:
+        raise SystemExit(f"idle_conns: expected {2 * n} more fds with every connection open, got {fds_open - fds0}")
+    if fds1 != fds0 - 1:
+        raise SystemExit(f"idle_conns: fd leak: {fds0} before (listener included), {fds1} after closing all")
+    extra = {
+        "rss_kb_per_conn": round((after - base) * 1024 / n, 3),
+        "peak_kb_per_conn": round((peak - base) * 1024 / n, 3),
+        "base_rss_mb": round(base, 1),
+        "fds_open": fds_open,
+        "fds_before": fds0,
+        "fds_after_close": fds1,
+    }
+    return dt, n, "connects/s", extra
+
+
+# ---- connects
+class OneTripProtocol(asyncio.Protocol):
+    def __init__(self, lost):
+        self.lost = lost
+        self.got = 0
+
+    def connection_made(self, transport):
+        self.transport = transport
+        transport.write(MSG)
+
+    def data_received(self, data):
+        self.got += len(data)
+        if self.got >= len(MSG):
+            self.transport.close()
+
+    def connection_lost(self, exc):
+        if self.got == len(MSG):
+            self.lost.set_result(None)
+        else:
+            self.lost.set_exception(RuntimeError(f"connection lost after {self.got} of {len(MSG)} bytes: {exc!r}"))
+
+
+async def _cycle(loop, port):
+    lost = loop.create_future()
+    await loop.create_connection(lambda: OneTripProtocol(lost), "127.0.0.1", port)
+    await lost
+
+
+async def _connects(n, clients):
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(EchoServerProtocol, "127.0.0.1", 0, backlog=1024)
+    port = server.sockets[0].getsockname()[1]
+    # counted with the listener open: uvloop (libuv) opens a spare /dev/null with its first server and keeps it
+    fds0 = fd_count()
+    per = n // clients
+
+    async def client():
+        for _ in range(per):
+            await _cycle(loop, port)
+        return per
+
+    t0 = time.perf_counter()
+    if clients == 1:
+        done = await client()
+    else:
+        done = sum(await asyncio.gather(*[client() for _ in range(clients)]))
+    dt = time.perf_counter() - t0
+    assert done == per * clients
+    server.close()
+    await server.wait_closed()
+    for _ in range(100):  # 3.11's wait_closed does not wait for the connections: let them go
+        if fd_count() == fds0 - 1:
+            break
+        await asyncio.sleep(0.02)
+    fds1 = fd_count()
+    if fds1 != fds0 - 1:
+        raise SystemExit(f"connects: fd leak after {done} cycles: {fds0} fds with the server listening before,"
+                         f" {fds1} after closing it (expected {fds0 - 1})")
+    return dt, done, "cycles/s", {"clients": clients, "fds_before": fds0, "fds_after": fds1}
+
+
+async def case_connects_seq(n):
+    return await _connects(n, 1)
+
+
+async def case_connects_conc(n):
+    return await _connects(n, CLIENTS)
+
+
+CASES = {name: globals()["case_" + name] for name in DEFAULTS}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--loop", choices=["asyncio", "uvloop"], default="asyncio")
+    ap.add_argument("--case", choices=sorted(CASES), required=True)
+    ap.add_argument("--n", type=int, default=None)
+    a = ap.parse_args()
+    n = a.n or DEFAULTS[a.case]
+
+    if a.loop == "uvloop":
+        import uvloop
+        loop = uvloop.new_event_loop()
+    else:
+        loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        dt, ops, unit, extra = loop.run_until_complete(CASES[a.case](n))
+    finally:
+        loop.close()
+    fields = [
+        f"case={a.case}", f"loop={a.loop}", f"n={ops}",
+        f"seconds={dt:.4f}", f"rate={ops / dt:.0f}", f"unit={unit}",
+        f"peak_rss_mb={peak_rss_mb():.1f}",
+    ]
+    fields += [f"{k}={v}" for k, v in extra.items()]
+    print(" ".join(fields), flush=True)
+
+
+if __name__ == "__main__":
+    main()
