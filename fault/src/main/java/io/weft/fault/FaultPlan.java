@@ -60,7 +60,13 @@ import java.util.Objects;
  * {@code partitionOneWay}.
  *
  * <p>Host crashes and restarts are {@link io.weft.sim.net.SimHost#crash()} and {@code restart()}. Still to come
- * (issue 10): connect timeouts, burst loss (Gilbert-Elliott), clock faults and failpoints.
+ * (issue 10): connect timeouts, burst loss (Gilbert-Elliott), and clock faults.
+ *
+ * <h2>Failpoints</h2>
+ *
+ * <p>A rule {@code failpoint NAME: actions} arms the failpoint {@code NAME} in user code ({@link Failpoints}), e.g.
+ * {@code failpoint db.commit: 10% throw(java.io.IOException: disk full), 5% delay(10ms)} ({@link Failpoint} has the
+ * actions); each evaluation is a fault decision like the network's.
  */
 @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
 public final class FaultPlan implements NetFaults {
@@ -75,8 +81,41 @@ public final class FaultPlan implements NetFaults {
   private final List<Rule> rules;
 
   private FaultPlan(List<Rule> rules) {
-    this.rules = List.copyOf(rules);
+    this(rules, List.of());
   }
+
+  // --- failpoints (Failpoint.java, Failpoints.java) ---
+  private final List<Failpoint> failpoints;
+
+  private FaultPlan(List<Rule> rules, List<Failpoint> failpoints) {
+    this.rules = List.copyOf(rules);
+    this.failpoints = List.copyOf(failpoints);
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (Failpoint f : this.failpoints) {
+      if (!names.add(f.name())) {
+        throw new IllegalArgumentException("failpoint " + f.name() + " has two rules in one plan: give it one");
+      }
+    }
+    if (!this.failpoints.isEmpty()) {
+      SimulatedFailpoints.arm();
+    }
+  }
+
+  /** Returns the failpoint rules, in the order written. */
+  public List<Failpoint> failpoints() {
+    return failpoints;
+  }
+
+  /** The rule of failpoint {@code name}, or null. */
+  Failpoint failpoint(String name) {
+    for (Failpoint f : failpoints) {
+      if (f.name().equals(name)) {
+        return f;
+      }
+    }
+    return null;
+  }
+  // --- end of failpoints ---
 
   /** Returns a builder for a plan. */
   public static Builder builder() {
@@ -90,7 +129,7 @@ public final class FaultPlan implements NetFaults {
 
   /** Sets this plan on {@code network}: everything it sends from now on is asked of this plan. */
   public void applyTo(SimNetwork network) {
-    network.setFaults(rules.isEmpty() ? null : this);
+    network.setFaults(rules.isEmpty() && failpoints.isEmpty() ? null : this);
   }
 
   /**
@@ -114,6 +153,16 @@ public final class FaultPlan implements NetFaults {
     Builder b = builder();
     for (String ruleText : t.split(";")) {
       if (ruleText.isBlank()) {
+        continue;
+      }
+      if (ruleText.strip().toLowerCase(Locale.ROOT).startsWith("failpoint ")) { // a failpoint (Failpoint.java)
+        String f = ruleText.strip().substring("failpoint ".length());
+        int c = f.indexOf(':');
+        if (c < 0) {
+          throw new IllegalArgumentException("a failpoint rule is \"failpoint NAME: actions\", got \""
+              + ruleText.strip() + "\"");
+        }
+        b.failpoints.add(Failpoint.parse(f.substring(0, c).strip(), f.substring(c + 1)));
         continue;
       }
       int colon = ruleText.indexOf(':');
@@ -376,18 +425,18 @@ public final class FaultPlan implements NetFaults {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof FaultPlan p && p.rules.equals(rules);
+    return o instanceof FaultPlan p && p.rules.equals(rules) && p.failpoints.equals(failpoints);
   }
 
   @Override
   public int hashCode() {
-    return rules.hashCode();
+    return rules.hashCode() * 31 + failpoints.hashCode();
   }
 
   /** The printable form, which {@link #parse} reads back; {@code none} for no rule. */
   @Override
   public String toString() {
-    if (rules.isEmpty()) {
+    if (rules.isEmpty() && failpoints.isEmpty()) {
       return "none";
     }
     StringBuilder sb = new StringBuilder();
@@ -396,6 +445,9 @@ public final class FaultPlan implements NetFaults {
         sb.append("; ");
       }
       sb.append(r);
+    }
+    for (Failpoint f : failpoints) {
+      sb.append(sb.isEmpty() ? "" : "; ").append(f);
     }
     return sb.toString();
   }
@@ -609,7 +661,17 @@ public final class FaultPlan implements NetFaults {
   @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
   public static final class Builder {
     private final List<Rule> rules = new ArrayList<>();
+    private final List<Failpoint> failpoints = new ArrayList<>();
     private Rule.Builder current;
+
+    /**
+     * Arms failpoint {@code name} with {@code actions}, e.g.
+     * {@code failpoint("db.commit", "10% throw(java.io.IOException)")}; see {@link Failpoint}.
+     */
+    public Builder failpoint(String name, String actions) {
+      failpoints.add(Failpoint.parse(name, actions));
+      return this;
+    }
 
     private Builder() {}
 
@@ -720,7 +782,7 @@ public final class FaultPlan implements NetFaults {
     /** Returns the plan. */
     public FaultPlan build() {
       flush();
-      return new FaultPlan(rules);
+      return new FaultPlan(rules, failpoints);
     }
   }
 }
