@@ -29,27 +29,43 @@ public final class KvCluster implements AutoCloseable {
   private final List<KvFollower> followers;
   private final LeaderServer leader;
   private final String leaderHost;
-  private final SimHost clientHost; // null on loopback: clients run wherever their task does
+  private final List<SimHost> clientHosts; // empty on loopback: clients run wherever their task does
 
-  private KvCluster(List<KvFollower> followers, LeaderServer leader, String leaderHost, SimHost clientHost) {
+  private KvCluster(List<KvFollower> followers, LeaderServer leader, String leaderHost, List<SimHost> clientHosts) {
     this.followers = followers;
     this.leader = leader;
     this.leaderHost = leaderHost;
-    this.clientHost = clientHost;
+    this.clientHosts = clientHosts;
   }
 
-  /** Starts the cluster on four new hosts of the current simulation's network. Call from the main task. */
+  /**
+   * Starts the cluster on four new hosts of the current simulation's network: {@code f1}, {@code f2},
+   * {@code leader} and {@code client}. Call from the main task.
+   */
   public static KvCluster simulated(Version version) {
+    return simulated(version, List.of("client"));
+  }
+
+  /**
+   * Starts the cluster on new hosts of the current simulation's network: {@code f1}, {@code f2}, {@code leader},
+   * and one per name in {@code clientHosts} for the clients. Call from the main task.
+   *
+   * @throws IllegalArgumentException if {@code clientHosts} is empty
+   */
+  public static KvCluster simulated(Version version, List<String> clientHosts) {
+    if (clientHosts.isEmpty()) {
+      throw new IllegalArgumentException("clientHosts must name at least one host, got none");
+    }
     SimNetwork net = Simulation.current().network();
     SimHost f1 = net.addHost("f1");
     SimHost f2 = net.addHost("f2");
     SimHost leaderHost = net.addHost("leader");
-    SimHost client = net.addHost("client");
+    List<SimHost> clients = clientHosts.stream().map(net::addHost).toList();
     KvFollower one = on(f1, () -> KvFollower.start("f1", PORT));
     KvFollower two = on(f2, () -> KvFollower.start("f2", PORT));
     List<String> addresses = List.of("f1:" + PORT, "f2:" + PORT);
     LeaderServer leader = on(leaderHost, () -> startLeader(version, "leader", PORT, addresses));
-    return new KvCluster(List.of(one, two), leader, "leader", client);
+    return new KvCluster(List.of(one, two), leader, "leader", clients);
   }
 
   /** Starts the cluster on 127.0.0.1 (free ports) with the running loop's network. Call from a task. */
@@ -58,7 +74,7 @@ public final class KvCluster implements AutoCloseable {
     KvFollower two = KvFollower.start("127.0.0.1", 0);
     LeaderServer leader = startLeader(version, "127.0.0.1", 0,
         List.of("127.0.0.1:" + one.port(), "127.0.0.1:" + two.port()));
-    return new KvCluster(List.of(one, two), leader, "127.0.0.1", null);
+    return new KvCluster(List.of(one, two), leader, "127.0.0.1", List.of());
   }
 
   private static LeaderServer startLeader(Version version, String host, int port, List<String> followers)
@@ -76,11 +92,19 @@ public final class KvCluster implements AutoCloseable {
     }).await();
   }
 
-  /** Starts {@code body} in a new task on the clients' host (on loopback: a plain new task). */
+  /** Starts {@code body} in a new task on the first clients' host (on loopback: a plain new task). */
   public <T> Task<T> onClientHost(AsyncCallable<T> body) {
+    return onClientHost(0, body);
+  }
+
+  /**
+   * Starts {@code body} in a new task on clients' host number {@code index} modulo their number (on loopback: a
+   * plain new task).
+   */
+  public <T> Task<T> onClientHost(int index, AsyncCallable<T> body) {
     return Weft.createTask(() -> {
-      if (clientHost != null) {
-        clientHost.makeCurrent();
+      if (!clientHosts.isEmpty()) {
+        clientHosts.get(Math.floorMod(index, clientHosts.size())).makeCurrent();
       }
       return body.call();
     });
