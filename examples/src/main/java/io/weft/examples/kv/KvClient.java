@@ -10,15 +10,18 @@ import java.time.Duration;
 
 /**
  * A client of the leader, as clients are written: each request has a timeout, and a request that times out or whose
- * connection fails is sent again, with the same name ({@code client seq}), on a new connection, after a short pause.
- * One request is outstanding at a time. Use it from one task.
+ * connection fails is sent again, with the same name ({@code client seq}), on a new connection, after a pause that
+ * doubles with each attempt ({@link #BACKOFF} up to {@link #MAX_BACKOFF}), so a client outlasts a run of partitions
+ * (about 15 s of them) before it gives up. One request is outstanding at a time. Use it from one task.
  */
 public final class KvClient implements AutoCloseable {
 
   /** How long one attempt (connect, send, answer) may take. */
   public static final Duration TIMEOUT = Duration.ofMillis(100);
-  /** The pause before a retry. */
+  /** The pause before the first retry; it doubles for each later one. */
   public static final Duration BACKOFF = Duration.ofMillis(20);
+  /** The longest pause before a retry. */
+  public static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
   /** How many attempts a request gets. */
   public static final int ATTEMPTS = 20;
 
@@ -59,7 +62,8 @@ public final class KvClient implements AutoCloseable {
         }
         last = e;
         disconnect();
-        Weft.sleep(BACKOFF);
+        Duration pause = BACKOFF.multipliedBy(1L << Math.min(attempt - 1, 10));
+        Weft.sleep(pause.compareTo(MAX_BACKOFF) < 0 ? pause : MAX_BACKOFF);
         continue;
       }
       if (!answer.startsWith("OK ")) {
