@@ -2,6 +2,7 @@
 open module io.weft.benchmarks {
   requires io.weft.core;
   requires io.weft.fault;
+  requires io.weft.examples;
   requires jmh.core;
   requires java.management;
 }

@@ -7,8 +7,10 @@ module io.weft.examples {
   opens io.weft.examples.bank to org.junit.platform.commons;
   opens io.weft.examples.echo to org.junit.platform.commons;
   opens io.weft.examples.chat to org.junit.platform.commons;
+  opens io.weft.examples.kv to org.junit.platform.commons;
   exports io.weft.examples;
   exports io.weft.examples.bank;
   exports io.weft.examples.echo;
   exports io.weft.examples.chat;
+  exports io.weft.examples.kv;
 }

@@ -3,6 +3,7 @@ package io.weft.examples;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
 import io.weft.examples.bank.RacyBankScenario;
+import io.weft.examples.kv.RacyKvScenario;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,7 @@ import org.junit.platform.launcher.core.LauncherFactory;
 /**
  * The README's main job: explores {@link RacyBankScenario} with {@code @AsyncTest} on the JUnit Platform, shows the
  * progress, prints the failure with its shrunk schedule and replay line, then replays that line and shows the same
- * failure.
+ * failure; then does the same for {@link RacyKvScenario}, a replicated counter whose bug only a network fault shows.
  *
  * <p>Arguments: the number of schedules to explore (default 200).
  */
@@ -35,8 +36,19 @@ public final class Explore {
     }
   }
 
-  /** Explores {@code schedules} schedules and replays the failure, printing to {@code out}; returns 0 if it did. */
+  /** Explores both scenarios and replays their failures, printing to {@code out}; returns 0 if both did. */
   static int run(String schedules, PrintStream out) {
+    int bank = exploreBank(schedules, out);
+    if (bank != 0) {
+      return bank;
+    }
+    out.println();
+    out.println("Weft: exploring RacyKvScenario.everyVisitIsCountedOnce over 100 schedules with the fault plan \""
+        + RacyKvScenario.FAULTS + "\" (each fault a choice of the schedule, so it replays and shrinks)");
+    return exploreAndReplay(RacyKvScenario.class, "everyVisitIsCountedOnce", Map.of(), out);
+  }
+
+  private static int exploreBank(String schedules, PrintStream out) {
     try {
       if (Integer.parseInt(schedules) < 1) {
         throw new NumberFormatException();
@@ -47,7 +59,13 @@ public final class Explore {
     }
     out.println("Weft: exploring RacyBankScenario.paydayNeverCreatesMoney over " + schedules
         + " faithful schedules (strategy RANDOM, asyncio's ordering kept; what varies is timer jitter)");
-    Run explore = run(Map.of("weft.schedules", schedules), out, true);
+    return exploreAndReplay(RacyBankScenario.class, "paydayNeverCreatesMoney", Map.of("weft.schedules", schedules),
+        out);
+  }
+
+  private static int exploreAndReplay(Class<?> scenario, String method, Map<String, String> parameters,
+      PrintStream out) {
+    Run explore = run(scenario, method, parameters, out, true);
     if (explore.failure == null || explore.replayLine == null) {
       out.println("No failure found in " + explore.explored + " schedules.");
       return 1;
@@ -58,7 +76,7 @@ public final class Explore {
     out.println(explore.failure.getMessage());
     out.println();
     out.println("Replaying " + explore.replayLine);
-    Run replay = run(Map.of("weft.replay", explore.replayLine), out, false);
+    Run replay = run(scenario, method, Map.of("weft.replay", explore.replayLine), out, false);
     if (replay.failure == null) {
       out.println("The replay passed: it should have failed the same way.");
       return 1;
@@ -135,9 +153,10 @@ public final class Explore {
     }
   }
 
-  private static Run run(Map<String, String> parameters, PrintStream out, boolean progress) {
+  private static Run run(Class<?> scenario, String method, Map<String, String> parameters, PrintStream out,
+      boolean progress) {
     LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-        .selectors(selectMethod(RacyBankScenario.class, "paydayNeverCreatesMoney"))
+        .selectors(selectMethod(scenario, method))
         .configurationParameters(parameters)
         .configurationParameter("weft.regressions", "none")
         .configurationParameter("weft.printReportEntries", "false") // this program prints the report itself
