@@ -13,6 +13,4 @@ module io.weft.core {
   exports io.weft.sim;
   exports io.weft.sim.net;
   exports io.weft.net;
-  // The kernel's operations for Weft's own fault module (a failpoint's decision is a choice of the simulation).
-  exports io.weft.internal to io.weft.fault;
 }

@@ -6,7 +6,7 @@ import java.util.function.IntFunction;
 /**
  * Asks a simulated loop's scheduling strategy for a fault decision, as the simulated network does: the kernel's
  * {@code chooseFault(loop, weights, describe)}, which records the choice in the schedule, replays it and describes a
- * nonzero one as a deviation. (loop-core exports its internal package to this module alone for it.)
+ * nonzero one as a deviation, through {@link io.weft.sim.Simulation#chooseFault}.
  */
 final class FaultChoices {
 
@@ -19,6 +19,6 @@ final class FaultChoices {
    * @param describe words a nonzero alternative for the report
    */
   static int choose(EventLoop loop, double[] weights, IntFunction<String> describe) {
-    return io.weft.internal.Kernel.get().chooseFault(loop, weights, describe);
+    return io.weft.sim.Simulation.current().chooseFault(weights, describe);
   }
 }

@@ -131,7 +131,11 @@ public final class Net {
     Transport transport = new Transport(loop, attempt.socket(), attempt.watch(), protocol, null);
     transport.start();
     Future<Void> made = loop.createFuture();
-    loop.callSoon(() -> made.setResult(null)); // after connectionMade, which start() scheduled first
+    loop.callSoon(() -> {
+      if (!made.isDone()) { // unless cancelled meanwhile, as asyncio's _set_result_unless_cancelled
+        made.setResult(null);
+      }
+    }); // after connectionMade, which start() scheduled first
     try {
       made.await();
     } catch (Throwable e) {
@@ -452,7 +456,11 @@ public final class Net {
     DatagramTransport transport = new DatagramTransport(loop, socket, new Watch(loop, socket), protocol);
     transport.start();
     Future<Void> made = loop.createFuture();
-    loop.callSoon(() -> made.setResult(null)); // after connectionMade, which start() scheduled first
+    loop.callSoon(() -> {
+      if (!made.isDone()) { // unless cancelled meanwhile, as asyncio's _set_result_unless_cancelled
+        made.setResult(null);
+      }
+    }); // after connectionMade, which start() scheduled first
     try {
       made.await();
     } catch (Throwable e) {

@@ -267,6 +267,41 @@ public final class Simulation {
     return loop;
   }
 
+  /**
+   * Asks this run's scheduling strategy for a fault decision, as the simulated network does for its fault plan: for
+   * fault injectors outside the network (the {@code fault} module's failpoints). The choice is recorded in the
+   * schedule, replayed exactly and shrunk toward 0; a nonzero one becomes a deviation of the report, worded by
+   * {@code describe}. Random strategies draw alternative {@code i} with probability {@code weights[i]}; FIFO always
+   * answers 0. Call it on this simulation's loop, while the run is going.
+   *
+   * @param weights each alternative's probability: at least 2, none negative, summing to 1 (within 1e-9);
+   *     alternative 0 must be "no fault"
+   * @param describe words a nonzero alternative for the report, "failpoint db.commit threw ... at Store.java:36"
+   * @return the chosen alternative, in {@code [0, weights.length)}
+   * @throws IllegalArgumentException naming the weights if they are not probabilities
+   * @throws IllegalStateException if called off this simulation's loop
+   */
+  public int chooseFault(double[] weights, java.util.function.IntFunction<String> describe) {
+    java.util.Objects.requireNonNull(weights, "weights must not be null");
+    java.util.Objects.requireNonNull(describe, "describe must not be null");
+    double sum = 0;
+    for (double w : weights) {
+      if (!(w >= 0)) {
+        throw new IllegalArgumentException("weights must be probabilities, got " + Arrays.toString(weights));
+      }
+      sum += w;
+    }
+    if (weights.length < 2 || Math.abs(sum - 1) > 1e-9) {
+      throw new IllegalArgumentException("weights must be at least 2 probabilities summing to 1, got "
+          + Arrays.toString(weights));
+    }
+    if (EventLoop.running() != loop) {
+      throw new IllegalStateException("chooseFault must be called on the simulation's loop, not from "
+          + Thread.currentThread());
+    }
+    return Kernel.get().chooseFault(loop, weights, describe);
+  }
+
   /** The simulated network: the loop's {@link EventLoop#network()}, where the run's hosts are added. */
   public SimNetwork network() {
     return network;

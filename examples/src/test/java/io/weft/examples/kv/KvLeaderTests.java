@@ -21,8 +21,9 @@ class KvLeaderTests {
     }
   }
 
-  @AsyncTest(schedules = 500, faults = "client<->leader: reset=3%, partition=1%/300ms, refuse=5%")
-  void underResetsRefusalsAndPartitions_everyVisitIsCountedOnce() throws Exception {
+  @AsyncTest(schedules = 500,
+      faults = "client<->leader: latency=uniform(0ms,30ms), reset=3%, partition=1%/300ms, refuse=5%")
+  void underLatencyResetsRefusalsAndPartitions_everyVisitIsCountedOnce() throws Exception {
     try (KvCluster cluster = KvCluster.simulated(KvCluster.Version.FIXED)) {
       Visits.countOnce(cluster, 3, 5);
     }
