@@ -132,6 +132,10 @@ class FaultsSecondJvmTests {
       expected.add(line(a));
     }
     assertThat(faulted).as("the random schedules did inject faults").isGreaterThanOrEqualTo(4);
+    SimResult<String> fifo = run(Schedule.fifo());
+    assertThat(fifo.passed()).as("%s", fifo.failure()).isTrue();
+    assertThat(fifo.value()).as("the perfect network: every datagram, every echo, the crash and the restart")
+        .contains("udp 0", "udp 19", "echo line 0.0", "echo line 0.4", "restarted at");
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     byte[] out = p.getInputStream().readAllBytes();
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
