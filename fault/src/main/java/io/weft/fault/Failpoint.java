@@ -157,7 +157,7 @@ public record Failpoint(String name, List<Action> actions) {
     checkName(name);
     Objects.requireNonNull(actions, "actions must not be null");
     List<Action> out = new ArrayList<>();
-    for (String a : splitTopLevel(actions)) {
+    for (String a : PlanText.splitTopLevel(actions)) {
       out.add(parseAction(name, a));
     }
     if (out.isEmpty()) {
@@ -268,27 +268,6 @@ public record Failpoint(String name, List<Action> actions) {
       throw new IllegalArgumentException("a failpoint makes its exception with a public (String) constructor"
           + (message == null ? " or a public no-argument one" : "") + ", but " + exception + " has none", e);
     }
-  }
-
-  /** Splits on commas outside parentheses, dropping blank parts. */
-  private static List<String> splitTopLevel(String s) {
-    List<String> out = new ArrayList<>();
-    int depth = 0;
-    int start = 0;
-    for (int i = 0; i <= s.length(); i++) {
-      char ch = i == s.length() ? ',' : s.charAt(i);
-      if (ch == '(') {
-        depth++;
-      } else if (ch == ')') {
-        depth--;
-      } else if (ch == ',' && depth == 0) {
-        if (!s.substring(start, i).isBlank()) {
-          out.add(s.substring(start, i));
-        }
-        start = i + 1;
-      }
-    }
-    return out;
   }
 
   /** {@code 0.1} as {@code 10%}. */

@@ -1,0 +1,117 @@
+package io.weft.fault;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * Reads a {@link FaultPlan}'s printable form, rule by rule: {@code link: fault, fault} and
+ * {@code failpoint NAME: actions}, separated by {@code ;}. Errors name the part that is wrong and what was expected.
+ */
+final class PlanText {
+
+  private PlanText() {}
+
+  /** Reads {@code text} (not a preset's name), handing each network rule and each failpoint rule on in order. */
+  static void read(String text, Consumer<FaultPlan.Rule> rules, Consumer<Failpoint> failpoints) {
+    for (String ruleText : text.split(";")) {
+      if (ruleText.isBlank()) {
+        continue;
+      }
+      String r = ruleText.strip();
+      if (r.toLowerCase(Locale.ROOT).startsWith("failpoint ")) { // a failpoint (Failpoint.java)
+        String f = r.substring("failpoint ".length());
+        int c = f.indexOf(':');
+        if (c < 0) {
+          throw new IllegalArgumentException("a failpoint rule is \"failpoint NAME: actions\", got \"" + r + "\"");
+        }
+        failpoints.accept(Failpoint.parse(f.substring(0, c).strip(), f.substring(c + 1)));
+        continue;
+      }
+      rules.accept(rule(r));
+    }
+  }
+
+  /** One network rule, {@code link: fault, fault}. */
+  private static FaultPlan.Rule rule(String r) {
+    int colon = r.indexOf(':');
+    if (colon < 0) {
+      throw new IllegalArgumentException("a rule is \"link: fault, fault\" (e.g. \"a->b: loss=1%\"), got \"" + r
+          + "\"");
+    }
+    FaultPlan.Rule.Builder rule = new FaultPlan.Rule.Builder(FaultPlan.Link.parse(r.substring(0, colon)));
+    for (String fault : splitTopLevel(r.substring(colon + 1))) {
+      int eq = fault.indexOf('=');
+      if (eq < 0) {
+        throw new IllegalArgumentException("a fault is name=value (latency=, loss=, dup=), got \"" + fault.strip()
+            + "\" in rule \"" + r + "\"");
+      }
+      String name = fault.substring(0, eq).strip().toLowerCase(Locale.ROOT);
+      String value = fault.substring(eq + 1).strip();
+      switch (name) {
+        case "latency" -> rule.latency(Latency.parse(value));
+        case "loss" -> rule.loss(probability("loss", value));
+        case "dup" -> rule.duplicate(probability("dup", value));
+        case "slice" -> rule.slice(probability("slice", value));
+        case "reset" -> rule.reset(probability("reset", value));
+        case "refuse" -> rule.refuse(probability("refuse", value));
+        case "corrupt" -> rule.corrupt(probability("corrupt", value));
+        case "bandwidth" -> rule.bandwidth(Rates.parse(value));
+        case "clog" -> rule.clog(probability("clog", before(name, value)), Durations.parse(after(value)));
+        case "partition" -> rule.partition(probability("partition", before(name, value)),
+            Durations.parse(after(value)));
+        default -> throw new IllegalArgumentException("unknown fault \"" + name + "\" in rule \"" + r
+            + "\": expected latency, loss, dup, corrupt, partition, clog, slice, reset, refuse or bandwidth");
+      }
+    }
+    return rule.build();
+  }
+
+  /** The probability of a {@code probability/duration} value ({@code partition=1%/200ms}). */
+  private static String before(String name, String value) {
+    int slash = value.indexOf('/');
+    if (slash < 0) {
+      throw new IllegalArgumentException(name + " is probability/duration (\"1%/200ms\"), got \"" + value + "\"");
+    }
+    return value.substring(0, slash);
+  }
+
+  /** The duration of a {@code probability/duration} value. */
+  private static String after(String value) {
+    return value.substring(value.indexOf('/') + 1);
+  }
+
+  /** Splits on commas outside parentheses. */
+  static List<String> splitTopLevel(String s) {
+    List<String> out = new ArrayList<>();
+    int depth = 0;
+    int start = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      if (ch == '(') {
+        depth++;
+      } else if (ch == ')') {
+        depth--;
+      } else if (ch == ',' && depth == 0) {
+        out.add(s.substring(start, i));
+        start = i + 1;
+      }
+    }
+    out.add(s.substring(start));
+    return out.stream().filter(x -> !x.isBlank()).toList();
+  }
+
+  /** A probability written {@code 5%} or {@code 0.05}, in 0-1. */
+  static double probability(String what, String value) {
+    String v = value.strip();
+    double p;
+    try {
+      p = v.endsWith("%") ? Double.parseDouble(v.substring(0, v.length() - 1).strip()) / 100
+          : Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(what + " is a probability (\"5%\" or \"0.05\"), got \"" + value + "\"", e);
+    }
+    return FaultPlan.checkProbability(what, p);
+  }
+}
