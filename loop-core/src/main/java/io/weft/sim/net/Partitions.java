@@ -18,6 +18,61 @@ import java.util.Map;
  */
 final class Partitions {
 
+  private final SimNetwork net;
+  // 0: a stream behind a partition waits for the heal however long it takes.
+  private long streamTimeoutNanos;
+
+  Partitions(SimNetwork net) {
+    this.net = net;
+  }
+
+  /** Sets the stream timeout behind a partition, in nanoseconds (0: none). */
+  void streamTimeoutNanos(long nanos) {
+    streamTimeoutNanos = nanos;
+  }
+
+  /**
+   * Blocks (or clogs) the link, both ways if asked, for {@code nanos} from now (Long.MAX_VALUE: until healed), in the
+   * trace; a timed block heals itself.
+   */
+  void start(SimHost from, SimHost to, boolean bothWays, long nanos, long id, boolean clog) {
+    java.util.Objects.requireNonNull(from, "from must not be null");
+    java.util.Objects.requireNonNull(to, "to must not be null");
+    if (from == to) {
+      throw new IllegalArgumentException("a host cannot be partitioned from itself: " + from.name());
+    }
+    long now = net.now();
+    long until = nanos == Long.MAX_VALUE ? Long.MAX_VALUE : now + nanos;
+    if (clog) {
+      clog(from, to, until);
+      if (bothWays) {
+        clog(to, from, until);
+      }
+    } else {
+      block(from, to, until);
+      if (bothWays) {
+        block(to, from, until);
+      }
+    }
+    net.schedule(0, () -> { }, Segment.Kind.PARTITION.event(id, 0));
+    if (until != Long.MAX_VALUE) {
+      net.schedule(nanos, () -> {
+        expire(net.now());
+        healed(id);
+      }, Segment.Kind.HEAL.event(id, 0));
+    }
+  }
+
+  /** A partition ended: every held flow and datagram whose link is open again goes on after its link's delay. */
+  void healed(long id) {
+    for (Flow f : releasable(net.now())) {
+      net.schedule(net.deliveryDelayNanos(f.fromHost, f.toHost), f::deliverDue, Segment.Kind.HEAL.event(f.id, 0));
+    }
+    for (HeldDatagram d : releasableDatagrams(net.now())) {
+      net.schedule(net.deliveryDelayNanos(d.from(), d.to()), d.deliver(), Segment.Kind.HEAL.event(id, 0));
+    }
+  }
+
   // (from.index << 32 | to.index) to the virtual time the block ends, or Long.MAX_VALUE until healed.
   private final Map<Long, Long> blocked = new HashMap<>();
   private final LinkedHashSet<Flow> held = new LinkedHashSet<>();
@@ -109,9 +164,21 @@ final class Partitions {
     clogged.values().removeIf(until -> nowNanos - until >= 0);
   }
 
-  /** Notes that {@code flow} has segments waiting behind a partition. */
+  /** Notes that {@code flow} has segments waiting behind a partition; starts its timeout if the network has one. */
   void hold(Flow flow) {
-    held.add(flow);
+    if (!held.add(flow)) {
+      return;
+    }
+    if (streamTimeoutNanos > 0 && !flow.gaveUp) {
+      net.schedule(streamTimeoutNanos, () -> {
+        if (!flow.gaveUp && held.contains(flow) && flow.inFlight() && blocks(flow.fromHost, flow.toHost, net.now())) {
+          flow.gaveUp = true; // once
+          if (flow.sender != null) {
+            flow.sender.timedOut();
+          }
+        }
+      }, Segment.Kind.TIMEOUT.event(flow.id, 0));
+    }
   }
 
   /** Removes and returns, in the order they were held, the held flows whose link is open at {@code nowNanos}. */
@@ -124,15 +191,5 @@ final class Partitions {
     }
     out.forEach(held::remove);
     return out;
-  }
-
-  /** Whether {@code flow} is held. */
-  boolean isHeld(Flow flow) {
-    return held.contains(flow);
-  }
-
-  /** Forgets {@code flow} (its connection was reset or closed). */
-  void forget(Flow flow) {
-    held.remove(flow);
   }
 }

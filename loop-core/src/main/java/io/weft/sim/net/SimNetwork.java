@@ -89,8 +89,8 @@ public final class SimNetwork implements Network {
   private final Map<Long, Long> linkLatency = new HashMap<>();
   private long defaultLatencyNanos;
   private NetFaults faults; // null: the perfect network
-  private final Partitions partitions = new Partitions();
-  private long streamTimeoutNanos; // 0: a stream behind a partition waits for the heal however long it takes
+  private final Partitions partitions = new Partitions(this);
+  private final Bandwidth bandwidth = new Bandwidth(this);
   private int sendBufferSize = DEFAULT_BUFFER_SIZE;
   private int receiveBufferSize = DEFAULT_BUFFER_SIZE;
   private int maxDatagramSize = DEFAULT_MAX_DATAGRAM;
@@ -338,7 +338,7 @@ public final class SimNetwork implements Network {
    * datagrams are dropped.
    */
   public void partition(SimHost a, SimHost b) {
-    partitionFor(a, b, true, Long.MAX_VALUE, 0, false);
+    partitions.start(a, b, true, Long.MAX_VALUE, 0, false);
   }
 
   /**
@@ -346,7 +346,7 @@ public final class SimNetwork implements Network {
    * {@link #partition(SimHost, SimHost)}.
    */
   public void partition(SimHost a, SimHost b, java.time.Duration duration) {
-    partitionFor(a, b, true, positiveNanos(duration), 0, false);
+    partitions.start(a, b, true, positiveNanos(duration), 0, false);
   }
 
   /**
@@ -355,12 +355,12 @@ public final class SimNetwork implements Network {
    * loses them). {@link #heal} ends it early. One direction; clog the other too for both.
    */
   public void clog(SimHost from, SimHost to, java.time.Duration duration) {
-    partitionFor(from, to, false, positiveNanos(duration), 0, true);
+    partitions.start(from, to, false, positiveNanos(duration), 0, true);
   }
 
   /** Partitions one direction only, {@code from -> to}, until {@link #heal}: {@code to} still reaches {@code from}. */
   public void partitionOneWay(SimHost from, SimHost to) {
-    partitionFor(from, to, false, Long.MAX_VALUE, 0, false);
+    partitions.start(from, to, false, Long.MAX_VALUE, 0, false);
   }
 
   /** Heals the partition between {@code a} and {@code b}, both directions; what it held moves on. */
@@ -369,14 +369,14 @@ public final class SimNetwork implements Network {
     Objects.requireNonNull(b, "b must not be null");
     boolean was = partitions.unblock(a, b) | partitions.unblock(b, a);
     if (was) {
-      healed(0);
+      partitions.healed(0);
     }
   }
 
   /** Heals every partition. */
   public void healAll() {
     if (partitions.unblockAll() > 0) {
-      healed(0);
+      partitions.healed(0);
     }
   }
 
@@ -393,7 +393,7 @@ public final class SimNetwork implements Network {
    * default) waits for the heal however long it takes.
    */
   public void setStreamTimeout(java.time.Duration timeout) {
-    streamTimeoutNanos = timeout == null ? 0 : positiveNanos(timeout);
+    partitions.streamTimeoutNanos(timeout == null ? 0 : positiveNanos(timeout));
   }
 
   private static long positiveNanos(java.time.Duration d) {
@@ -404,95 +404,23 @@ public final class SimNetwork implements Network {
     return d.toNanos();
   }
 
-  /** Blocks the link (both ways if asked) for {@code nanos} from now (Long.MAX_VALUE: until healed), traced. */
-  private void partitionFor(SimHost from, SimHost to, boolean bothWays, long nanos, long id, boolean clog) {
-    Objects.requireNonNull(from, "from must not be null");
-    Objects.requireNonNull(to, "to must not be null");
-    if (from == to) {
-      throw new IllegalArgumentException("a host cannot be partitioned from itself: " + from.name());
-    }
-    long now = now();
-    long until = nanos == Long.MAX_VALUE ? Long.MAX_VALUE : now + nanos;
-    if (clog) {
-      partitions.clog(from, to, until);
-      if (bothWays) {
-        partitions.clog(to, from, until);
-      }
-    } else {
-      partitions.block(from, to, until);
-      if (bothWays) {
-        partitions.block(to, from, until);
-      }
-    }
-    schedule(0, () -> { }, Segment.Kind.PARTITION.event(id, 0));
-    if (until != Long.MAX_VALUE) {
-      schedule(nanos, () -> {
-        partitions.expire(now());
-        healed(id);
-      }, Segment.Kind.HEAL.event(id, 0));
-    }
-  }
-
   boolean partitioned(SimHost from, SimHost to) {
     return partitions.blocks(from, to, now());
   }
 
-  /** Notes a flow whose segments wait behind a partition; starts its timeout if the network has one. */
+  /** Notes a flow whose segments wait behind a partition; see {@link Partitions#hold}. */
   void hold(Flow flow) {
-    if (partitions.isHeld(flow)) {
-      return;
-    }
     partitions.hold(flow);
-    if (streamTimeoutNanos > 0 && !flow.gaveUp) {
-      schedule(streamTimeoutNanos, () -> {
-        if (!flow.gaveUp && partitions.isHeld(flow) && flow.inFlight() && partitioned(flow.fromHost, flow.toHost)) {
-          flow.gaveUp = true; // once
-          if (flow.sender != null) {
-            flow.sender.timedOut();
-          }
-        }
-      }, Segment.Kind.TIMEOUT.event(flow.id, 0));
-    }
   }
 
-  /** A partition ended: every held flow whose link is open again delivers after its link's delay. */
-  private void healed(long id) {
-    for (Flow f : partitions.releasable(now())) {
-      schedule(deliveryDelayNanos(f.fromHost, f.toHost), f::deliverDue, Segment.Kind.HEAL.event(f.id, 0));
-    }
-    for (Partitions.HeldDatagram d : partitions.releasableDatagrams(now())) {
-      schedule(deliveryDelayNanos(d.from(), d.to()), d.deliver(), Segment.Kind.HEAL.event(id, 0));
-    }
-  }
-
-  // Per directed link (from.index << 32 | to.index): when its bandwidth is next free, in virtual nanoseconds.
-  private final Map<Long, Long> linkFreeAt = new HashMap<>();
-
-  /** The queueing and transmission time of {@code bytes} on a link with a bandwidth (0 without one). */
-  private long bandwidthDelay(SimHost from, SimHost to, int bytes) {
-    if (faults == null || from == null || to == null) {
-      return 0;
-    }
-    long rate = faults.bandwidth(from.name(), to.name());
-    if (rate <= 0) {
-      return 0;
-    }
-    long key = ((long) from.index << 32) | (to.index & 0xffffffffL);
-    long now = now();
-    long start = Math.max(now, linkFreeAt.getOrDefault(key, now));
-    long done = start + (long) Math.ceil(bytes * 1e9 / rate);
-    linkFreeAt.put(key, done);
-    return done - now;
-  }
-
-  /** Asks the fault plan whether this send partitions its link; if so, partitions it (traced). */
+  /** Asks the fault plan whether this send partitions or clogs its link; if so, does it (traced). */
   private void maybePartition(NetFaults.Send send, SimHost from, SimHost to) {
     if (to == null || from == to || partitioned(from, to)) {
       return;
     }
     NetFaults.Partition p = faults.partition(send, chooser);
     if (p != null) {
-      partitionFor(from, to, p.bothWays(), p.nanos(), send.id(), p.clog());
+      partitions.start(from, to, p.bothWays(), p.nanos(), send.id(), p.clog());
     }
   }
 
@@ -541,7 +469,7 @@ public final class SimNetwork implements Network {
     if (extra < 0) {
       throw new IllegalStateException("the fault plan returned a negative delay, " + extra + " ns, for " + send);
     }
-    return base + extra + bandwidthDelay(from, to, bytes);
+    return base + extra + bandwidth.delay(from, to, bytes);
   }
 
   private final NetFaults.Chooser chooser = (weights, describe) -> {
@@ -620,7 +548,7 @@ public final class SimNetwork implements Network {
       if (extra < 0) {
         throw new IllegalStateException("the fault plan returned a negative delay, " + extra + " ns, for " + send);
       }
-      deliverDatagram(from, to, target, source, payload, base + extra + bandwidthDelay(from.host, target,
+      deliverDatagram(from, to, target, source, payload, base + extra + bandwidth.delay(from.host, target,
           payload.length));
     }
   }
