@@ -35,6 +35,8 @@ import java.util.Objects;
  *   <li>{@code reset=}: the probability that a stream's data segment is replaced by a reset in both directions (as
  *       Toxiproxy's {@code reset_peer}): both ends' next read fails with "Connection reset" instead of a clean FIN.
  *   <li>{@code refuse=}: the probability that a connect to a listening port is refused anyway.
+ *   <li>{@code connect_timeout=}: the probability that a connect's SYN is lost for good: the connect fails with a
+ *       timeout after the network's connect timeout ({@link SimNetwork#setConnectTimeout}, 127 s by default).
  *   <li>{@code clog=P/D}: as {@code partition}, but what meets the clog waits, datagrams too, and arrives when it
  *       ends (turmoil's "hold").
  *   <li>{@code bandwidth=R} ({@code 100KB/s}, {@code 1MiB/s}, {@code 500B/s}; KB = 1,000 bytes as Toxiproxy's):
@@ -60,7 +62,7 @@ import java.util.Objects;
  * {@code partitionOneWay}.
  *
  * <p>Host crashes and restarts are {@link io.weft.sim.net.SimHost#crash()} and {@code restart()}. Still to come
- * (issue 10): connect timeouts, burst loss (Gilbert-Elliott), and clock faults.
+ * (issue 10): burst loss (Gilbert-Elliott), and clock faults.
  *
  * <h2>Failpoints</h2>
  *
@@ -249,6 +251,14 @@ public final class FaultPlan implements NetFaults {
   }
 
   @Override
+  public boolean blackhole(Send send, Chooser chooser) {
+    Rule r = ruleFor(send.from(), send.to());
+    return r != null && r.connectTimeout() > 0 && chooser.choose(new double[] {1 - r.connectTimeout(),
+        r.connectTimeout()}, i -> "the connect " + send.link() + " (connection #" + send.id() + ") got no answer and"
+        + " timed out (connect_timeout " + percent(r.connectTimeout()) + ")") == 1;
+  }
+
+  @Override
   public boolean refuse(Send send, Chooser chooser) {
     Rule r = ruleFor(send.from(), send.to());
     return r != null && r.refuse() > 0 && chooser.choose(new double[] {1 - r.refuse(), r.refuse()},
@@ -418,11 +428,12 @@ public final class FaultPlan implements NetFaults {
    * @param clog the probability a send starts a clog of its link, 0-1
    * @param clogNanos how long such a clog lasts (more than 0 when {@code clog} is)
    * @param bandwidth the link's bandwidth in bytes per second, 0 for unlimited
+   * @param connectTimeout the probability a connect's SYN is lost, so the connect times out, 0-1
    */
   @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
   public record Rule(Link link, Latency latency, double loss, double duplicate, double partition,
       long partitionNanos, double slice, double reset, double refuse, double corrupt, double clog, long clogNanos,
-      long bandwidth) {
+      long bandwidth, double connectTimeout) {
     /** Checks the fields. */
     public Rule {
       Objects.requireNonNull(link, "link must not be null");
@@ -434,6 +445,7 @@ public final class FaultPlan implements NetFaults {
       checkProbability("refuse", refuse);
       checkProbability("corrupt", corrupt);
       checkProbability("clog", clog);
+      checkProbability("connect_timeout", connectTimeout);
       if (clog > 0 && clogNanos <= 0) {
         throw new IllegalArgumentException("a clog lasts more than 0, got " + Durations.format(clogNanos));
       }
@@ -447,7 +459,7 @@ public final class FaultPlan implements NetFaults {
 
     /** A rule with latency, loss and duplication only. */
     public Rule(Link link, Latency latency, double loss, double duplicate) {
-      this(link, latency, loss, duplicate, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+      this(link, latency, loss, duplicate, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     @Override
@@ -483,6 +495,9 @@ public final class FaultPlan implements NetFaults {
       if (bandwidth > 0) {
         parts.add("bandwidth=" + Rates.format(bandwidth));
       }
+      if (connectTimeout > 0) {
+        parts.add("connect_timeout=" + percent(connectTimeout));
+      }
       return link + ": " + String.join(", ", parts);
     }
 
@@ -501,6 +516,7 @@ public final class FaultPlan implements NetFaults {
       private double clog;
       private long clogNanos;
       private long bandwidth;
+      private double connectTimeout;
 
       Builder(Link link) {
         this.link = link;
@@ -558,9 +574,14 @@ public final class FaultPlan implements NetFaults {
         return this;
       }
 
+      Builder connectTimeout(double p) {
+        connectTimeout = checkProbability("connect_timeout", p);
+        return this;
+      }
+
       Rule build() {
         return new Rule(link, latency, loss, duplicate, partition, partitionNanos, slice, reset, refuse, corrupt, clog,
-            clogNanos, bandwidth);
+            clogNanos, bandwidth, connectTimeout);
       }
     }
   }
@@ -654,6 +675,12 @@ public final class FaultPlan implements NetFaults {
     public Builder clog(double probability, java.time.Duration duration) {
       Objects.requireNonNull(duration, "duration must not be null");
       rule().clog(probability, duration.toNanos());
+      return this;
+    }
+
+    /** Sets the probability that a connect's SYN is lost for good, so the connect times out, 0-1. */
+    public Builder connectTimeout(double probability) {
+      rule().connectTimeout(probability);
       return this;
     }
 

@@ -58,11 +58,13 @@ final class PlanText {
         case "refuse" -> rule.refuse(probability("refuse", value));
         case "corrupt" -> rule.corrupt(probability("corrupt", value));
         case "bandwidth" -> rule.bandwidth(Rates.parse(value));
+        case "connect_timeout" -> rule.connectTimeout(probability("connect_timeout", value));
         case "clog" -> rule.clog(probability("clog", before(name, value)), Durations.parse(after(value)));
         case "partition" -> rule.partition(probability("partition", before(name, value)),
             Durations.parse(after(value)));
         default -> throw new IllegalArgumentException("unknown fault \"" + name + "\" in rule \"" + r
-            + "\": expected latency, loss, dup, corrupt, partition, clog, slice, reset, refuse or bandwidth");
+            + "\": expected latency, loss, dup, corrupt, partition, clog, slice, reset, refuse,"
+            + " connect_timeout or bandwidth");
       }
     }
     return rule.build();

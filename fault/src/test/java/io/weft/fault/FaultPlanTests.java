@@ -30,7 +30,7 @@ class FaultPlanTests {
     @Test
     void everyFaultReadsBack() {
       String text = "a->b: latency=fixed(1ms), loss=1%, dup=2%, corrupt=3%, partition=4%/5ms, slice=6%, reset=7%,"
-          + " refuse=8%, clog=9%/10ms, bandwidth=100KB/s; *<->*: bandwidth=1MiB/s";
+          + " refuse=8%, clog=9%/10ms, bandwidth=100KB/s, connect_timeout=11%; *<->*: bandwidth=1MiB/s";
       assertThat(FaultPlan.parse(text).toString()).isEqualTo(text);
       assertThat(FaultPlan.parse("x->y: bandwidth=1500B/s").rules().get(0).bandwidth()).isEqualTo(1500);
       assertThatThrownBy(() -> FaultPlan.parse("a->b: bandwidth=10 mbit")).hasMessageContaining("unit")
@@ -66,7 +66,7 @@ class FaultPlanTests {
       assertThatThrownBy(() -> FaultPlan.parse("a->b: latency=uniform(5,7ms)"))
           .hasMessageContaining("unit").hasMessageContaining("\"5\"");
       assertThatThrownBy(() -> FaultPlan.parse("a->b: jitter=1ms")).hasMessageContaining("unknown fault \"jitter\"")
-          .hasMessageContaining("latency, loss, dup, corrupt, partition, clog, slice, reset, refuse or bandwidth");
+          .hasMessageContaining("latency, loss, dup, corrupt, partition, clog, slice, reset, refuse, connect_timeout or bandwidth");
       assertThatThrownBy(() -> FaultPlan.parse("a->b: partition=1%")).hasMessageContaining("probability/duration")
           .hasMessageContaining("\"1%\"");
       assertThatThrownBy(() -> FaultPlan.parse("a-b: loss=1%")).hasMessageContaining("from->to")

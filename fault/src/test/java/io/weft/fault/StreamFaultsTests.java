@@ -254,6 +254,53 @@ class StreamFaultsTests {
   }
 
   @Test
+  void aLostSyn_timesTheConnectOut_afterTheNetworksConnectTimeout_andAUserTimeoutLeavesNothingOpen() {
+    SimResult<String> r = Simulation.run(Schedule.of(Mode.FAITHFUL, "RANDOM", 1), () -> {
+      SimNetwork net = Simulation.current().network();
+      FaultPlan.parse("client->server: connect_timeout=100%").applyTo(net);
+      SimHost server = net.addHost("server");
+      SimHost client = net.addHost("client");
+      EventLoop loop = Simulation.current().loop();
+      Server s = loop.createTask(() -> {
+        server.makeCurrent();
+        return Streams.startServer((reader, writer) -> writer.close(), "server", 7);
+      }).await();
+      List<String> out = new ArrayList<>();
+      for (Duration timeout : new Duration[] {null, Duration.ofSeconds(5)}) {
+        if (timeout != null) {
+          net.setConnectTimeout(timeout);
+        }
+        out.add(loop.createTask(() -> {
+          client.makeCurrent();
+          double t0 = loop.time();
+          try {
+            Streams.openConnection("server", 7);
+            return "connected";
+          } catch (java.net.SocketTimeoutException e) {
+            return e.getMessage().replaceAll(":.*", "") + " after " + Math.round(loop.time() - t0) + " s";
+          }
+        }).await());
+      }
+      out.add(loop.createTask(() -> {
+        client.makeCurrent();
+        try {
+          Weft.waitFor(Weft.createTask(() -> Streams.openConnection("server", 7)), Duration.ofSeconds(1));
+          return "connected";
+        } catch (io.weft.TimeoutError e) {
+          return "the caller's own timeout";
+        }
+      }).await());
+      s.close();
+      s.waitClosed();
+      return String.join("; ", out);
+    });
+    assertThat(r.passed()).as("%s", r.failure()).isTrue();
+    assertThat(r.value()).isEqualTo("Connection timed out after 127 s; Connection timed out after 5 s;"
+        + " the caller's own timeout");
+    assertThat(r.deviations()).anySatisfy(d -> assertThat(d).contains("got no answer and timed out"));
+  }
+
+  @Test
   void aCorruptedDatagram_differsInItsMiddleByte() {
     SimResult<String> r = Simulation.run(Schedule.of(Mode.FAITHFUL, "RANDOM", 1), () -> {
       SimNetwork net = Simulation.current().network();

@@ -132,6 +132,15 @@ public interface NetFaults {
   }
 
   /**
+   * Whether a connect's SYN is lost for good (a firewall that drops, a host that is gone): no answer comes, and the
+   * connect fails with a timeout after the network's {@linkplain SimNetwork#setConnectTimeout connect timeout}.
+   * Asked, before {@link #refuse}, with the SYN as a {@link Kind#HANDSHAKE}. The default never loses it.
+   */
+  default boolean blackhole(Send send, Chooser chooser) {
+    return false;
+  }
+
+  /**
    * Whether a connect that reaches a listening port is refused anyway (asked with the connect's SYN as a
    * {@link Kind#HANDSHAKE}). The default never refuses.
    */

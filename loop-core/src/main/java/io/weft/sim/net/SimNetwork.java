@@ -90,6 +90,7 @@ public final class SimNetwork implements Network {
   private long defaultLatencyNanos;
   private NetFaults faults; // null: the perfect network
   private final Partitions partitions = new Partitions(this);
+  private long connectTimeoutNanos = 127_000_000_000L; // Linux's: 6 SYN retries, 1 + 2 + ... + 64 s
   private final Bandwidth bandwidth = new Bandwidth(this);
   private int sendBufferSize = DEFAULT_BUFFER_SIZE;
   private int receiveBufferSize = DEFAULT_BUFFER_SIZE;
@@ -396,6 +397,14 @@ public final class SimNetwork implements Network {
     partitions.streamTimeoutNanos(timeout == null ? 0 : positiveNanos(timeout));
   }
 
+  /**
+   * Sets how long a connect whose SYN gets no answer (the plan's {@code connect_timeout} fault) waits before it
+   * fails with a {@link java.net.SocketTimeoutException}: 127 s by default, Linux's (6 SYN retries).
+   */
+  public void setConnectTimeout(java.time.Duration timeout) {
+    connectTimeoutNanos = positiveNanos(timeout);
+  }
+
   private static long positiveNanos(java.time.Duration d) {
     Objects.requireNonNull(d, "duration must not be null");
     if (d.isNegative() || d.isZero()) {
@@ -516,6 +525,12 @@ public final class SimNetwork implements Network {
   private void synArrived(Flow flow) {
     SimStreamSocket client = flow.sender;
     SimHost host = flow.toHost;
+    if (faults != null && faults.blackhole(sendOf(NetFaults.Kind.HANDSHAKE, flow.fromHost, flow.toHost, flow.id, 0),
+        chooser)) {
+      // no answer: TCP retries the SYN until it gives up (Linux: 6 retries, 127 s), then the connect times out
+      schedule(connectTimeoutNanos, client::timedOut, Segment.Kind.TIMEOUT.event(flow.id, 0));
+      return;
+    }
     SimListenSocket l = host.listenerFor((InetSocketAddress) client.remote);
     if (l == null || l.queueFull() || (faults != null && faults.refuse(
         sendOf(NetFaults.Kind.HANDSHAKE, flow.fromHost, flow.toHost, flow.id, 0), chooser))) {
