@@ -26,6 +26,8 @@ import java.util.Objects;
  *       {@link SimNetwork#setLatency}); applies to stream segments, handshakes, FIN and RST and to datagrams. A
  *       stream never overtakes itself: a slow segment holds back the ones behind it.
  *   <li>{@code loss=}: the probability that a datagram is dropped ({@code 5%} or {@code 0.05}).
+ *   <li>{@code burst=P/L}: burst losses (Gilbert-Elliott): a datagram on a link in its good state starts, with
+ *       probability P, a burst that loses it and the following ones, L of them on average.
  *   <li>{@code dup=}: the probability that a datagram arrives twice (the copy with a latency of its own, so it may
  *       arrive after later datagrams).
  *   <li>{@code corrupt=}: the probability that a datagram arrives with one byte flipped (the middle one).
@@ -62,7 +64,7 @@ import java.util.Objects;
  * {@code partitionOneWay}.
  *
  * <p>Host crashes and restarts are {@link io.weft.sim.net.SimHost#crash()} and {@code restart()}. Still to come
- * (issue 10): burst loss (Gilbert-Elliott), and clock faults.
+ * (issue 10): clock faults.
  *
  * <h2>Failpoints</h2>
  *
@@ -201,6 +203,38 @@ public final class FaultPlan implements NetFaults {
     return r == null ? 0 : r.bandwidth();
   }
 
+  // The links in a burst of losses, per simulated network (one per run); guarded by itself (runs may be parallel).
+  private static final java.util.Map<io.weft.sim.net.SimNetwork, java.util.Set<String>> BURSTING =
+      new java.util.WeakHashMap<>();
+
+  /**
+   * The Gilbert-Elliott step of one datagram on a bursty link: in the good state a burst starts with the rule's
+   * probability (alternative 1, and this datagram is its first loss); in a burst, alternative 0 ends it (this one is
+   * delivered) and alternative 1 loses this one too. Call on a simulated loop: the state is the run's.
+   */
+  private static boolean lostInBurst(Rule r, Send send, Chooser chooser) {
+    io.weft.sim.net.SimNetwork network = io.weft.sim.Simulation.current().network();
+    java.util.Set<String> bursting;
+    synchronized (BURSTING) {
+      bursting = BURSTING.computeIfAbsent(network, n -> new java.util.HashSet<>());
+    }
+    String link = send.link();
+    if (!bursting.contains(link)) {
+      if (chooser.choose(new double[] {1 - r.burst(), r.burst()}, i -> what(send) + " was lost: a burst of losses"
+          + " began (burst " + percent(r.burst()) + ", " + r.burstLength() + " datagrams on average)") == 0) {
+        return false;
+      }
+      bursting.add(link);
+      return true;
+    }
+    double end = 1 / r.burstLength();
+    if (chooser.choose(new double[] {end, 1 - end}, i -> what(send) + " was lost in the same burst") == 0) {
+      bursting.remove(link);
+      return false;
+    }
+    return true;
+  }
+
   /** The most pieces a sliced segment is cut into: one-byte pieces stop here, the last piece takes the rest. */
   static final int MAX_PIECES = 64;
 
@@ -296,6 +330,9 @@ public final class FaultPlan implements NetFaults {
     Rule r = ruleFor(send.from(), send.to());
     if (r == null) {
       return new long[] {0};
+    }
+    if (r.burst() > 0 && lostInBurst(r, send, chooser)) {
+      return new long[0];
     }
     if (r.loss() > 0 && chooser.choose(new double[] {1 - r.loss(), r.loss()},
         c -> what(send) + " was dropped (loss " + percent(r.loss()) + ")") == 1) {
@@ -429,11 +466,13 @@ public final class FaultPlan implements NetFaults {
    * @param clogNanos how long such a clog lasts (more than 0 when {@code clog} is)
    * @param bandwidth the link's bandwidth in bytes per second, 0 for unlimited
    * @param connectTimeout the probability a connect's SYN is lost, so the connect times out, 0-1
+   * @param burst the probability a datagram starts a burst of losses (Gilbert-Elliott's bad state), 0-1
+   * @param burstLength the mean number of datagrams a burst loses, at least 1 when {@code burst} is more than 0
    */
   @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
   public record Rule(Link link, Latency latency, double loss, double duplicate, double partition,
       long partitionNanos, double slice, double reset, double refuse, double corrupt, double clog, long clogNanos,
-      long bandwidth, double connectTimeout) {
+      long bandwidth, double connectTimeout, double burst, double burstLength) {
     /** Checks the fields. */
     public Rule {
       Objects.requireNonNull(link, "link must not be null");
@@ -446,6 +485,10 @@ public final class FaultPlan implements NetFaults {
       checkProbability("corrupt", corrupt);
       checkProbability("clog", clog);
       checkProbability("connect_timeout", connectTimeout);
+      checkProbability("burst", burst);
+      if (burst > 0 && !(burstLength >= 1)) {
+        throw new IllegalArgumentException("a burst loses at least 1 datagram on average, got " + burstLength);
+      }
       if (clog > 0 && clogNanos <= 0) {
         throw new IllegalArgumentException("a clog lasts more than 0, got " + Durations.format(clogNanos));
       }
@@ -459,7 +502,7 @@ public final class FaultPlan implements NetFaults {
 
     /** A rule with latency, loss and duplication only. */
     public Rule(Link link, Latency latency, double loss, double duplicate) {
-      this(link, latency, loss, duplicate, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+      this(link, latency, loss, duplicate, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     @Override
@@ -498,6 +541,10 @@ public final class FaultPlan implements NetFaults {
       if (connectTimeout > 0) {
         parts.add("connect_timeout=" + percent(connectTimeout));
       }
+      if (burst > 0) {
+        parts.add("burst=" + percent(burst) + "/" + (burstLength == Math.rint(burstLength) ? String.valueOf((long)
+            burstLength) : String.valueOf(burstLength)));
+      }
       return link + ": " + String.join(", ", parts);
     }
 
@@ -517,6 +564,8 @@ public final class FaultPlan implements NetFaults {
       private long clogNanos;
       private long bandwidth;
       private double connectTimeout;
+      private double burst;
+      private double burstLength;
 
       Builder(Link link) {
         this.link = link;
@@ -579,9 +628,15 @@ public final class FaultPlan implements NetFaults {
         return this;
       }
 
+      Builder burst(double p, double meanLength) {
+        burst = checkProbability("burst", p);
+        burstLength = meanLength;
+        return this;
+      }
+
       Rule build() {
         return new Rule(link, latency, loss, duplicate, partition, partitionNanos, slice, reset, refuse, corrupt, clog,
-            clogNanos, bandwidth, connectTimeout);
+            clogNanos, bandwidth, connectTimeout, burst, burstLength);
       }
     }
   }
@@ -675,6 +730,16 @@ public final class FaultPlan implements NetFaults {
     public Builder clog(double probability, java.time.Duration duration) {
       Objects.requireNonNull(duration, "duration must not be null");
       rule().clog(probability, duration.toNanos());
+      return this;
+    }
+
+    /**
+     * Sets the current rule's burst losses (the Gilbert-Elliott model): each datagram that finds the link in its good
+     * state starts, with {@code probability}, a burst that loses it and those after it until the burst ends, each
+     * further datagram ending it with probability {@code 1 / meanLength}.
+     */
+    public Builder burst(double probability, double meanLength) {
+      rule().burst(probability, meanLength);
       return this;
     }
 

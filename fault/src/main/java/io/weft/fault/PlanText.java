@@ -59,22 +59,39 @@ final class PlanText {
         case "corrupt" -> rule.corrupt(probability("corrupt", value));
         case "bandwidth" -> rule.bandwidth(Rates.parse(value));
         case "connect_timeout" -> rule.connectTimeout(probability("connect_timeout", value));
+        case "burst" -> rule.burst(probability("burst", before(name, value)), meanLength(after(value)));
         case "clog" -> rule.clog(probability("clog", before(name, value)), Durations.parse(after(value)));
         case "partition" -> rule.partition(probability("partition", before(name, value)),
             Durations.parse(after(value)));
         default -> throw new IllegalArgumentException("unknown fault \"" + name + "\" in rule \"" + r
-            + "\": expected latency, loss, dup, corrupt, partition, clog, slice, reset, refuse,"
-            + " connect_timeout or bandwidth");
+            + "\": expected latency, loss, burst, dup, corrupt, partition, clog, slice, reset,"
+            + " refuse, connect_timeout or bandwidth");
       }
     }
     return rule.build();
+  }
+
+  /** A burst's mean length, a number of datagrams, at least 1. */
+  private static double meanLength(String value) {
+    try {
+      double v = Double.parseDouble(value.strip());
+      if (!(v >= 1) || Double.isInfinite(v)) {
+        throw new IllegalArgumentException("a burst's mean length is a number of datagrams, at least 1, got \""
+            + value.strip() + "\"");
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("a burst's mean length is a number of datagrams, got \"" + value.strip()
+          + "\"", e);
+    }
   }
 
   /** The probability of a {@code probability/duration} value ({@code partition=1%/200ms}). */
   private static String before(String name, String value) {
     int slash = value.indexOf('/');
     if (slash < 0) {
-      throw new IllegalArgumentException(name + " is probability/duration (\"1%/200ms\"), got \"" + value + "\"");
+      throw new IllegalArgumentException(name + " is probability/" + (name.equals("burst") ? "mean length (\"1%/4\")"
+          : "duration (\"1%/200ms\")") + ", got \"" + value + "\"");
     }
     return value.substring(0, slash);
   }

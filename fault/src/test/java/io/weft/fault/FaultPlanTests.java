@@ -30,13 +30,17 @@ class FaultPlanTests {
     @Test
     void everyFaultReadsBack() {
       String text = "a->b: latency=fixed(1ms), loss=1%, dup=2%, corrupt=3%, partition=4%/5ms, slice=6%, reset=7%,"
-          + " refuse=8%, clog=9%/10ms, bandwidth=100KB/s, connect_timeout=11%; *<->*: bandwidth=1MiB/s";
+          + " refuse=8%, clog=9%/10ms, bandwidth=100KB/s, connect_timeout=11%, burst=2%/4; *<->*: bandwidth=1MiB/s,"
+          + " burst=1%/2.5";
       assertThat(FaultPlan.parse(text).toString()).isEqualTo(text);
       assertThat(FaultPlan.parse("x->y: bandwidth=1500B/s").rules().get(0).bandwidth()).isEqualTo(1500);
       assertThatThrownBy(() -> FaultPlan.parse("a->b: bandwidth=10 mbit")).hasMessageContaining("unit")
           .hasMessageContaining("10 mbit");
       assertThatThrownBy(() -> FaultPlan.parse("a->b: bandwidth=0KB/s")).hasMessageContaining("more than 0");
       assertThatThrownBy(() -> FaultPlan.parse("a->b: clog=5%")).hasMessageContaining("probability/duration");
+      assertThatThrownBy(() -> FaultPlan.parse("a->b: burst=5%/0.5")).hasMessageContaining("at least 1")
+          .hasMessageContaining("0.5");
+      assertThatThrownBy(() -> FaultPlan.parse("a->b: burst=5%")).hasMessageContaining("probability/mean length");
     }
 
     @Test
@@ -66,7 +70,7 @@ class FaultPlanTests {
       assertThatThrownBy(() -> FaultPlan.parse("a->b: latency=uniform(5,7ms)"))
           .hasMessageContaining("unit").hasMessageContaining("\"5\"");
       assertThatThrownBy(() -> FaultPlan.parse("a->b: jitter=1ms")).hasMessageContaining("unknown fault \"jitter\"")
-          .hasMessageContaining("latency, loss, dup, corrupt, partition, clog, slice, reset, refuse, connect_timeout or bandwidth");
+          .hasMessageContaining("latency, loss, burst, dup, corrupt, partition, clog, slice, reset, refuse, connect_timeout or bandwidth");
       assertThatThrownBy(() -> FaultPlan.parse("a->b: partition=1%")).hasMessageContaining("probability/duration")
           .hasMessageContaining("\"1%\"");
       assertThatThrownBy(() -> FaultPlan.parse("a-b: loss=1%")).hasMessageContaining("from->to")

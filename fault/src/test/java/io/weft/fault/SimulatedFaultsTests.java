@@ -188,6 +188,35 @@ class SimulatedFaultsTests {
   }
 
   @Test
+  void burstLoss_losesDatagramsInRuns_ofAboutTheMeanLength_whereIndependentLossLosesThemOneByOne() {
+    List<Integer> burst = Simulation.run(Schedule.of(Mode.FAITHFUL, "RANDOM", 7),
+        () -> udpProgram(FaultPlan.parse("client->server: burst=4%/6"), 1_000)).orThrow();
+    List<Integer> independent = Simulation.run(Schedule.of(Mode.FAITHFUL, "RANDOM", 7),
+        () -> udpProgram(FaultPlan.parse("client->server: loss=10%"), 1_000)).orThrow();
+    assertThat(meanRunOfLosses(burst)).as("runs of about 6 (the seed fixes them; 2.5-12 cannot flake)")
+        .isBetween(2.5, 12.0);
+    assertThat(meanRunOfLosses(independent)).as("independent 10% loss: runs of about 1.1").isLessThan(1.6);
+    assertThat(Simulation.run(Schedule.fifo(), () -> udpProgram(FaultPlan.parse("client->server: burst=50%/6"), 100))
+        .orThrow()).as("FIFO: no burst ever begins").hasSize(100);
+  }
+
+  /** The mean length of the runs of consecutive numbers missing from {@code got} (0..n-1 sent in order). */
+  static double meanRunOfLosses(List<Integer> got) {
+    java.util.Set<Integer> arrived = new java.util.HashSet<>(got);
+    int runs = 0;
+    int lost = 0;
+    boolean inRun = false;
+    for (int i = 0; i < 1_000; i++) { // udpProgram's server listens 2 s: 1,000 datagrams 1 ms apart all fit
+      boolean missing = !arrived.contains(i);
+      lost += missing ? 1 : 0;
+      runs += missing && !inRun ? 1 : 0;
+      inRun = missing;
+    }
+    assertThat(runs).as("some losses").isPositive();
+    return (double) lost / runs;
+  }
+
+  @Test
   void lossIsAsLikelyAsThePlanSays() {
     FaultPlan plan = FaultPlan.parse("client->server: loss=25%");
     SimResult<List<Integer>> r = Simulation.run(Schedule.of(Mode.FAITHFUL, "RANDOM", 5), () -> udpProgram(plan, 1_000));
