@@ -13,4 +13,5 @@ module io.weft.core {
   exports io.weft.sim;
   exports io.weft.sim.net;
   exports io.weft.net;
+  exports io.weft.time;
 }

@@ -63,8 +63,13 @@ import java.util.Objects;
  * <p>Scripted partitions (at chosen moments, not drawn) are {@link SimNetwork#partition}, {@code heal} and
  * {@code partitionOneWay}.
  *
- * <p>Host crashes and restarts are {@link io.weft.sim.net.SimHost#crash()} and {@code restart()}. Still to come
- * (issue 10): clock faults.
+ * <p>Host crashes and restarts are {@link io.weft.sim.net.SimHost#crash()} and {@code restart()}. Random clock
+ * offsets (as choices) are still to come.
+ *
+ * <h2>Host clocks</h2>
+ *
+ * <p>A rule {@code host NAME: clock_offset=-40ms, clock_drift=200ppm} gives host {@code NAME} a wall clock off by that
+ * much and drifting by that much ({@link HostClock}; code reads it through {@link io.weft.time.WallClock}).
  *
  * <h2>Failpoints</h2>
  *
@@ -92,6 +97,17 @@ public final class FaultPlan implements NetFaults {
   private final List<Failpoint> failpoints;
 
   private FaultPlan(List<Rule> rules, List<Failpoint> failpoints) {
+    this(rules, failpoints, List.of());
+  }
+
+  private FaultPlan(List<Rule> rules, List<Failpoint> failpoints, List<HostClock> hostClocks) {
+    this.hostClocks = List.copyOf(hostClocks);
+    java.util.Set<String> hosts = new java.util.HashSet<>();
+    for (HostClock h : this.hostClocks) {
+      if (!hosts.add(h.host())) {
+        throw new IllegalArgumentException("host " + h.host() + " has two clock rules in one plan: give it one");
+      }
+    }
     this.rules = List.copyOf(rules);
     this.failpoints = List.copyOf(failpoints);
     java.util.Set<String> names = new java.util.HashSet<>();
@@ -121,6 +137,71 @@ public final class FaultPlan implements NetFaults {
   }
   // --- end of failpoints ---
 
+  // --- host clocks ---
+  private final List<HostClock> hostClocks;
+
+  /**
+   * A host's wall clock in a plan, {@code host db: clock_offset=-40ms, clock_drift=200ppm}: that far ahead of the
+   * simulation's wall clock (negative: behind) and that many parts per million fast (negative: slow), added to what
+   * {@link io.weft.sim.net.SimHost#setClock} set; read through {@link io.weft.time.WallClock}. Not a choice: a
+   * property of the host.
+   *
+   * @param host the host's name
+   * @param offsetNanos the offset in nanoseconds
+   * @param driftPpm the drift in parts per million, within +-1,000,000
+   */
+  @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
+  public record HostClock(String host, long offsetNanos, long driftPpm) {
+    /** Checks the fields. */
+    public HostClock {
+      Objects.requireNonNull(host, "host must not be null");
+      if (host.isBlank() || host.equals("*")) {
+        throw new IllegalArgumentException("a clock rule names one host, got \"" + host + "\"");
+      }
+      if (driftPpm <= -1_000_000 || driftPpm >= 1_000_000) {
+        throw new IllegalArgumentException("clock_drift must be within +-1,000,000 ppm, got " + driftPpm);
+      }
+    }
+
+    @Override
+    public String toString() {
+      List<String> parts = new ArrayList<>();
+      if (offsetNanos != 0) {
+        parts.add("clock_offset=" + (offsetNanos < 0 ? "-" : "") + Durations.format(Math.abs(offsetNanos)));
+      }
+      if (driftPpm != 0) {
+        parts.add("clock_drift=" + driftPpm + "ppm");
+      }
+      return "host " + host + ": " + String.join(", ", parts);
+    }
+  }
+
+  /** Returns the host clock rules, in the order written. */
+  public List<HostClock> hostClocks() {
+    return hostClocks;
+  }
+
+  @Override
+  public long clockOffsetNanos(String host) {
+    for (HostClock h : hostClocks) {
+      if (h.host().equals(host)) {
+        return h.offsetNanos();
+      }
+    }
+    return 0;
+  }
+
+  @Override
+  public long clockDriftPpm(String host) {
+    for (HostClock h : hostClocks) {
+      if (h.host().equals(host)) {
+        return h.driftPpm();
+      }
+    }
+    return 0;
+  }
+  // --- end of host clocks ---
+
   /** Returns a builder for a plan. */
   public static Builder builder() {
     return new Builder();
@@ -133,7 +214,7 @@ public final class FaultPlan implements NetFaults {
 
   /** Sets this plan on {@code network}: everything it sends from now on is asked of this plan. */
   public void applyTo(SimNetwork network) {
-    network.setFaults(rules.isEmpty() && failpoints.isEmpty() ? null : this);
+    network.setFaults(rules.isEmpty() && failpoints.isEmpty() && hostClocks.isEmpty() ? null : this);
   }
 
   /**
@@ -155,7 +236,7 @@ public final class FaultPlan implements NetFaults {
         break;
     }
     Builder b = builder();
-    PlanText.read(t, b.rules::add, b.failpoints::add);
+    PlanText.read(t, b.rules::add, b.failpoints::add, b.hostClocks::add);
     return b.build();
   }
 
@@ -380,18 +461,19 @@ public final class FaultPlan implements NetFaults {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof FaultPlan p && p.rules.equals(rules) && p.failpoints.equals(failpoints);
+    return o instanceof FaultPlan p && p.rules.equals(rules) && p.failpoints.equals(failpoints)
+        && p.hostClocks.equals(hostClocks);
   }
 
   @Override
   public int hashCode() {
-    return rules.hashCode() * 31 + failpoints.hashCode();
+    return (rules.hashCode() * 31 + failpoints.hashCode()) * 31 + hostClocks.hashCode();
   }
 
   /** The printable form, which {@link #parse} reads back; {@code none} for no rule. */
   @Override
   public String toString() {
-    if (rules.isEmpty() && failpoints.isEmpty()) {
+    if (rules.isEmpty() && failpoints.isEmpty() && hostClocks.isEmpty()) {
       return "none";
     }
     StringBuilder sb = new StringBuilder();
@@ -403,6 +485,9 @@ public final class FaultPlan implements NetFaults {
     }
     for (Failpoint f : failpoints) {
       sb.append(sb.isEmpty() ? "" : "; ").append(f);
+    }
+    for (HostClock h : hostClocks) {
+      sb.append(sb.isEmpty() ? "" : "; ").append(h);
     }
     return sb.toString();
   }
@@ -646,6 +731,7 @@ public final class FaultPlan implements NetFaults {
   public static final class Builder {
     private final List<Rule> rules = new ArrayList<>();
     private final List<Failpoint> failpoints = new ArrayList<>();
+    private final List<HostClock> hostClocks = new ArrayList<>();
     private Rule.Builder current;
 
     /**
@@ -779,10 +865,20 @@ public final class FaultPlan implements NetFaults {
       }
     }
 
+    /**
+     * Adds a host's wall clock: {@code offset} ahead (negative: behind) and {@code driftPpm} fast (see
+     * {@link HostClock}).
+     */
+    public Builder hostClock(String host, java.time.Duration offset, long driftPpm) {
+      Objects.requireNonNull(offset, "offset must not be null");
+      hostClocks.add(new HostClock(host, offset.toNanos(), driftPpm));
+      return this;
+    }
+
     /** Returns the plan. */
     public FaultPlan build() {
       flush();
-      return new FaultPlan(rules, failpoints);
+      return new FaultPlan(rules, failpoints, hostClocks);
     }
   }
 }

@@ -14,7 +14,8 @@ final class PlanText {
   private PlanText() {}
 
   /** Reads {@code text} (not a preset's name), handing each network rule and each failpoint rule on in order. */
-  static void read(String text, Consumer<FaultPlan.Rule> rules, Consumer<Failpoint> failpoints) {
+  static void read(String text, Consumer<FaultPlan.Rule> rules, Consumer<Failpoint> failpoints,
+      Consumer<FaultPlan.HostClock> hostClocks) {
     for (String ruleText : text.split(";")) {
       if (ruleText.isBlank()) {
         continue;
@@ -29,8 +30,47 @@ final class PlanText {
         failpoints.accept(Failpoint.parse(f.substring(0, c).strip(), f.substring(c + 1)));
         continue;
       }
+      if (r.toLowerCase(Locale.ROOT).startsWith("host ")) {
+        hostClocks.accept(hostClock(r));
+        continue;
+      }
       rules.accept(rule(r));
     }
+  }
+
+  /** A host's clock, {@code host NAME: clock_offset=D, clock_drift=Nppm} (an offset may be negative). */
+  private static FaultPlan.HostClock hostClock(String r) {
+    String h = r.substring("host ".length());
+    int colon = h.indexOf(':');
+    if (colon < 0) {
+      throw new IllegalArgumentException("a host rule is \"host NAME: clock_offset=D, clock_drift=Nppm\", got \"" + r
+          + "\"");
+    }
+    long offset = 0;
+    long drift = 0;
+    for (String part : splitTopLevel(h.substring(colon + 1))) {
+      int eq = part.indexOf('=');
+      String name = eq < 0 ? part.strip() : part.substring(0, eq).strip().toLowerCase(Locale.ROOT);
+      String value = eq < 0 ? "" : part.substring(eq + 1).strip();
+      switch (name) {
+        case "clock_offset" -> offset = value.startsWith("-") ? -Durations.parse(value.substring(1))
+            : Durations.parse(value);
+        case "clock_drift" -> {
+          String v = value.toLowerCase(Locale.ROOT);
+          if (!v.endsWith("ppm")) {
+            throw new IllegalArgumentException("clock_drift is parts per million (\"200ppm\"), got \"" + value + "\"");
+          }
+          try {
+            drift = Long.parseLong(v.substring(0, v.length() - 3).strip());
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("clock_drift is a whole number of ppm, got \"" + value + "\"", e);
+          }
+        }
+        default -> throw new IllegalArgumentException("unknown host fault \"" + name + "\" in rule \"" + r
+            + "\": expected clock_offset or clock_drift");
+      }
+    }
+    return new FaultPlan.HostClock(h.substring(0, colon).strip(), offset, drift);
   }
 
   /** One network rule, {@code link: fault, fault}. */

@@ -95,6 +95,16 @@ public interface NetFaults {
     }
   }
 
+  /** How far {@code host}'s wall clock is ahead of the simulation's, in nanoseconds (negative: behind); default 0. */
+  default long clockOffsetNanos(String host) {
+    return 0;
+  }
+
+  /** How many parts per million {@code host}'s wall clock runs fast (negative: slow); default 0. */
+  default long clockDriftPpm(String host) {
+    return 0;
+  }
+
   /**
    * The bandwidth of the link {@code from -> to} in bytes per second, or 0 for unlimited (the default): what is sent
    * on it goes out one thing after another at that rate (a queue), before the link's delay. Not a choice: a property

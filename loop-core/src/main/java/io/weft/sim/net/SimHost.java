@@ -43,6 +43,10 @@ public final class SimHost implements Network {
   // Unix-domain listeners by path. A path is free again once its listener closes (as if the server unlinked it).
   private final TreeMap<String, SimListenSocket> unix = new TreeMap<>();
   private boolean down;
+  // The host's wall clock: this much ahead of the simulation's (negative: behind), gaining this many parts per
+  // million of the virtual time that passed.
+  private long clockOffsetNanos;
+  private long clockDriftPpm;
   private final java.util.List<io.weft.AsyncCallable<?>> restartHooks = new java.util.ArrayList<>();
   private int nextTcp = EPHEMERAL_FIRST;
   private int nextUdp = EPHEMERAL_FIRST;
@@ -126,6 +130,38 @@ public final class SimHost implements Network {
   /** Adds what {@link #restart()} runs on this host: typically the code that starts the host's service. */
   public void onRestart(io.weft.AsyncCallable<?> hook) {
     restartHooks.add(java.util.Objects.requireNonNull(hook, "hook must not be null"));
+  }
+
+  /**
+   * Sets this host's wall clock: {@code offset} ahead of the simulation's wall clock (negative: behind), and
+   * {@code driftPpm} parts per million faster (negative: slower), as a real machine's NTP-disciplined clock is off by
+   * a little and drifts. Code on the host reads it through {@link io.weft.time.WallClock#current()}; the loop's
+   * monotonic time ({@code loop.time()}, timers, timeouts) stays the same on every host.
+   */
+  public void setClock(java.time.Duration offset, long driftPpm) {
+    clockOffsetNanos = java.util.Objects.requireNonNull(offset, "offset must not be null").toNanos();
+    if (driftPpm <= -1_000_000 || driftPpm >= 1_000_000) {
+      throw new IllegalArgumentException("drift must be within +-1,000,000 ppm (a clock runs forward), got "
+          + driftPpm);
+    }
+    clockDriftPpm = driftPpm;
+  }
+
+  /**
+   * This host's wall-clock reading, in nanoseconds since the epoch, when the simulation's wall clock reads
+   * {@code simulationNanos} after {@code elapsedNanos} of virtual time: its offset, and its drift over the elapsed
+   * time, on top; the fault plan's for this host ({@link NetFaults#clockOffsetNanos}) are added to the host's own.
+   */
+  public long wallNanos(long simulationNanos, long elapsedNanos) {
+    long offset = clockOffsetNanos;
+    long drift = clockDriftPpm;
+    NetFaults faults = net.faults();
+    if (faults != null) {
+      offset += faults.clockOffsetNanos(name);
+      drift += faults.clockDriftPpm(name);
+    }
+    return simulationNanos + offset + elapsedNanos / 1_000_000 * drift + (elapsedNanos % 1_000_000) * drift
+        / 1_000_000;
   }
 
   /** Returns whether the host is up: true until {@link #crash()}, and again after {@link #restart()}. */
