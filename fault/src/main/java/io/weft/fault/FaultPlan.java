@@ -259,23 +259,7 @@ public final class FaultPlan implements NetFaults {
 
   @Override
   public Partition partition(Send send, Chooser chooser) {
-    Rule r = ruleFor(send.from(), send.to());
-    if (r == null) {
-      return null;
-    }
-    boolean both = r.link().bothWays();
-    if (r.partition() > 0 && chooser.choose(new double[] {1 - r.partition(), r.partition()}, i -> "the link "
-        + send.link() + (both ? " (both ways)" : " (one way)") + " was partitioned for "
-        + Durations.millis(r.partitionNanos()) + ", starting with " + what(send) + " (partition "
-        + percent(r.partition()) + ")") == 1) {
-      return new Partition(r.partitionNanos(), both, false);
-    }
-    if (r.clog() > 0 && chooser.choose(new double[] {1 - r.clog(), r.clog()}, i -> "the link " + send.link()
-        + (both ? " (both ways)" : " (one way)") + " was clogged for " + Durations.millis(r.clogNanos())
-        + ", starting with " + what(send) + " (clog " + percent(r.clog()) + ")") == 1) {
-      return new Partition(r.clogNanos(), both, true);
-    }
-    return null;
+    return PlanDecisions.partition(ruleFor(send.from(), send.to()), send, chooser);
   }
 
   @Override
@@ -284,179 +268,51 @@ public final class FaultPlan implements NetFaults {
     return r == null ? 0 : r.bandwidth();
   }
 
-  // The links in a burst of losses, per simulated network (one per run); guarded by itself (runs may be parallel).
-  private static final java.util.Map<io.weft.sim.net.SimNetwork, java.util.Set<String>> BURSTING =
-      new java.util.WeakHashMap<>();
-
-  /**
-   * The Gilbert-Elliott step of one datagram on a bursty link: in the good state a burst starts with the rule's
-   * probability (alternative 1, and this datagram is its first loss); in a burst, alternative 0 ends it (this one is
-   * delivered) and alternative 1 loses this one too. Call on a simulated loop: the state is the run's.
-   */
-  private static boolean lostInBurst(Rule r, Send send, Chooser chooser) {
-    io.weft.sim.net.SimNetwork network = io.weft.sim.Simulation.current().network();
-    java.util.Set<String> bursting;
-    synchronized (BURSTING) {
-      bursting = BURSTING.computeIfAbsent(network, n -> new java.util.HashSet<>());
-    }
-    String link = send.link();
-    if (!bursting.contains(link)) {
-      if (chooser.choose(new double[] {1 - r.burst(), r.burst()}, i -> what(send) + " was lost: a burst of losses"
-          + " began (burst " + percent(r.burst()) + ", " + r.burstLength() + " datagrams on average)") == 0) {
-        return false;
-      }
-      bursting.add(link);
-      return true;
-    }
-    double end = 1 / r.burstLength();
-    if (chooser.choose(new double[] {end, 1 - end}, i -> what(send) + " was lost in the same burst") == 0) {
-      bursting.remove(link);
-      return false;
-    }
-    return true;
-  }
-
   /** The most pieces a sliced segment is cut into: one-byte pieces stop here, the last piece takes the rest. */
-  static final int MAX_PIECES = 64;
-
-  @Override
-  public int[] slices(Send send, Chooser chooser) {
-    Rule r = ruleFor(send.from(), send.to());
-    if (r == null || r.slice() == 0 || send.bytes() < 2) {
-      return null;
-    }
-    double third = r.slice() / 3;
-    int c = chooser.choose(new double[] {1 - r.slice(), third, third, third},
-        i -> what(send) + " arrived in " + describePieces(cut(send.bytes(), i)) + " (slice " + percent(r.slice())
-            + ")");
-    return c == 0 ? null : cut(send.bytes(), c);
-  }
+  static final int MAX_PIECES = PlanDecisions.MAX_PIECES;
 
   /** Alternative 1: two halves; 2: four near-equal pieces (fewer for fewer bytes); 3: one-byte pieces. */
   static int[] cut(int bytes, int alternative) {
-    if (alternative == 3) {
-      int n = Math.min(bytes, MAX_PIECES);
-      int[] pieces = new int[n];
-      java.util.Arrays.fill(pieces, 1);
-      pieces[n - 1] = bytes - (n - 1);
-      return pieces;
-    }
-    int n = Math.min(bytes, alternative == 1 ? 2 : 4);
-    int[] pieces = new int[n];
-    for (int i = 0; i < n; i++) {
-      pieces[i] = bytes / n + (i < bytes % n ? 1 : 0);
-    }
-    return pieces;
+    return PlanDecisions.cut(bytes, alternative);
   }
 
-  private static String describePieces(int[] pieces) {
-    StringBuilder sb = new StringBuilder().append(pieces.length).append(" pieces (");
-    for (int i = 0; i < pieces.length && i < 5; i++) {
-      sb.append(i == 0 ? "" : ", ").append(pieces[i]);
-    }
-    return sb.append(pieces.length > 5 ? ", ..." : "").append(" bytes)").toString();
+  @Override
+  public int[] slices(Send send, Chooser chooser) {
+    return PlanDecisions.slices(ruleFor(send.from(), send.to()), send, chooser);
   }
 
   @Override
   public boolean reset(Send send, Chooser chooser) {
-    Rule r = ruleFor(send.from(), send.to());
-    return r != null && r.reset() > 0 && chooser.choose(new double[] {1 - r.reset(), r.reset()},
-        i -> "connection #" + send.id() + " " + send.link() + " was reset (RST both ways) in place of its segment of "
-            + send.bytes() + " bytes (reset " + percent(r.reset()) + ")") == 1;
+    return PlanDecisions.reset(ruleFor(send.from(), send.to()), send, chooser);
   }
 
   @Override
   public boolean blackhole(Send send, Chooser chooser) {
-    Rule r = ruleFor(send.from(), send.to());
-    return r != null && r.connectTimeout() > 0 && chooser.choose(new double[] {1 - r.connectTimeout(),
-        r.connectTimeout()}, i -> "the connect " + send.link() + " (connection #" + send.id() + ") got no answer and"
-        + " timed out (connect_timeout " + percent(r.connectTimeout()) + ")") == 1;
+    return PlanDecisions.blackhole(ruleFor(send.from(), send.to()), send, chooser);
   }
 
   @Override
   public boolean refuse(Send send, Chooser chooser) {
-    Rule r = ruleFor(send.from(), send.to());
-    return r != null && r.refuse() > 0 && chooser.choose(new double[] {1 - r.refuse(), r.refuse()},
-        i -> "the connect " + send.link() + " (connection #" + send.id() + ") was refused although the port listens"
-            + " (refuse " + percent(r.refuse()) + ")") == 1;
+    return PlanDecisions.refuse(ruleFor(send.from(), send.to()), send, chooser);
   }
 
   @Override
   public byte[] corrupt(Send send, byte[] data, Chooser chooser) {
-    Rule r = ruleFor(send.from(), send.to());
-    if (r == null || r.corrupt() == 0 || data.length == 0) {
-      return data;
-    }
-    int at = data.length / 2;
-    if (chooser.choose(new double[] {1 - r.corrupt(), r.corrupt()}, i -> what(send) + " arrived corrupted (byte " + at
-        + " of " + data.length + " flipped; corrupt " + percent(r.corrupt()) + ")") == 0) {
-      return data;
-    }
-    byte[] copy = data.clone();
-    copy[at] ^= (byte) 0xff;
-    return copy;
+    return PlanDecisions.corrupt(ruleFor(send.from(), send.to()), send, data, chooser);
   }
 
   @Override
   public long extraDelayNanos(Send send, Chooser chooser) {
-    Rule r = ruleFor(send.from(), send.to());
-    if (r == null || r.latency() == null) {
-      return 0;
-    }
-    return latency(r.latency(), send, chooser, "");
+    return PlanDecisions.extraDelayNanos(ruleFor(send.from(), send.to()), send, chooser);
   }
 
   @Override
   public long[] datagramDelays(Send send, Chooser chooser) {
-    Rule r = ruleFor(send.from(), send.to());
-    if (r == null) {
-      return new long[] {0};
-    }
-    if (r.burst() > 0 && lostInBurst(r, send, chooser)) {
-      return new long[0];
-    }
-    if (r.loss() > 0 && chooser.choose(new double[] {1 - r.loss(), r.loss()},
-        c -> what(send) + " was dropped (loss " + percent(r.loss()) + ")") == 1) {
-      return new long[0];
-    }
-    long first = r.latency() == null ? 0 : latency(r.latency(), send, chooser, "");
-    if (r.duplicate() > 0 && chooser.choose(new double[] {1 - r.duplicate(), r.duplicate()},
-        c -> what(send) + " was duplicated (dup " + percent(r.duplicate()) + ")") == 1) {
-      long second = r.latency() == null ? 0 : latency(r.latency(), send, chooser, "its copy: ");
-      return new long[] {first, second};
-    }
-    return new long[] {first};
-  }
-
-  /** Chooses a latency bucket: bucket 0 (the fastest) is no fault. */
-  private static long latency(Latency l, Send send, Chooser chooser, String prefix) {
-    if (l.isFixed()) {
-      return l.nanosAt(0.5);
-    }
-    double[] weights = new double[Latency.BUCKETS];
-    java.util.Arrays.fill(weights, 1.0 / Latency.BUCKETS);
-    int c = chooser.choose(weights, i -> prefix + what(send) + " took " + Durations.millis(send.baseDelayNanos()
-        + l.nanosAt(Latency.quantileOf(i))) + " to arrive, not " + Durations.millis(send.baseDelayNanos()
-        + l.nanosAt(Latency.quantileOf(0))) + " (" + l + " at its " + percentile(Latency.quantileOf(i)) + ")");
-    return l.nanosAt(Latency.quantileOf(c));
-  }
-
-  private static String what(Send s) {
-    return switch (s.kind()) {
-      case DATAGRAM -> "the datagram of " + s.bytes() + " bytes " + s.link();
-      case SEGMENT -> "the segment of " + s.bytes() + " bytes " + s.link() + " (connection #" + s.id() + ")";
-      case HANDSHAKE -> "the handshake message " + s.link() + " (connection #" + s.id() + ")";
-      case FIN -> "the FIN " + s.link() + " (connection #" + s.id() + ")";
-      case RESET -> "the RST " + s.link() + " (connection #" + s.id() + ")";
-    };
+    return PlanDecisions.datagramDelays(ruleFor(send.from(), send.to()), send, chooser);
   }
 
   private static String percent(double p) {
-    return String.format(Locale.ROOT, "%.4g%%", p * 100).replaceAll("\\.?0+%$", "%");
-  }
-
-  private static String percentile(double q) {
-    return String.format(Locale.ROOT, "p%.2g", q * 100).replaceAll("\\.?0+$", "");
+    return PlanDecisions.percent(p);
   }
 
   @Override
