@@ -160,8 +160,7 @@ public final class Failpoints {
 
   /** The classes whose frames are the failpoint's own, not the caller's. */
   private static final java.util.Set<String> OWN = java.util.Set.of(Failpoints.class.getName(),
-      Failpoint.class.getName(), SimulatedFailpoints.class.getName(), ProductionFailpoints.class.getName(),
-      FaultChoices.class.getName());
+      Failpoint.class.getName(), SimulatedFailpoints.class.getName(), ProductionFailpoints.class.getName());
 
   private static String topLevel(String className) {
     int dollar = className.indexOf('$');

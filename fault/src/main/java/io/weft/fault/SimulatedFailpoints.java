@@ -11,7 +11,7 @@ import java.util.WeakHashMap;
 
 /**
  * Failpoints in a simulation: the plan applied to the simulation's network names them, and each evaluation is a fault
- * decision of the run's scheduling strategy ({@link FaultChoices}).
+ * decision of the run's scheduling strategy ({@link Simulation#chooseFault}).
  */
 final class SimulatedFailpoints {
 
@@ -92,7 +92,7 @@ final class SimulatedFailpoints {
     for (int j = 0; j < alternatives; j++) {
       weights[j + 1] = point.actions().get(live[j]).probability();
     }
-    int c = FaultChoices.choose(sim.loop(), weights,
+    int c = sim.chooseFault(weights,
         k -> Failpoints.describe(point, point.actions().get(live[k - 1])));
     if (c == 0) {
       return false;

@@ -466,19 +466,27 @@ public final class Simulation {
       }
       Decision d = Decision.of(decision);
       boolean single = decision == EARLY || decision == LATE;
-      int c = strategy.choose(new ChoicePoint(d, n,
-          i -> Kernel.get().owner(subjects[single ? from : from + i]), choiceCount));
+      int c = ask(new ChoicePoint(d, n, i -> Kernel.get().owner(subjects[single ? from : from + i]), choiceCount),
+          decision);
+      if (c != 0) {
+        deviations.note(d, n, c, clock.nanoTime(), subjects, from, schedule.lateBoundNanos());
+      }
+      return c;
+    }
+
+    /** Asks the strategy at {@code point} (decision code {@code code}), checks the answer, records and traces it. */
+    private int ask(ChoicePoint point, int code) {
+      int n = point.alternatives();
+      int c = strategy.choose(point);
       if (c < 0 || c >= n) {
-        throw new IllegalStateException("strategy " + strategy.name() + " chose " + c + " of " + n + " at " + d);
+        throw new IllegalStateException("strategy " + strategy.name() + " chose " + c + " of " + n + " at "
+            + point.decision());
       }
       if (choiceCount == choices.length) {
         choices = Arrays.copyOf(choices, choices.length * 2);
       }
       choices[choiceCount++] = c;
-      trace.record(Trace.CHOICE, ((long) decision << 48) | ((long) n << 24) | c);
-      if (c != 0) {
-        deviations.note(d, n, c, clock.nanoTime(), subjects, from, schedule.lateBoundNanos());
-      }
+      trace.record(Trace.CHOICE, ((long) code << 48) | ((long) n << 24) | c);
       return c;
     }
 
@@ -488,15 +496,7 @@ public final class Simulation {
         return 0; // no faults while cleaning up after the run, and nothing recorded
       }
       int n = weights.length;
-      int c = strategy.choose(new ChoicePoint(Decision.FAULT, n, i -> -1, choiceCount, i -> weights[i]));
-      if (c < 0 || c >= n) {
-        throw new IllegalStateException("strategy " + strategy.name() + " chose " + c + " of " + n + " at FAULT");
-      }
-      if (choiceCount == choices.length) {
-        choices = Arrays.copyOf(choices, choices.length * 2);
-      }
-      choices[choiceCount++] = c;
-      trace.record(Trace.CHOICE, ((long) FAULT << 48) | ((long) n << 24) | c);
+      int c = ask(new ChoicePoint(Decision.FAULT, n, i -> -1, choiceCount, i -> weights[i]), FAULT);
       if (c != 0) {
         deviations.noteFault(n, c, clock.nanoTime(), describe.apply(c));
       }

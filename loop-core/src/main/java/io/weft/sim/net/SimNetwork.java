@@ -467,12 +467,11 @@ public final class SimNetwork implements Network {
 
   /** The delay of something a stream sends: the link's latency, plus what the fault plan adds. */
   long streamDelayNanos(NetFaults.Kind kind, SimHost from, SimHost to, long flowId, int bytes) {
-    long base = deliveryDelayNanos(from, to);
     if (faults == null) {
-      return base;
+      return deliveryDelayNanos(from, to);
     }
-    NetFaults.Send send = new NetFaults.Send(kind, from == null ? "?" : from.name(), to == null ? null : to.name(),
-        flowId, bytes, base, now());
+    NetFaults.Send send = sendOf(kind, from, to, flowId, bytes);
+    long base = send.baseDelayNanos();
     maybePartition(send, from, to);
     long extra = faults.extraDelayNanos(send, chooser);
     if (extra < 0) {
@@ -545,13 +544,12 @@ public final class SimNetwork implements Network {
   void sendDatagram(SimDatagramSocket from, InetSocketAddress to, byte[] data) {
     SimHost target = to.getAddress().isLoopbackAddress() ? from.host : hostAt(to.getAddress());
     InetSocketAddress source = from.sourceFor(to);
-    long base = deliveryDelayNanos(from.host, target);
     if (faults == null) {
-      deliverDatagram(from, to, target, source, data, base);
+      deliverDatagram(from, to, target, source, data, deliveryDelayNanos(from.host, target));
       return;
     }
-    NetFaults.Send send = new NetFaults.Send(NetFaults.Kind.DATAGRAM, from.host.name(),
-        target == null ? null : target.name(), from.id, data.length, base, now());
+    NetFaults.Send send = sendOf(NetFaults.Kind.DATAGRAM, from.host, target, from.id, data.length);
+    long base = send.baseDelayNanos();
     maybePartition(send, from.host, target);
     long[] delays = faults.datagramDelays(send, chooser);
     byte[] payload = delays.length == 0 ? data : faults.corrupt(send, data, chooser);
