@@ -31,6 +31,7 @@ import java.util.Objects;
  *   <li>{@code dup=}: the probability that a datagram arrives twice (the copy with a latency of its own, so it may
  *       arrive after later datagrams).
  *   <li>{@code corrupt=}: the probability that a datagram arrives with one byte flipped (the middle one).
+ *   <li>{@code reorder=P/D}: the probability that a datagram is held back D more, so later ones overtake it.
  *   <li>{@code slice=}: the probability that a stream's data segment (one write, or what the window let through)
  *       arrives in pieces, each read on its own: two halves, four pieces, or one-byte pieces (at most
  *       {@value #MAX_PIECES}, the last taking the rest), equally likely. Framing bugs show here.
@@ -39,6 +40,10 @@ import java.util.Objects;
  *   <li>{@code refuse=}: the probability that a connect to a listening port is refused anyway.
  *   <li>{@code connect_timeout=}: the probability that a connect's SYN is lost for good: the connect fails with a
  *       timeout after the network's connect timeout ({@link SimNetwork#setConnectTimeout}, 127 s by default).
+ *   <li>{@code accept_delay=P/D}: the probability that a connection reaches the listener's accept queue only D
+ *       after its handshake: the client is connected (and may write) while the server has not accepted it yet.
+ *   <li>{@code slow_close=P/D}: the probability that a stream's FIN (the end of stream) arrives D late, after the
+ *       data before it (Toxiproxy's {@code slow_close}).
  *   <li>{@code clog=P/D}: as {@code partition}, but what meets the clog waits, datagrams too, and arrives when it
  *       ends (turmoil's "hold").
  *   <li>{@code bandwidth=R} ({@code 100KB/s}, {@code 1MiB/s}, {@code 500B/s}; KB = 1,000 bytes as Toxiproxy's):
@@ -63,13 +68,14 @@ import java.util.Objects;
  * <p>Scripted partitions (at chosen moments, not drawn) are {@link SimNetwork#partition}, {@code heal} and
  * {@code partitionOneWay}.
  *
- * <p>Host crashes and restarts are {@link io.weft.sim.net.SimHost#crash()} and {@code restart()}. Random clock
- * offsets (as choices) are still to come.
+ * <p>Host crashes and restarts are {@link io.weft.sim.net.SimHost#crash()} and {@code restart()}.
  *
  * <h2>Host clocks</h2>
  *
  * <p>A rule {@code host NAME: clock_offset=-40ms, clock_drift=200ppm} gives host {@code NAME} a wall clock off by that
- * much and drifting by that much ({@link HostClock}; code reads it through {@link io.weft.time.WallClock}).
+ * much and drifting by that much ({@link HostClock}; code reads it through {@link io.weft.time.WallClock}). Ranges,
+ * {@code host *: clock_offset=-50ms..50ms, clock_drift=-100ppm..100ppm}, make each host's offset and drift a fault
+ * decision, shrunk toward no skew.
  *
  * <h2>Failpoints</h2>
  *
@@ -143,34 +149,55 @@ public final class FaultPlan implements NetFaults {
   /**
    * A host's wall clock in a plan, {@code host db: clock_offset=-40ms, clock_drift=200ppm}: that far ahead of the
    * simulation's wall clock (negative: behind) and that many parts per million fast (negative: slow), added to what
-   * {@link io.weft.sim.net.SimHost#setClock} set; read through {@link io.weft.time.WallClock}. Not a choice: a
-   * property of the host.
+   * {@link io.weft.sim.net.SimHost#setClock} set; read through {@link io.weft.time.WallClock}. A range,
+   * {@code clock_offset=-50ms..50ms} or {@code clock_drift=-200ppm..200ppm}, makes the value a fault decision of the
+   * run, taken when the host's wall clock is first read: one of 9 evenly spaced values of the range, equally likely,
+   * alternative 0 the one nearest 0 (no skew), so it is recorded, replayed and shrunk like the network's faults. Host
+   * {@code *} is every host without a rule of its own, each with its own decision.
    *
-   * @param host the host's name
-   * @param offsetNanos the offset in nanoseconds
-   * @param driftPpm the drift in parts per million, within +-1,000,000
+   * @param host the host's name, or {@code *}
+   * @param offsetNanos the offset in nanoseconds, or the least of its range
+   * @param offsetMaxNanos the greatest offset of the range, {@code offsetNanos} for a fixed offset
+   * @param driftPpm the drift in parts per million, within +-1,000,000, or the least of its range
+   * @param driftMaxPpm the greatest drift of the range, {@code driftPpm} for a fixed drift
    */
   @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
-  public record HostClock(String host, long offsetNanos, long driftPpm) {
+  public record HostClock(String host, long offsetNanos, long offsetMaxNanos, long driftPpm, long driftMaxPpm) {
     /** Checks the fields. */
     public HostClock {
       Objects.requireNonNull(host, "host must not be null");
-      if (host.isBlank() || host.equals("*")) {
-        throw new IllegalArgumentException("a clock rule names one host, got \"" + host + "\"");
+      if (host.isBlank()) {
+        throw new IllegalArgumentException("a clock rule names one host or *, got \"" + host + "\"");
       }
-      if (driftPpm <= -1_000_000 || driftPpm >= 1_000_000) {
-        throw new IllegalArgumentException("clock_drift must be within +-1,000,000 ppm, got " + driftPpm);
+      for (long d : new long[] {driftPpm, driftMaxPpm}) {
+        if (d <= -1_000_000 || d >= 1_000_000) {
+          throw new IllegalArgumentException("clock_drift must be within +-1,000,000 ppm, got " + d);
+        }
       }
+      if (offsetMaxNanos < offsetNanos) {
+        throw new IllegalArgumentException("a clock_offset range goes from low to high, got "
+            + HostClocks.offset(offsetNanos) + ".." + HostClocks.offset(offsetMaxNanos));
+      }
+      if (driftMaxPpm < driftPpm) {
+        throw new IllegalArgumentException("a clock_drift range goes from low to high, got " + driftPpm + "ppm.."
+            + driftMaxPpm + "ppm");
+      }
+    }
+
+    /** A fixed offset and drift. */
+    public HostClock(String host, long offsetNanos, long driftPpm) {
+      this(host, offsetNanos, offsetNanos, driftPpm, driftPpm);
     }
 
     @Override
     public String toString() {
       List<String> parts = new ArrayList<>();
-      if (offsetNanos != 0) {
-        parts.add("clock_offset=" + (offsetNanos < 0 ? "-" : "") + Durations.format(Math.abs(offsetNanos)));
+      if (offsetNanos != 0 || offsetMaxNanos != 0) {
+        parts.add("clock_offset=" + HostClocks.offset(offsetNanos)
+            + (offsetMaxNanos != offsetNanos ? ".." + HostClocks.offset(offsetMaxNanos) : ""));
       }
-      if (driftPpm != 0) {
-        parts.add("clock_drift=" + driftPpm + "ppm");
+      if (driftPpm != 0 || driftMaxPpm != 0) {
+        parts.add("clock_drift=" + driftPpm + "ppm" + (driftMaxPpm != driftPpm ? ".." + driftMaxPpm + "ppm" : ""));
       }
       return "host " + host + ": " + String.join(", ", parts);
     }
@@ -183,22 +210,24 @@ public final class FaultPlan implements NetFaults {
 
   @Override
   public long clockOffsetNanos(String host) {
-    for (HostClock h : hostClocks) {
-      if (h.host().equals(host)) {
-        return h.offsetNanos();
-      }
-    }
-    return 0;
+    HostClock h = HostClocks.of(hostClocks, host);
+    return h == null ? 0 : h.offsetNanos();
   }
 
   @Override
   public long clockDriftPpm(String host) {
-    for (HostClock h : hostClocks) {
-      if (h.host().equals(host)) {
-        return h.driftPpm();
-      }
-    }
-    return 0;
+    HostClock h = HostClocks.of(hostClocks, host);
+    return h == null ? 0 : h.driftPpm();
+  }
+
+  @Override
+  public long clockOffsetNanos(String host, Chooser chooser) {
+    return HostClocks.offset(hostClocks, host, chooser);
+  }
+
+  @Override
+  public long clockDriftPpm(String host, Chooser chooser) {
+    return HostClocks.drift(hostClocks, host, chooser);
   }
   // --- end of host clocks ---
 
@@ -307,6 +336,11 @@ public final class FaultPlan implements NetFaults {
   }
 
   @Override
+  public long acceptDelayNanos(Send send, Chooser chooser) {
+    return PlanDecisions.acceptDelayNanos(ruleFor(send.from(), send.to()), send, chooser);
+  }
+
+  @Override
   public long[] datagramDelays(Send send, Chooser chooser) {
     return PlanDecisions.datagramDelays(ruleFor(send.from(), send.to()), send, chooser);
   }
@@ -346,240 +380,6 @@ public final class FaultPlan implements NetFaults {
       sb.append(sb.isEmpty() ? "" : "; ").append(h);
     }
     return sb.toString();
-  }
-
-  /** Which links a rule covers: a direction ({@code a->b}) or both ({@code a<->b}); {@code *} matches any host. */
-  @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
-  public record Link(String from, String to, boolean bothWays) {
-    /** Checks the names. */
-    public Link {
-      Objects.requireNonNull(from, "from must not be null");
-      Objects.requireNonNull(to, "to must not be null");
-      if (from.isBlank() || to.isBlank()) {
-        throw new IllegalArgumentException("a link names two hosts (or *), got \"" + from + "\" and \"" + to + "\"");
-      }
-    }
-
-    /** Every link, every direction (as {@code *->*}: a partition on it cuts one direction). */
-    public static Link any() {
-      return new Link("*", "*", false);
-    }
-
-    /** Whether something sent from {@code from} to {@code to} (null: an address no host has) is on this link. */
-    public boolean matches(String from, String to) {
-      return oneWay(this.from, this.to, from, to) || (bothWays && oneWay(this.to, this.from, from, to));
-    }
-
-    private static boolean oneWay(String a, String b, String from, String to) {
-      return (a.equals("*") || a.equals(from)) && (b.equals("*") || b.equals(to));
-    }
-
-    static Link parse(String text) {
-      String t = text.strip();
-      boolean both = t.contains("<->");
-      String[] parts = t.split(both ? "<->" : "->", -1);
-      if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
-        throw new IllegalArgumentException("a link is \"from->to\" or \"a<->b\" (host names or *), got \"" + t + "\"");
-      }
-      return new Link(parts[0].strip(), parts[1].strip(), both);
-    }
-
-    @Override
-    public String toString() {
-      return from + (bothWays ? "<->" : "->") + to;
-    }
-  }
-
-  /**
-   * The faults on one link.
-   *
-   * @param link the links covered
-   * @param latency extra latency per delivery, or null for none
-   * @param loss the probability a datagram is dropped, 0-1
-   * @param duplicate the probability a datagram arrives twice, 0-1
-   * @param partition the probability a send starts a partition of its link, 0-1
-   * @param partitionNanos how long such a partition lasts (more than 0 when {@code partition} is)
-   * @param slice the probability a stream's data segment arrives in pieces, 0-1
-   * @param reset the probability a stream's data segment is replaced by a reset both ways, 0-1
-   * @param refuse the probability a connect to a listening port is refused, 0-1
-   * @param corrupt the probability a datagram arrives with one byte changed, 0-1
-   * @param clog the probability a send starts a clog of its link, 0-1
-   * @param clogNanos how long such a clog lasts (more than 0 when {@code clog} is)
-   * @param bandwidth the link's bandwidth in bytes per second, 0 for unlimited
-   * @param connectTimeout the probability a connect's SYN is lost, so the connect times out, 0-1
-   * @param burst the probability a datagram starts a burst of losses (Gilbert-Elliott's bad state), 0-1
-   * @param burstLength the mean number of datagrams a burst loses, at least 1 when {@code burst} is more than 0
-   */
-  @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
-  public record Rule(Link link, Latency latency, double loss, double duplicate, double partition,
-      long partitionNanos, double slice, double reset, double refuse, double corrupt, double clog, long clogNanos,
-      long bandwidth, double connectTimeout, double burst, double burstLength) {
-    /** Checks the fields. */
-    public Rule {
-      Objects.requireNonNull(link, "link must not be null");
-      checkProbability("loss", loss);
-      checkProbability("dup", duplicate);
-      checkProbability("partition", partition);
-      checkProbability("slice", slice);
-      checkProbability("reset", reset);
-      checkProbability("refuse", refuse);
-      checkProbability("corrupt", corrupt);
-      checkProbability("clog", clog);
-      checkProbability("connect_timeout", connectTimeout);
-      checkProbability("burst", burst);
-      if (burst > 0 && !(burstLength >= 1)) {
-        throw new IllegalArgumentException("a burst loses at least 1 datagram on average, got " + burstLength);
-      }
-      if (clog > 0 && clogNanos <= 0) {
-        throw new IllegalArgumentException("a clog lasts more than 0, got " + Durations.format(clogNanos));
-      }
-      if (bandwidth < 0) {
-        throw new IllegalArgumentException("bandwidth must be at least 0 bytes/s (0: unlimited), got " + bandwidth);
-      }
-      if (partition > 0 && partitionNanos <= 0) {
-        throw new IllegalArgumentException("a partition lasts more than 0, got " + Durations.format(partitionNanos));
-      }
-    }
-
-    /** A rule with latency, loss and duplication only. */
-    public Rule(Link link, Latency latency, double loss, double duplicate) {
-      this(link, latency, loss, duplicate, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-    }
-
-    @Override
-    public String toString() {
-      List<String> parts = new ArrayList<>();
-      if (latency != null) {
-        parts.add("latency=" + latency);
-      }
-      if (loss > 0) {
-        parts.add("loss=" + percent(loss));
-      }
-      if (duplicate > 0) {
-        parts.add("dup=" + percent(duplicate));
-      }
-      if (corrupt > 0) {
-        parts.add("corrupt=" + percent(corrupt));
-      }
-      if (partition > 0) {
-        parts.add("partition=" + percent(partition) + "/" + Durations.format(partitionNanos));
-      }
-      if (slice > 0) {
-        parts.add("slice=" + percent(slice));
-      }
-      if (reset > 0) {
-        parts.add("reset=" + percent(reset));
-      }
-      if (refuse > 0) {
-        parts.add("refuse=" + percent(refuse));
-      }
-      if (clog > 0) {
-        parts.add("clog=" + percent(clog) + "/" + Durations.format(clogNanos));
-      }
-      if (bandwidth > 0) {
-        parts.add("bandwidth=" + Rates.format(bandwidth));
-      }
-      if (connectTimeout > 0) {
-        parts.add("connect_timeout=" + percent(connectTimeout));
-      }
-      if (burst > 0) {
-        parts.add("burst=" + percent(burst) + "/" + (burstLength == Math.rint(burstLength) ? String.valueOf((long)
-            burstLength) : String.valueOf(burstLength)));
-      }
-      return link + ": " + String.join(", ", parts);
-    }
-
-    /** Builds a rule. */
-    static final class Builder {
-      private final Link link;
-      private Latency latency;
-      private double loss;
-      private double duplicate;
-      private double partition;
-      private long partitionNanos;
-      private double slice;
-      private double reset;
-      private double refuse;
-      private double corrupt;
-      private double clog;
-      private long clogNanos;
-      private long bandwidth;
-      private double connectTimeout;
-      private double burst;
-      private double burstLength;
-
-      Builder(Link link) {
-        this.link = link;
-      }
-
-      Builder latency(Latency l) {
-        latency = Objects.requireNonNull(l, "latency must not be null");
-        return this;
-      }
-
-      Builder loss(double p) {
-        loss = checkProbability("loss", p);
-        return this;
-      }
-
-      Builder duplicate(double p) {
-        duplicate = checkProbability("dup", p);
-        return this;
-      }
-
-      Builder partition(double p, long nanos) {
-        partition = checkProbability("partition", p);
-        partitionNanos = nanos;
-        return this;
-      }
-
-      Builder slice(double p) {
-        slice = checkProbability("slice", p);
-        return this;
-      }
-
-      Builder reset(double p) {
-        reset = checkProbability("reset", p);
-        return this;
-      }
-
-      Builder refuse(double p) {
-        refuse = checkProbability("refuse", p);
-        return this;
-      }
-
-      Builder corrupt(double p) {
-        corrupt = checkProbability("corrupt", p);
-        return this;
-      }
-
-      Builder clog(double p, long nanos) {
-        clog = checkProbability("clog", p);
-        clogNanos = nanos;
-        return this;
-      }
-
-      Builder bandwidth(long bytesPerSecond) {
-        bandwidth = bytesPerSecond;
-        return this;
-      }
-
-      Builder connectTimeout(double p) {
-        connectTimeout = checkProbability("connect_timeout", p);
-        return this;
-      }
-
-      Builder burst(double p, double meanLength) {
-        burst = checkProbability("burst", p);
-        burstLength = meanLength;
-        return this;
-      }
-
-      Rule build() {
-        return new Rule(link, latency, loss, duplicate, partition, partitionNanos, slice, reset, refuse, corrupt, clog,
-            clogNanos, bandwidth, connectTimeout, burst, burstLength);
-      }
-    }
   }
 
   /** Builds a plan rule by rule: {@code link(...)} starts a rule, the fault methods set its faults. */
@@ -707,6 +507,37 @@ public final class FaultPlan implements NetFaults {
       return this;
     }
 
+    /**
+     * Sets the current rule's datagram reordering: each datagram is, with {@code probability}, held back
+     * {@code delay} more, so the ones sent after it overtake it (netem's reorder).
+     */
+    public Builder reorder(double probability, java.time.Duration delay) {
+      Objects.requireNonNull(delay, "delay must not be null");
+      rule().reorder(probability, delay.toNanos());
+      return this;
+    }
+
+    /**
+     * Sets the current rule's accept delays: each connection that completes its handshake reaches the listener's
+     * accept queue, with {@code probability}, only {@code delay} later (a server slow to accept); the client is
+     * connected and may write meanwhile.
+     */
+    public Builder acceptDelay(double probability, java.time.Duration delay) {
+      Objects.requireNonNull(delay, "delay must not be null");
+      rule().acceptDelay(probability, delay.toNanos());
+      return this;
+    }
+
+    /**
+     * Sets the current rule's slow closes: each stream's FIN (the end of what one side sends) arrives, with
+     * {@code probability}, {@code delay} late (Toxiproxy's {@code slow_close}).
+     */
+    public Builder slowClose(double probability, java.time.Duration delay) {
+      Objects.requireNonNull(delay, "delay must not be null");
+      rule().slowClose(probability, delay.toNanos());
+      return this;
+    }
+
     private Rule.Builder rule() {
       if (current == null) {
         throw new IllegalStateException("start a rule first: link(from, to), between(a, b) or everyLink()");
@@ -728,6 +559,18 @@ public final class FaultPlan implements NetFaults {
     public Builder hostClock(String host, java.time.Duration offset, long driftPpm) {
       Objects.requireNonNull(offset, "offset must not be null");
       hostClocks.add(new HostClock(host, offset.toNanos(), driftPpm));
+      return this;
+    }
+
+    /**
+     * Adds a host's wall clock whose offset and drift are fault decisions of each run: one of evenly spaced values
+     * from the low to the high end of each range (see {@link HostClock}); {@code host} may be {@code *}.
+     */
+    public Builder hostClock(String host, java.time.Duration lowOffset, java.time.Duration highOffset, long lowDriftPpm,
+        long highDriftPpm) {
+      Objects.requireNonNull(lowOffset, "lowOffset must not be null");
+      Objects.requireNonNull(highOffset, "highOffset must not be null");
+      hostClocks.add(new HostClock(host, lowOffset.toNanos(), highOffset.toNanos(), lowDriftPpm, highDriftPpm));
       return this;
     }
 

@@ -1,6 +1,5 @@
 package io.weft.fault;
 
-import io.weft.fault.FaultPlan.Rule;
 import io.weft.sim.net.NetFaults.Chooser;
 import io.weft.sim.net.NetFaults.Partition;
 import io.weft.sim.net.NetFaults.Send;
@@ -20,16 +19,18 @@ final class PlanDecisions {
       return null;
     }
     boolean both = r.link().bothWays();
-    if (r.partition() > 0 && chooser.choose(new double[] {1 - r.partition(), r.partition()}, i -> "the link "
+    TimedFault p = r.partition();
+    if (p.on() && chooser.choose(new double[] {1 - p.probability(), p.probability()}, i -> "the link "
         + send.link() + (both ? " (both ways)" : " (one way)") + " was partitioned for "
-        + Durations.millis(r.partitionNanos()) + ", starting with " + what(send) + " (partition "
-        + percent(r.partition()) + ")") == 1) {
-      return new Partition(r.partitionNanos(), both, false);
+        + Durations.millis(p.nanos()) + ", starting with " + what(send) + " (partition "
+        + percent(p.probability()) + ")") == 1) {
+      return new Partition(p.nanos(), both, false);
     }
-    if (r.clog() > 0 && chooser.choose(new double[] {1 - r.clog(), r.clog()}, i -> "the link " + send.link()
-        + (both ? " (both ways)" : " (one way)") + " was clogged for " + Durations.millis(r.clogNanos())
-        + ", starting with " + what(send) + " (clog " + percent(r.clog()) + ")") == 1) {
-      return new Partition(r.clogNanos(), both, true);
+    TimedFault c = r.clog();
+    if (c.on() && chooser.choose(new double[] {1 - c.probability(), c.probability()}, i -> "the link " + send.link()
+        + (both ? " (both ways)" : " (one way)") + " was clogged for " + Durations.millis(c.nanos())
+        + ", starting with " + what(send) + " (clog " + percent(c.probability()) + ")") == 1) {
+      return new Partition(c.nanos(), both, true);
     }
     return null;
   }
@@ -144,10 +145,28 @@ final class PlanDecisions {
 
   /** {@link io.weft.sim.net.NetFaults#extraDelayNanos}, under rule {@code r} (null: none). */
   static long extraDelayNanos(Rule r, Send send, Chooser chooser) {
-    if (r == null || r.latency() == null) {
+    if (r == null) {
       return 0;
     }
-    return latency(r.latency(), send, chooser, "");
+    long extra = r.latency() == null ? 0 : latency(r.latency(), send, chooser, "");
+    TimedFault slow = r.slowClose();
+    if (send.kind() == io.weft.sim.net.NetFaults.Kind.FIN && slow.on() && chooser.choose(new double[] {
+        1 - slow.probability(), slow.probability()}, i -> what(send) + " (the end of stream) arrived "
+        + Durations.millis(slow.nanos()) + " late (slow_close " + slow + ")") == 1) {
+      extra += slow.nanos();
+    }
+    return extra;
+  }
+
+  /** {@link io.weft.sim.net.NetFaults#acceptDelayNanos}, under rule {@code r} (null: none). */
+  static long acceptDelayNanos(Rule r, Send send, Chooser chooser) {
+    if (r == null || !r.acceptDelay().on()) {
+      return 0;
+    }
+    TimedFault d = r.acceptDelay();
+    return chooser.choose(new double[] {1 - d.probability(), d.probability()}, i -> "connection #" + send.id() + " "
+        + send.link() + " reached the listener's accept queue " + Durations.millis(d.nanos()) + " after its handshake"
+        + " (accept_delay " + d + ")") == 1 ? d.nanos() : 0;
   }
 
   /** {@link io.weft.sim.net.NetFaults#datagramDelays}, under rule {@code r} (null: none). */
@@ -163,6 +182,12 @@ final class PlanDecisions {
       return new long[0];
     }
     long first = r.latency() == null ? 0 : latency(r.latency(), send, chooser, "");
+    TimedFault reorder = r.reorder();
+    if (reorder.on() && chooser.choose(new double[] {1 - reorder.probability(), reorder.probability()},
+        c -> what(send) + " was held back " + Durations.millis(reorder.nanos()) + ", so later ones overtake it (reorder "
+            + reorder + ")") == 1) {
+      first += reorder.nanos();
+    }
     if (r.duplicate() > 0 && chooser.choose(new double[] {1 - r.duplicate(), r.duplicate()},
         c -> what(send) + " was duplicated (dup " + percent(r.duplicate()) + ")") == 1) {
       long second = r.latency() == null ? 0 : latency(r.latency(), send, chooser, "its copy: ");

@@ -14,7 +14,7 @@ final class PlanText {
   private PlanText() {}
 
   /** Reads {@code text} (not a preset's name), handing each network rule and each failpoint rule on in order. */
-  static void read(String text, Consumer<FaultPlan.Rule> rules, Consumer<Failpoint> failpoints,
+  static void read(String text, Consumer<Rule> rules, Consumer<Failpoint> failpoints,
       Consumer<FaultPlan.HostClock> hostClocks) {
     for (String ruleText : text.split(";")) {
       if (ruleText.isBlank()) {
@@ -38,7 +38,10 @@ final class PlanText {
     }
   }
 
-  /** A host's clock, {@code host NAME: clock_offset=D, clock_drift=Nppm} (an offset may be negative). */
+  /**
+   * A host's clock, {@code host NAME: clock_offset=D, clock_drift=Nppm} (an offset may be negative), each value fixed
+   * or a range {@code LOW..HIGH}.
+   */
   private static FaultPlan.HostClock hostClock(String r) {
     String h = r.substring("host ".length());
     int colon = h.indexOf(':');
@@ -46,41 +49,58 @@ final class PlanText {
       throw new IllegalArgumentException("a host rule is \"host NAME: clock_offset=D, clock_drift=Nppm\", got \"" + r
           + "\"");
     }
-    long offset = 0;
-    long drift = 0;
+    long[] offset = {0, 0};
+    long[] drift = {0, 0};
     for (String part : splitTopLevel(h.substring(colon + 1))) {
       int eq = part.indexOf('=');
       String name = eq < 0 ? part.strip() : part.substring(0, eq).strip().toLowerCase(Locale.ROOT);
       String value = eq < 0 ? "" : part.substring(eq + 1).strip();
       switch (name) {
-        case "clock_offset" -> offset = value.startsWith("-") ? -Durations.parse(value.substring(1))
-            : Durations.parse(value);
-        case "clock_drift" -> {
-          String v = value.toLowerCase(Locale.ROOT);
-          if (!v.endsWith("ppm")) {
-            throw new IllegalArgumentException("clock_drift is parts per million (\"200ppm\"), got \"" + value + "\"");
-          }
-          try {
-            drift = Long.parseLong(v.substring(0, v.length() - 3).strip());
-          } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("clock_drift is a whole number of ppm, got \"" + value + "\"", e);
-          }
-        }
+        case "clock_offset" -> offset = range(value, PlanText::offset);
+        case "clock_drift" -> drift = range(value, PlanText::ppm);
         default -> throw new IllegalArgumentException("unknown host fault \"" + name + "\" in rule \"" + r
             + "\": expected clock_offset or clock_drift");
       }
     }
-    return new FaultPlan.HostClock(h.substring(0, colon).strip(), offset, drift);
+    return new FaultPlan.HostClock(h.substring(0, colon).strip(), offset[0], offset[1], drift[0], drift[1]);
+  }
+
+  /** {@code V} (both ends the same) or {@code LOW..HIGH}, each read by {@code one}. */
+  private static long[] range(String value, java.util.function.ToLongFunction<String> one) {
+    int dots = value.indexOf("..");
+    if (dots < 0) {
+      long v = one.applyAsLong(value);
+      return new long[] {v, v};
+    }
+    return new long[] {one.applyAsLong(value.substring(0, dots).strip()),
+        one.applyAsLong(value.substring(dots + 2).strip())};
+  }
+
+  private static long offset(String value) {
+    return value.startsWith("-") ? -Durations.parse(value.substring(1)) : Durations.parse(value);
+  }
+
+  private static long ppm(String value) {
+    String v = value.toLowerCase(Locale.ROOT);
+    if (!v.endsWith("ppm")) {
+      throw new IllegalArgumentException("clock_drift is parts per million (\"200ppm\" or \"-200ppm..200ppm\"), got \""
+          + value + "\"");
+    }
+    try {
+      return Long.parseLong(v.substring(0, v.length() - 3).strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("clock_drift is a whole number of ppm, got \"" + value + "\"", e);
+    }
   }
 
   /** One network rule, {@code link: fault, fault}. */
-  private static FaultPlan.Rule rule(String r) {
+  private static Rule rule(String r) {
     int colon = r.indexOf(':');
     if (colon < 0) {
       throw new IllegalArgumentException("a rule is \"link: fault, fault\" (e.g. \"a->b: loss=1%\"), got \"" + r
           + "\"");
     }
-    FaultPlan.Rule.Builder rule = new FaultPlan.Rule.Builder(FaultPlan.Link.parse(r.substring(0, colon)));
+    Rule.Builder rule = new Rule.Builder(Link.parse(r.substring(0, colon)));
     for (String fault : splitTopLevel(r.substring(colon + 1))) {
       int eq = fault.indexOf('=');
       if (eq < 0) {
@@ -103,9 +123,14 @@ final class PlanText {
         case "clog" -> rule.clog(probability("clog", before(name, value)), Durations.parse(after(value)));
         case "partition" -> rule.partition(probability("partition", before(name, value)),
             Durations.parse(after(value)));
+        case "reorder" -> rule.reorder(probability("reorder", before(name, value)), Durations.parse(after(value)));
+        case "accept_delay" -> rule.acceptDelay(probability("accept_delay", before(name, value)),
+            Durations.parse(after(value)));
+        case "slow_close" -> rule.slowClose(probability("slow_close", before(name, value)),
+            Durations.parse(after(value)));
         default -> throw new IllegalArgumentException("unknown fault \"" + name + "\" in rule \"" + r
-            + "\": expected latency, loss, burst, dup, corrupt, partition, clog, slice, reset,"
-            + " refuse, connect_timeout or bandwidth");
+            + "\": expected latency, loss, burst, dup, corrupt, reorder, partition, clog, slice, reset,"
+            + " refuse, connect_timeout, accept_delay, slow_close or bandwidth");
       }
     }
     return rule.build();

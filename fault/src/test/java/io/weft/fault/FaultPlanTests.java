@@ -70,7 +70,8 @@ class FaultPlanTests {
       assertThatThrownBy(() -> FaultPlan.parse("a->b: latency=uniform(5,7ms)"))
           .hasMessageContaining("unit").hasMessageContaining("\"5\"");
       assertThatThrownBy(() -> FaultPlan.parse("a->b: jitter=1ms")).hasMessageContaining("unknown fault \"jitter\"")
-          .hasMessageContaining("latency, loss, burst, dup, corrupt, partition, clog, slice, reset, refuse, connect_timeout or bandwidth");
+          .hasMessageContaining("latency, loss, burst, dup, corrupt, reorder, partition, clog, slice, reset, refuse, connect_timeout,"
+              + " accept_delay, slow_close or bandwidth");
       assertThatThrownBy(() -> FaultPlan.parse("a->b: partition=1%")).hasMessageContaining("probability/duration")
           .hasMessageContaining("\"1%\"");
       assertThatThrownBy(() -> FaultPlan.parse("a-b: loss=1%")).hasMessageContaining("from->to")

@@ -31,7 +31,9 @@ import org.junit.jupiter.api.Test;
 class FaultsSecondJvmTests {
 
   static final FaultPlan PLAN = FaultPlan.parse("client<->server: latency=tail(1ms,20ms), loss=10%, dup=10%,"
-      + " corrupt=5%, partition=3%/40ms, clog=3%/40ms, slice=20%, reset=3%, refuse=10%, bandwidth=200KB/s");
+      + " corrupt=5%, partition=3%/40ms, clog=3%/40ms, slice=20%, reset=3%, refuse=10%, bandwidth=200KB/s,"
+      + " reorder=10%/3ms, accept_delay=20%/50ms, slow_close=30%/100ms;"
+      + " host *: clock_offset=-20ms..20ms, clock_drift=-500ppm..500ppm");
 
   static final List<Schedule> SCHEDULES = List.of(Schedule.fifo(), Schedule.of(Mode.FAITHFUL, "RANDOM", 1),
       Schedule.of(Mode.FAITHFUL, "RANDOM", 2), Schedule.of(Mode.FAITHFUL, "PCT3", 3),
@@ -107,6 +109,10 @@ class FaultsSecondJvmTests {
       }
       return null;
     }).await();
+    seen.add("clock " + loop.createTask(() -> {
+      server.makeCurrent();
+      return io.weft.time.WallClock.current().millis();
+    }).await());
     server.crash();
     Weft.sleep(Duration.ofMillis(10));
     for (io.weft.Task<Object> t : server.restart()) {

@@ -46,7 +46,7 @@ public final class Trace {
 
   // What a NET event delivers, by the kind in its top byte (io.weft.sim.net.Segment.Kind's order, plus one).
   private static final String[] NET_KINDS = {"?", "syn", "syn-ack", "refused", "data", "fin", "rst", "datagram",
-      "unreachable", "partition", "heal", "timeout", "crash", "restart", "?"};
+      "unreachable", "partition", "heal", "timeout", "crash", "restart", "accept", "?"};
 
   private final int limit;
   private long hash = FNV_OFFSET;

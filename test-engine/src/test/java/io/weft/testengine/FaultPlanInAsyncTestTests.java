@@ -60,6 +60,27 @@ class FaultPlanInAsyncTestTests {
   }
 
   @Test
+  void aFaultFailure_isSavedInTheRegressionFile_andItsFaultsAreInjectedAgainFirstNextTime() throws Exception {
+    Path file = tmp.resolve("regressions.txt");
+    List<AsyncTestFailure> found = EngineRuns.failures(run(selectClass(LossyUdpTestCase.class)));
+    assertThat(found).isNotEmpty();
+    assertThat(java.nio.file.Files.readString(file)).as("the shrunk schedule, whose choices are the faults")
+        .containsPattern("LossyUdpTestCase#everyDatagramArrivesOnceInOrder\\S*\t"
+            + java.util.regex.Pattern.quote(found.get(0).shrunk().toString()) + "\n");
+
+    // Next time (one new schedule, under FIFO, which injects no fault of its own), the saved schedule runs first
+    // and injects its fault again: the same failure, with the same fault in its report.
+    EngineExecutionResults next = run(selectClass(LossyUdpTestCase.class), "weft.schedules", "1",
+        "weft.strategy", "FIFO");
+    List<AsyncTestFailure> again = EngineRuns.failures(next);
+    assertThat(again).as("only the regression fails: FIFO draws no fault").hasSize(1);
+    assertThat(again.get(0).getCause().getMessage()).isEqualTo(found.get(0).getCause().getMessage());
+    String fault = found.get(0).getMessage().lines().filter(l -> l.contains("(FAULT, alternative")).findFirst()
+        .orElseThrow();
+    assertThat(again.get(0).getMessage()).contains(fault.strip());
+  }
+
+  @Test
   void aBadPlan_failsTheContainerNamingIt() {
     EngineExecutionResults r = run(selectClass(LossyUdpTestCase.class), "weft.faults", "client->server: loss=2");
     assertThat(r.containerEvents().failed().stream()

@@ -106,6 +106,19 @@ public interface NetFaults {
   }
 
   /**
+   * As {@link #clockOffsetNanos(String)}, asked when the host's wall clock is read in a run: a plan whose offset is a
+   * range chooses it here (once per host and run). The default: the fixed offset.
+   */
+  default long clockOffsetNanos(String host, Chooser chooser) {
+    return clockOffsetNanos(host);
+  }
+
+  /** As {@link #clockDriftPpm(String)}, asked as {@link #clockOffsetNanos(String, Chooser)} is. */
+  default long clockDriftPpm(String host, Chooser chooser) {
+    return clockDriftPpm(host);
+  }
+
+  /**
    * The bandwidth of the link {@code from -> to} in bytes per second, or 0 for unlimited (the default): what is sent
    * on it goes out one thing after another at that rate (a queue), before the link's delay. Not a choice: a property
    * of the link.
@@ -156,6 +169,15 @@ public interface NetFaults {
    */
   default boolean refuse(Send send, Chooser chooser) {
     return false;
+  }
+
+  /**
+   * How long after its handshake a connection reaches the listener's accept queue (a server slow to accept), for the
+   * SYN as a {@link Kind#HANDSHAKE}, asked once the connect is accepted; the client is connected meanwhile. The
+   * default: 0, at once.
+   */
+  default long acceptDelayNanos(Send send, Chooser chooser) {
+    return 0;
   }
 
   /** A datagram's payload as delivered: {@code data} itself, or a changed copy (a corruption). The default: itself. */

@@ -39,7 +39,9 @@ record Segment(Kind kind, byte[] data, long arrivesAt) {
     /** Not a segment, a trace event: a host crashed (id: the host's index). */
     CRASH,
     /** Not a segment, a trace event: a host restarted (id: the host's index). */
-    RESTART;
+    RESTART,
+    /** Not a segment, a trace event: a connection reached its listener's accept queue late (id: the flow). */
+    ACCEPT;
 
     /** What a fault plan is told this segment is. */
     NetFaults.Kind faultKind() {
@@ -49,7 +51,7 @@ record Segment(Kind kind, byte[] data, long arrivesAt) {
         case FIN -> NetFaults.Kind.FIN;
         case RST -> NetFaults.Kind.RESET;
         case DATAGRAM -> NetFaults.Kind.DATAGRAM;
-        case PARTITION, HEAL, TIMEOUT, CRASH, RESTART -> throw new IllegalStateException(this + " is not sent");
+        case PARTITION, HEAL, TIMEOUT, CRASH, RESTART, ACCEPT -> throw new IllegalStateException(this + " is not sent");
       };
     }
 

@@ -157,8 +157,8 @@ public final class SimHost implements Network {
     long drift = clockDriftPpm;
     NetFaults faults = net.faults();
     if (faults != null) {
-      offset += faults.clockOffsetNanos(name);
-      drift += faults.clockDriftPpm(name);
+      offset += faults.clockOffsetNanos(name, net.chooser());
+      drift += faults.clockDriftPpm(name, net.chooser());
     }
     return simulationNanos + offset + elapsedNanos / 1_000_000 * drift + (elapsedNanos % 1_000_000) * drift
         / 1_000_000;

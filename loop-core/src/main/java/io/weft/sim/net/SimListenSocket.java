@@ -29,6 +29,9 @@ final class SimListenSocket extends SimSocket implements Network.ListenSocket {
   // Invariant: holds at most backlog sockets, each OPEN or RESET, in the order their SYNs arrived.
   private final ArrayDeque<SimStreamSocket> queue = new ArrayDeque<>();
   private boolean open = true;
+  // Connections whose handshake is done but that reach the queue later (a fault plan's accept_delay); they count
+  // against the backlog, as they would sit in a real accept queue.
+  private int delayed;
 
   SimListenSocket(SimNetwork net, SimHost host, SocketAddress local, int backlog) {
     super(net, host, "listen");
@@ -43,7 +46,23 @@ final class SimListenSocket extends SimSocket implements Network.ListenSocket {
   }
 
   boolean queueFull() {
-    return queue.size() >= backlog;
+    return queue.size() + delayed >= backlog;
+  }
+
+  /**
+   * Queues {@code s} after {@code nanos} of virtual time (a fault plan's accept delay); if this listener has closed
+   * by then, {@code s} is reset, as Linux resets what is left in a closed listener's queue.
+   */
+  void enqueueAfter(SimStreamSocket s, long nanos, long event) {
+    delayed++;
+    net.schedule(nanos, () -> {
+      delayed--;
+      if (open) {
+        enqueue(s);
+      } else {
+        s.abort();
+      }
+    }, event);
   }
 
   void enqueue(SimStreamSocket s) {

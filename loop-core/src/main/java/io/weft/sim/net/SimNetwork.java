@@ -487,6 +487,11 @@ public final class SimNetwork implements Network {
     return io.weft.internal.Kernel.get().chooseFault(loop(), weights, describe);
   };
 
+  /** Asks the run's strategy for a fault decision (what a {@link NetFaults} is handed). */
+  NetFaults.Chooser chooser() {
+    return chooser;
+  }
+
   /** A segment of {@code flow} arrives at its receiver's end. */
   void arrive(Flow flow, Segment s) {
     SimStreamSocket r = flow.receiver;
@@ -537,7 +542,16 @@ public final class SimNetwork implements Network {
       return;
     }
     SimStreamSocket server = new SimStreamSocket(this, host, client.remote, client.local, flow.reverse, flow, true);
-    l.enqueue(server);
+    long acceptDelay = faults == null ? 0
+        : faults.acceptDelayNanos(sendOf(NetFaults.Kind.HANDSHAKE, flow.fromHost, flow.toHost, flow.id, 0), chooser);
+    if (acceptDelay < 0) {
+      throw new IllegalStateException("the fault plan returned a negative accept delay, " + acceptDelay + " ns");
+    }
+    if (acceptDelay > 0) {
+      l.enqueueAfter(server, acceptDelay, Segment.Kind.ACCEPT.event(flow.id, 0));
+    } else {
+      l.enqueue(server);
+    }
     flow.reverse.send(Segment.Kind.SYN_ACK, Segment.NONE);
   }
 
