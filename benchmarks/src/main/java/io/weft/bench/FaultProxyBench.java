@@ -23,11 +23,14 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Issue 10's fault proxy: what a {@link FaultProxy} with no toxics adds on loopback, beside a direct connection.
+ * Issue 10's fault proxy: what a {@link FaultProxy} adds on loopback, beside a direct connection.
  *
  * <p>One blocking client socket (TCP_NODELAY) talks to a blocking server on 127.0.0.1, either directly
- * ({@code path=direct}) or through a proxy on its own loop thread ({@code path=proxy}). Both run on the same 2 vCPUs
- * as the proxy, so the proxy's thread competes with the client and server threads.
+ * ({@code path=direct}), through a proxy on its own loop thread with no toxics ({@code path=proxy}), or through one
+ * whose every chunk passes toxics that change nothing ({@code path=toxics}: {@value #NEUTRAL_TOXICS}, both ways), so
+ * the toxics' own machinery is what is measured. {@code idle} more connections are held open on the same path (200:
+ * a proxy with many connections). Everything runs on the same 2 vCPUs, so the proxy's thread competes with the
+ * client and server threads.
  *
  * <ul>
  *   <li>{@link #roundTrip}: write 64 bytes, read the 64 echoed back. Sampled time per round trip (JMH reports the
@@ -44,9 +47,18 @@ public class FaultProxyBench {
   /** The bytes of one upload. */
   static final int UPLOAD = 1 << 20;
 
-  /** {@code direct} or {@code proxy}. */
-  @Param({"direct", "proxy"})
+  /** Toxics that apply to every chunk and change nothing measurable: no delay, a bandwidth far above loopback's. */
+  static final String NEUTRAL_TOXICS = "latency=fixed(0ms), bandwidth=100GB/s";
+
+  /** {@code direct}, {@code proxy} (no toxics) or {@code toxics} (neutral toxics both ways). */
+  @Param({"direct", "proxy", "toxics"})
   public String path;
+
+  /** How many more connections stay open, idle, on the same path. */
+  @Param({"0", "200"})
+  public int idle;
+
+  private final List<Socket> idleClients = new ArrayList<>();
 
   private ServerSocket echo;
   private ServerSocket sink;
@@ -85,16 +97,27 @@ public class FaultProxyBench {
     });
     int echoPort = echo.getLocalPort();
     int sinkPort = sink.getLocalPort();
-    if (path.equals("proxy")) {
-      echoProxy = FaultProxy.builder().upstream("127.0.0.1", echoPort).seed(1).log(line -> {}).start();
-      sinkProxy = FaultProxy.builder().upstream("127.0.0.1", sinkPort).seed(1).log(line -> {}).start();
+    if (path.equals("proxy") || path.equals("toxics")) {
+      String toxics = path.equals("toxics") ? "upstream: " + NEUTRAL_TOXICS + "; downstream: " + NEUTRAL_TOXICS : "";
+      echoProxy = FaultProxy.builder().upstream("127.0.0.1", echoPort).toxics(toxics).seed(1).log(line -> {})
+          .start();
+      sinkProxy = FaultProxy.builder().upstream("127.0.0.1", sinkPort).toxics(toxics).seed(1).log(line -> {})
+          .start();
       echoPort = echoProxy.port();
       sinkPort = sinkProxy.port();
     } else if (!path.equals("direct")) {
-      throw new IllegalArgumentException("path must be direct or proxy, got " + path);
+      throw new IllegalArgumentException("path must be direct, proxy or toxics, got " + path);
     }
     echoClient = connect(echoPort);
     sinkClient = connect(sinkPort);
+    for (int i = 0; i < idle; i++) {
+      Socket s = connect(echoPort);
+      s.getOutputStream().write(1); // through the proxy to the server and back: the connection is fully open
+      if (s.getInputStream().read() != 1) {
+        throw new IllegalStateException("idle connection " + i + " did not echo");
+      }
+      idleClients.add(s);
+    }
   }
 
   private interface Handler {
@@ -102,7 +125,7 @@ public class FaultProxyBench {
   }
 
   private ServerSocket serve(Handler handler) throws IOException {
-    ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+    ServerSocket server = new ServerSocket(0, 256, InetAddress.getLoopbackAddress());
     servers.add(Thread.ofPlatform().daemon(true).start(() -> {
       while (!server.isClosed()) {
         try {
@@ -134,6 +157,10 @@ public class FaultProxyBench {
   public void tearDown() throws IOException {
     echoClient.close();
     sinkClient.close();
+    for (Socket s : idleClients) {
+      s.close();
+    }
+    idleClients.clear();
     if (echoProxy != null) {
       echoProxy.close();
       sinkProxy.close();
