@@ -225,6 +225,29 @@ class SimPartitionTests {
   }
 
   @Test
+  void aLongPartition_withAResettingStreamTimeout_resetsBothEndsAtTheTimeout() {
+    SimResult<String> r = Simulation.run(Schedule.fifo(), () -> {
+      Pair p = connect();
+      p.net().setStreamTimeoutWithReset(Duration.ofSeconds(30));
+      p.net().partition(p.server(), p.client());
+      p.clientSide().write(text("never acknowledged"));
+      Throwable lost = p.atClient().awaitLost();
+      String when = Math.round(Weft.getRunningLoop().time()) + "s";
+      Throwable peer = p.atServer().awaitLost();
+      String peerWhen = Math.round(Weft.getRunningLoop().time()) + "s";
+      p.net().healAll();
+      p.listener().close();
+      return lost.getMessage() + " at " + when + "; the peer: " + peer.getMessage() + " at " + peerWhen;
+    });
+    String got = passing(r);
+    assertThat(got).matches("Connection reset by peer: .* at 30s; the peer: Connection reset by peer: .* at 30s");
+    assertThatThrownBy(() -> Simulation.run(Schedule.fifo(), () -> {
+      Simulation.current().network().setStreamTimeoutWithReset(Duration.ZERO);
+      return null;
+    }).orThrow()).hasMessageContaining("PT0S");
+  }
+
+  @Test
   void partitionsAreInTheTrace_andRepeatExactly() {
     io.weft.AsyncCallable<Long> program = () -> {
       Pair p = connect();

@@ -21,14 +21,18 @@ final class Partitions {
   private final SimNetwork net;
   // 0: a stream behind a partition waits for the heal however long it takes.
   private long streamTimeoutNanos;
+  // Whether a connection that times out behind a partition is reset at both ends (a middlebox's RST both ways)
+  // rather than failing at the sender alone (Linux's own retransmission timeout).
+  private boolean resetOnTimeout;
 
   Partitions(SimNetwork net) {
     this.net = net;
   }
 
   /** Sets the stream timeout behind a partition, in nanoseconds (0: none). */
-  void streamTimeoutNanos(long nanos) {
+  void streamTimeoutNanos(long nanos, boolean reset) {
     streamTimeoutNanos = nanos;
+    resetOnTimeout = reset;
   }
 
   /**
@@ -173,7 +177,14 @@ final class Partitions {
       net.schedule(streamTimeoutNanos, () -> {
         if (!flow.gaveUp && held.contains(flow) && flow.inFlight() && blocks(flow.fromHost, flow.toHost, net.now())) {
           flow.gaveUp = true; // once
-          if (flow.sender != null) {
+          if (resetOnTimeout) {
+            if (flow.sender != null) {
+              flow.sender.reset();
+            }
+            if (flow.receiver != null) {
+              flow.receiver.reset();
+            }
+          } else if (flow.sender != null) {
             flow.sender.timedOut();
           }
         }

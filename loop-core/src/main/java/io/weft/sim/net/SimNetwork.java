@@ -394,7 +394,16 @@ public final class SimNetwork implements Network {
    * default) waits for the heal however long it takes.
    */
   public void setStreamTimeout(java.time.Duration timeout) {
-    partitions.streamTimeoutNanos(timeout == null ? 0 : positiveNanos(timeout));
+    partitions.streamTimeoutNanos(timeout == null ? 0 : positiveNanos(timeout), false);
+  }
+
+  /**
+   * As {@link #setStreamTimeout(java.time.Duration)}, but a connection that gives up behind a partition is reset at
+   * both ends at once ("Connection reset by peer" on each), as a stateful middlebox (a load balancer or NAT that
+   * drops the connection and answers both sides with RST) does, instead of failing at the sender alone.
+   */
+  public void setStreamTimeoutWithReset(java.time.Duration timeout) {
+    partitions.streamTimeoutNanos(positiveNanos(timeout), true);
   }
 
   /**
