@@ -209,10 +209,17 @@ final class PlanDecisions {
     return l.nanosAt(Latency.quantileOf(c));
   }
 
+  /** {@code , sent by the write at Client.send:57} when the segment went out during user code's write, else "". */
+  private static String sentBy(Send s) {
+    String site = s.site();
+    return site == null ? "" : ", sent by the write at " + site;
+  }
+
   private static String what(Send s) {
     return switch (s.kind()) {
       case DATAGRAM -> "the datagram of " + s.bytes() + " bytes " + s.link();
-      case SEGMENT -> "the segment of " + s.bytes() + " bytes " + s.link() + " (connection #" + s.id() + ")";
+      case SEGMENT -> "the segment of " + s.bytes() + " bytes " + s.link() + " (connection #" + s.id() + sentBy(s)
+          + ")";
       case HANDSHAKE -> "the handshake message " + s.link() + " (connection #" + s.id() + ")";
       case FIN -> "the FIN " + s.link() + " (connection #" + s.id() + ")";
       case RESET -> "the RST " + s.link() + " (connection #" + s.id() + ")";

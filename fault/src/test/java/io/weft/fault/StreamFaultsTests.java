@@ -112,7 +112,9 @@ class StreamFaultsTests {
     }
     assertThat(single).isNotNull();
     assertThat(single.deviations()).singleElement().asString()
-        .containsPattern("the segment of 8 bytes client -> server \\(connection #\\d+\\) arrived in \\d+ pieces"
+        .as("the segment names the user's write that sent it")
+        .containsPattern("the segment of 8 bytes client -> server \\(connection #\\d+, sent by the write at"
+            + " StreamFaultsTests.framingProgram:\\d+\\) arrived in \\d+ pieces"
             + " \\(.*bytes\\) \\(slice 20%\\) \\(FAULT, alternative [123] of 4\\)");
 
     for (long seed = 1; seed <= 30; seed++) {

@@ -31,6 +31,18 @@ public final class CallSite {
         || className.startsWith("sun.") || className.startsWith("org.junit.");
   }
 
+  /**
+   * The first user frame below the innermost frame of {@code className.method} on the caller's stack, as
+   * {@code RacyBank.transfer:31}, or null if there is no such frame: the user code that called into the runtime at
+   * that method, however deep in the runtime the question is asked.
+   */
+  public static String below(String className, String method) {
+    Optional<StackWalker.StackFrame> f = WALKER.walk(s -> s
+        .dropWhile(x -> !(x.getClassName().equals(className) && x.getMethodName().equals(method)))
+        .filter(x -> !isRuntime(x.getClassName())).findFirst());
+    return f.map(x -> shortForm(x.getClassName(), x.getMethodName(), x.getLineNumber())).orElse(null);
+  }
+
   /** The caller's site as {@code RacyBank.transfer:31} (a lambda named after its method), or null if none is found. */
   public static String here() {
     Optional<StackWalker.StackFrame> f = WALKER.walk(s -> s.limit(FRAME_LIMIT)

@@ -54,13 +54,21 @@ final class Flow {
   int write(ByteBuffer src, int sendCapacity) {
     int taken = 0;
     int n;
-    while ((n = Math.min(src.remaining(), sendCapacity - sendBuffer.size())) > 0) {
-      sendBuffer.put(src, n);
-      taken += n;
-      transmit();
+    writing = true;
+    try {
+      while ((n = Math.min(src.remaining(), sendCapacity - sendBuffer.size())) > 0) {
+        sendBuffer.put(src, n);
+        taken += n;
+        transmit();
+      }
+    } finally {
+      writing = false;
     }
     return taken;
   }
+
+  /** Whether the sender's code is in {@link #write} now: what is sent meanwhile was sent by its write. */
+  boolean writing;
 
   /** Queues the FIN after what is in the send buffer. */
   void shutdown() {
@@ -138,7 +146,7 @@ final class Flow {
 
   private void send(Segment.Kind kind, byte[] data, boolean strictlyAfter) {
     long now = net.now();
-    long at = now + net.streamDelayNanos(kind.faultKind(), fromHost, toHost, id, data.length);
+    long at = now + net.streamDelayNanos(kind.faultKind(), this, data.length);
     Segment last = flight.peekLast();
     if (last != null && last.arrivesAt() - at > 0) {
       at = last.arrivesAt(); // a stream never overtakes itself

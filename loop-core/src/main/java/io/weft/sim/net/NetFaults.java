@@ -44,18 +44,32 @@ public interface NetFaults {
    * @param bytes how many bytes it carries (0 for a handshake, FIN or RST)
    * @param baseDelayNanos the perfect network's delay for it: the link's latency
    * @param nowNanos the virtual time it is sent at, in nanoseconds since the loop started
+   * @param writeSite for a stream's data segment sent while user code writes, where that code is (as
+   *     {@code Client.send:57}), computed when asked (a stack walk, so ask only to describe a chosen fault, during
+   *     the decision); null when the segment is sent later (the window opened) or is not a segment
    */
   @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
-  record Send(Kind kind, String from, String to, long id, int bytes, long baseDelayNanos, long nowNanos) {
+  record Send(Kind kind, String from, String to, long id, int bytes, long baseDelayNanos, long nowNanos,
+      java.util.function.Supplier<String> writeSite) {
     /** Checks the fields. */
     public Send {
       Objects.requireNonNull(kind, "kind must not be null");
       Objects.requireNonNull(from, "from must not be null");
     }
 
+    /** A send with no write site. */
+    public Send(Kind kind, String from, String to, long id, int bytes, long baseDelayNanos, long nowNanos) {
+      this(kind, from, to, id, bytes, baseDelayNanos, nowNanos, null);
+    }
+
     /** The link in words, {@code client -> server} ({@code ?} for an address no host has). */
     public String link() {
       return from + " -> " + (to == null ? "?" : to);
+    }
+
+    /** Where user code wrote this segment ({@code Client.send:57}), or null if that is not known. */
+    public String site() {
+      return writeSite == null ? null : writeSite.get();
     }
   }
 

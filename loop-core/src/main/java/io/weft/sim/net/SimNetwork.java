@@ -447,12 +447,22 @@ public final class SimNetwork implements Network {
         deliveryDelayNanos(from, to), now());
   }
 
+  /** A data segment of {@code flow}, with the site of the user's write if it is being sent during one. */
+  private NetFaults.Send segmentOf(Flow flow, int bytes) {
+    NetFaults.Send s = sendOf(NetFaults.Kind.SEGMENT, flow.fromHost, flow.toHost, flow.id, bytes);
+    if (!flow.writing) {
+      return s;
+    }
+    return new NetFaults.Send(s.kind(), s.from(), s.to(), s.id(), s.bytes(), s.baseDelayNanos(), s.nowNanos(),
+        () -> io.weft.internal.CallSite.below(Flow.class.getName(), "write"));
+  }
+
   /** The pieces a data segment of {@code flow} is delivered in, or null for whole (always whole without a plan). */
   int[] slices(Flow flow, int bytes) {
     if (faults == null || flow.toHost == null) {
       return null;
     }
-    int[] pieces = faults.slices(sendOf(NetFaults.Kind.SEGMENT, flow.fromHost, flow.toHost, flow.id, bytes), chooser);
+    int[] pieces = faults.slices(segmentOf(flow, bytes), chooser);
     if (pieces != null) {
       long sum = 0;
       for (int p : pieces) {
@@ -471,15 +481,18 @@ public final class SimNetwork implements Network {
   /** Whether the plan replaces a data segment of {@code flow} by a reset both ways. */
   boolean resetInstead(Flow flow, int bytes) {
     return faults != null && flow.toHost != null
-        && faults.reset(sendOf(NetFaults.Kind.SEGMENT, flow.fromHost, flow.toHost, flow.id, bytes), chooser);
+        && faults.reset(segmentOf(flow, bytes), chooser);
   }
 
   /** The delay of something a stream sends: the link's latency, plus what the fault plan adds. */
-  long streamDelayNanos(NetFaults.Kind kind, SimHost from, SimHost to, long flowId, int bytes) {
+  long streamDelayNanos(NetFaults.Kind kind, Flow flow, int bytes) {
+    SimHost from = flow.fromHost;
+    SimHost to = flow.toHost;
     if (faults == null) {
       return deliveryDelayNanos(from, to);
     }
-    NetFaults.Send send = sendOf(kind, from, to, flowId, bytes);
+    NetFaults.Send send = kind == NetFaults.Kind.SEGMENT ? segmentOf(flow, bytes)
+        : sendOf(kind, from, to, flow.id, bytes);
     long base = send.baseDelayNanos();
     maybePartition(send, from, to);
     long extra = faults.extraDelayNanos(send, chooser);
@@ -488,6 +501,7 @@ public final class SimNetwork implements Network {
     }
     return base + extra + bandwidth.delay(from, to, bytes);
   }
+
 
   private final NetFaults.Chooser chooser = (weights, describe) -> {
     if (weights.length < 2) {
