@@ -48,7 +48,7 @@ public class FaultProxyBench {
   static final int UPLOAD = 1 << 20;
 
   /** Toxics that apply to every chunk and change nothing measurable: no delay, a bandwidth far above loopback's. */
-  static final String NEUTRAL_TOXICS = "latency=fixed(0ms), bandwidth=100GB/s";
+  static final String NEUTRAL_TOXICS = "latency=fixed(0ms), bandwidth=100000MB/s";
 
   /** {@code direct}, {@code proxy} (no toxics) or {@code toxics} (neutral toxics both ways). */
   @Param({"direct", "proxy", "toxics"})
