@@ -75,7 +75,8 @@ import java.util.Objects;
  * <p>A rule {@code host NAME: clock_offset=-40ms, clock_drift=200ppm} gives host {@code NAME} a wall clock off by that
  * much and drifting by that much ({@link HostClock}; code reads it through {@link io.weft.time.WallClock}). Ranges,
  * {@code host *: clock_offset=-50ms..50ms, clock_drift=-100ppm..100ppm}, make each host's offset and drift a fault
- * decision, shrunk toward no skew.
+ * decision, shrunk toward no skew. {@code host db: crash=1%/500ms} crashes the host at random moments
+ * ({@link HostCrash}).
  *
  * <h2>Failpoints</h2>
  *
@@ -107,6 +108,18 @@ public final class FaultPlan implements NetFaults {
   }
 
   private FaultPlan(List<Rule> rules, List<Failpoint> failpoints, List<HostClock> hostClocks) {
+    this(rules, failpoints, hostClocks, List.of());
+  }
+
+  private FaultPlan(List<Rule> rules, List<Failpoint> failpoints, List<HostClock> hostClocks,
+      List<HostCrash> hostCrashes) {
+    this.hostCrashes = List.copyOf(hostCrashes);
+    java.util.Set<String> crashing = new java.util.HashSet<>();
+    for (HostCrash c : this.hostCrashes) {
+      if (!crashing.add(c.host())) {
+        throw new IllegalArgumentException("host " + c.host() + " has two crash rules in one plan: give it one");
+      }
+    }
     this.hostClocks = List.copyOf(hostClocks);
     java.util.Set<String> hosts = new java.util.HashSet<>();
     for (HostClock h : this.hostClocks) {
@@ -145,6 +158,7 @@ public final class FaultPlan implements NetFaults {
 
   // --- host clocks ---
   private final List<HostClock> hostClocks;
+  private final List<HostCrash> hostCrashes;
 
   /**
    * A host's wall clock in a plan, {@code host db: clock_offset=-40ms, clock_drift=200ppm}: that far ahead of the
@@ -208,6 +222,23 @@ public final class FaultPlan implements NetFaults {
     return hostClocks;
   }
 
+  /** Returns the host crash rules, in the order written. */
+  public List<HostCrash> hostCrashes() {
+    return hostCrashes;
+  }
+
+  @Override
+  public long crashNanos(Send send, Chooser chooser) {
+    HostCrash c = HostCrash.of(hostCrashes, send.from());
+    if (c == null) {
+      return 0;
+    }
+    TimedFault f = c.crash();
+    return chooser.choose(new double[] {1 - f.probability(), f.probability()}, i -> "host " + send.from()
+        + " crashed just after it sent " + PlanDecisions.what(send) + ", and restarts " + Durations.millis(f.nanos())
+        + " later (crash " + f + ")") == 1 ? f.nanos() : 0;
+  }
+
   @Override
   public long clockOffsetNanos(String host) {
     HostClock h = HostClocks.of(hostClocks, host);
@@ -243,7 +274,7 @@ public final class FaultPlan implements NetFaults {
 
   /** Sets this plan on {@code network}: everything it sends from now on is asked of this plan. */
   public void applyTo(SimNetwork network) {
-    network.setFaults(rules.isEmpty() && failpoints.isEmpty() && hostClocks.isEmpty() ? null : this);
+    network.setFaults(isEmpty() ? null : this);
   }
 
   /**
@@ -265,7 +296,7 @@ public final class FaultPlan implements NetFaults {
         break;
     }
     Builder b = builder();
-    PlanText.read(t, b.rules::add, b.failpoints::add, b.hostClocks::add);
+    PlanText.read(t, b.rules::add, b.failpoints::add, b.hostClocks::add, b.hostCrashes::add);
     return b.build();
   }
 
@@ -352,18 +383,23 @@ public final class FaultPlan implements NetFaults {
   @Override
   public boolean equals(Object o) {
     return o instanceof FaultPlan p && p.rules.equals(rules) && p.failpoints.equals(failpoints)
-        && p.hostClocks.equals(hostClocks);
+        && p.hostClocks.equals(hostClocks) && p.hostCrashes.equals(hostCrashes);
   }
 
   @Override
   public int hashCode() {
-    return (rules.hashCode() * 31 + failpoints.hashCode()) * 31 + hostClocks.hashCode();
+    return ((rules.hashCode() * 31 + failpoints.hashCode()) * 31 + hostClocks.hashCode()) * 31
+        + hostCrashes.hashCode();
+  }
+
+  private boolean isEmpty() {
+    return rules.isEmpty() && failpoints.isEmpty() && hostClocks.isEmpty() && hostCrashes.isEmpty();
   }
 
   /** The printable form, which {@link #parse} reads back; {@code none} for no rule. */
   @Override
   public String toString() {
-    if (rules.isEmpty() && failpoints.isEmpty() && hostClocks.isEmpty()) {
+    if (isEmpty()) {
       return "none";
     }
     StringBuilder sb = new StringBuilder();
@@ -379,6 +415,9 @@ public final class FaultPlan implements NetFaults {
     for (HostClock h : hostClocks) {
       sb.append(sb.isEmpty() ? "" : "; ").append(h);
     }
+    for (HostCrash c : hostCrashes) {
+      sb.append(sb.isEmpty() ? "" : "; ").append(c);
+    }
     return sb.toString();
   }
 
@@ -388,6 +427,7 @@ public final class FaultPlan implements NetFaults {
     private final List<Rule> rules = new ArrayList<>();
     private final List<Failpoint> failpoints = new ArrayList<>();
     private final List<HostClock> hostClocks = new ArrayList<>();
+    private final List<HostCrash> hostCrashes = new ArrayList<>();
     private Rule.Builder current;
 
     /**
@@ -574,10 +614,21 @@ public final class FaultPlan implements NetFaults {
       return this;
     }
 
+    /**
+     * Adds random crashes of {@code host} ({@code *}: every host without a rule of its own): each thing it sends
+     * crashes it, with {@code probability}, and it restarts {@code downFor} later (see {@link HostCrash}).
+     */
+    public Builder hostCrash(String host, double probability, java.time.Duration downFor) {
+      Objects.requireNonNull(downFor, "downFor must not be null");
+      checkProbability("crash", probability);
+      hostCrashes.add(new HostCrash(host, new TimedFault(probability, downFor.toNanos())));
+      return this;
+    }
+
     /** Returns the plan. */
     public FaultPlan build() {
       flush();
-      return new FaultPlan(rules, failpoints, hostClocks);
+      return new FaultPlan(rules, failpoints, hostClocks, hostCrashes);
     }
   }
 }

@@ -215,7 +215,7 @@ final class PlanDecisions {
     return site == null ? "" : ", sent by the write at " + site;
   }
 
-  private static String what(Send s) {
+  static String what(Send s) {
     return switch (s.kind()) {
       case DATAGRAM -> "the datagram of " + s.bytes() + " bytes " + s.link();
       case SEGMENT -> "the segment of " + s.bytes() + " bytes " + s.link() + " (connection #" + s.id() + sentBy(s)

@@ -15,7 +15,7 @@ final class PlanText {
 
   /** Reads {@code text} (not a preset's name), handing each network rule and each failpoint rule on in order. */
   static void read(String text, Consumer<Rule> rules, Consumer<Failpoint> failpoints,
-      Consumer<FaultPlan.HostClock> hostClocks) {
+      Consumer<FaultPlan.HostClock> hostClocks, Consumer<HostCrash> hostCrashes) {
     for (String ruleText : text.split(";")) {
       if (ruleText.isBlank()) {
         continue;
@@ -31,7 +31,7 @@ final class PlanText {
         continue;
       }
       if (r.toLowerCase(Locale.ROOT).startsWith("host ")) {
-        hostClocks.accept(hostClock(r));
+        host(r, hostClocks, hostCrashes);
         continue;
       }
       rules.accept(rule(r));
@@ -39,30 +39,44 @@ final class PlanText {
   }
 
   /**
-   * A host's clock, {@code host NAME: clock_offset=D, clock_drift=Nppm} (an offset may be negative), each value fixed
-   * or a range {@code LOW..HIGH}.
+   * A host rule, {@code host NAME: clock_offset=D, clock_drift=Nppm, crash=P/D} (an offset may be negative), each
+   * clock value fixed or a range {@code LOW..HIGH}: a clock rule if it sets the clock, a crash rule if it crashes.
    */
-  private static FaultPlan.HostClock hostClock(String r) {
+  private static void host(String r, Consumer<FaultPlan.HostClock> hostClocks, Consumer<HostCrash> hostCrashes) {
     String h = r.substring("host ".length());
     int colon = h.indexOf(':');
     if (colon < 0) {
-      throw new IllegalArgumentException("a host rule is \"host NAME: clock_offset=D, clock_drift=Nppm\", got \"" + r
-          + "\"");
+      throw new IllegalArgumentException("a host rule is \"host NAME: clock_offset=D, clock_drift=Nppm, crash=P/D\","
+          + " got \"" + r + "\"");
     }
-    long[] offset = {0, 0};
-    long[] drift = {0, 0};
+    String name = h.substring(0, colon).strip();
+    long[] offset = null;
+    long[] drift = null;
+    HostCrash crash = null;
     for (String part : splitTopLevel(h.substring(colon + 1))) {
       int eq = part.indexOf('=');
-      String name = eq < 0 ? part.strip() : part.substring(0, eq).strip().toLowerCase(Locale.ROOT);
+      String fault = eq < 0 ? part.strip() : part.substring(0, eq).strip().toLowerCase(Locale.ROOT);
       String value = eq < 0 ? "" : part.substring(eq + 1).strip();
-      switch (name) {
+      switch (fault) {
         case "clock_offset" -> offset = range(value, PlanText::offset);
         case "clock_drift" -> drift = range(value, PlanText::ppm);
-        default -> throw new IllegalArgumentException("unknown host fault \"" + name + "\" in rule \"" + r
-            + "\": expected clock_offset or clock_drift");
+        case "crash" -> crash = new HostCrash(name, new TimedFault(probability("crash", before(fault, value)),
+            Durations.parse(after(value))));
+        default -> throw new IllegalArgumentException("unknown host fault \"" + fault + "\" in rule \"" + r
+            + "\": expected clock_offset, clock_drift or crash");
       }
     }
-    return new FaultPlan.HostClock(h.substring(0, colon).strip(), offset[0], offset[1], drift[0], drift[1]);
+    if (offset == null && drift == null && crash == null) {
+      throw new IllegalArgumentException("a host rule sets clock_offset, clock_drift or crash, got \"" + r + "\"");
+    }
+    if (offset != null || drift != null) {
+      offset = offset == null ? new long[2] : offset;
+      drift = drift == null ? new long[2] : drift;
+      hostClocks.accept(new FaultPlan.HostClock(name, offset[0], offset[1], drift[0], drift[1]));
+    }
+    if (crash != null) {
+      hostCrashes.accept(crash);
+    }
   }
 
   /** {@code V} (both ends the same) or {@code LOW..HIGH}, each read by {@code one}. */

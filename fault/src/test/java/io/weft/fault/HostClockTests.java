@@ -60,7 +60,7 @@ class HostClockTests {
     assertThatThrownBy(() -> FaultPlan.parse("host db: clock_drift=5")).hasMessageContaining("ppm")
         .hasMessageContaining("\"5\"");
     assertThatThrownBy(() -> FaultPlan.parse("host db: skew=5ms")).hasMessageContaining("skew")
-        .hasMessageContaining("clock_offset or clock_drift");
+        .hasMessageContaining("clock_offset, clock_drift or crash");
     assertThatThrownBy(() -> FaultPlan.parse("host db: clock_drift=2000000ppm")).hasMessageContaining("2000000");
     assertThatThrownBy(() -> FaultPlan.parse("host db: clock_drift=1ppm; host db: clock_drift=2ppm"))
         .hasMessageContaining("db has two clock rules");

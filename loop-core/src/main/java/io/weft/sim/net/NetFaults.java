@@ -194,6 +194,16 @@ public interface NetFaults {
     return 0;
   }
 
+  /**
+   * Whether the sending host crashes as it sends this (a process killed at a random moment, Jepsen's nemesis), and if
+   * so after how long it restarts: the nanoseconds until the restart, or 0 for no crash. Asked at each thing a host
+   * that is up sends; the crash happens just after the send (what was sent is on the wire and still arrives), as
+   * {@link SimHost#crash()}, and the restart as {@link SimHost#restart()}, running its restart hooks. The default: 0.
+   */
+  default long crashNanos(Send send, Chooser chooser) {
+    return 0;
+  }
+
   /** A datagram's payload as delivered: {@code data} itself, or a changed copy (a corruption). The default: itself. */
   default byte[] corrupt(Send send, byte[] data, Chooser chooser) {
     return data;

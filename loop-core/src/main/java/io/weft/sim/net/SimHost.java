@@ -90,6 +90,7 @@ public final class SimHost implements Network {
       throw new IllegalStateException("host " + name + " is already down; restart() it first");
     }
     down = true;
+    crashes++;
     net.traceHost(Segment.Kind.CRASH, this);
     for (SimSocket s : net.openSocketsOn(this)) {
       s.close();
@@ -125,6 +126,26 @@ public final class SimHost implements Network {
       }, name + "-restart", null));
     }
     return started;
+  }
+
+  // Counts crashes, so that a restart a fault plan scheduled does not restart a later crash.
+  private long crashes;
+
+  /**
+   * Crashes this host (a fault plan's crash), unless it is down already, and restarts it after {@code nanos} of
+   * virtual time unless something restarted it meanwhile.
+   */
+  void crashFor(long nanos) {
+    if (down) {
+      return;
+    }
+    crash();
+    long crash = crashes;
+    net.schedule(nanos, () -> {
+      if (down && crashes == crash) {
+        restart();
+      }
+    }, Segment.Kind.RESTART.event(index, 0));
   }
 
   /** Adds what {@link #restart()} runs on this host: typically the code that starts the host's service. */

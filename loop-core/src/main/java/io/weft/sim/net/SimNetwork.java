@@ -442,6 +442,20 @@ public final class SimNetwork implements Network {
     }
   }
 
+  /** Asks the fault plan whether the sender crashes as it sends this; if so, crashes it just after (traced). */
+  private void maybeCrash(NetFaults.Send send, SimHost from) {
+    if (from == null || !from.isUp()) {
+      return;
+    }
+    long restartAfter = faults.crashNanos(send, chooser);
+    if (restartAfter < 0) {
+      throw new IllegalStateException("the fault plan returned a negative restart delay, " + restartAfter + " ns");
+    }
+    if (restartAfter > 0) {
+      schedule(0, () -> from.crashFor(restartAfter), Segment.Kind.CRASH.event(from.index, 0));
+    }
+  }
+
   private NetFaults.Send sendOf(NetFaults.Kind kind, SimHost from, SimHost to, long id, int bytes) {
     return new NetFaults.Send(kind, from == null ? "?" : from.name(), to == null ? null : to.name(), id, bytes,
         deliveryDelayNanos(from, to), now());
@@ -495,6 +509,7 @@ public final class SimNetwork implements Network {
         : sendOf(kind, from, to, flow.id, bytes);
     long base = send.baseDelayNanos();
     maybePartition(send, from, to);
+    maybeCrash(send, from);
     long extra = faults.extraDelayNanos(send, chooser);
     if (extra < 0) {
       throw new IllegalStateException("the fault plan returned a negative delay, " + extra + " ns, for " + send);
@@ -588,6 +603,7 @@ public final class SimNetwork implements Network {
     NetFaults.Send send = sendOf(NetFaults.Kind.DATAGRAM, from.host, target, from.id, data.length);
     long base = send.baseDelayNanos();
     maybePartition(send, from.host, target);
+    maybeCrash(send, from.host);
     long[] delays = faults.datagramDelays(send, chooser);
     byte[] payload = delays.length == 0 ? data : faults.corrupt(send, data, chooser);
     if (payload == null || payload.length != data.length) {
