@@ -24,13 +24,19 @@ final class HostClocks {
 
   /** The rule for {@code host}: its own, else the {@code *} rule, else null. */
   static HostClock of(List<HostClock> clocks, String host) {
-    HostClock any = null;
-    for (HostClock h : clocks) {
-      if (h.host().equals(host)) {
-        return h;
+    return forHost(clocks, HostClock::host, host);
+  }
+
+  /** Of host rules, each naming a host or {@code *}: {@code host}'s own, else the first {@code *} one, else null. */
+  static <T> T forHost(List<T> rules, java.util.function.Function<T, String> hostOf, String host) {
+    T any = null;
+    for (T r : rules) {
+      String h = hostOf.apply(r);
+      if (h.equals(host)) {
+        return r;
       }
-      if (any == null && h.host().equals("*")) {
-        any = h;
+      if (any == null && h.equals("*")) {
+        any = r;
       }
     }
     return any;

@@ -29,16 +29,7 @@ public record HostCrash(String host, TimedFault crash) {
 
   /** The rule for {@code host} among {@code crashes}: its own, else the {@code *} rule, else null. */
   static HostCrash of(java.util.List<HostCrash> crashes, String host) {
-    HostCrash any = null;
-    for (HostCrash c : crashes) {
-      if (c.host().equals(host)) {
-        return c;
-      }
-      if (any == null && c.host().equals("*")) {
-        any = c;
-      }
-    }
-    return any;
+    return HostClocks.forHost(crashes, HostCrash::host, host);
   }
 
   /** {@code host db: crash=1%/500ms}, as {@link FaultPlan#parse} reads it. */
