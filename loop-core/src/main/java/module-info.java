@@ -14,4 +14,5 @@ module io.weft.core {
   exports io.weft.sim.net;
   exports io.weft.net;
   exports io.weft.time;
+  exports io.weft.thread;
 }

@@ -204,6 +204,16 @@ public final class Weft {
     return Timeout.waitFor(future, timeoutOrNull);
   }
 
+  /**
+   * Runs blocking {@code fn} on the loop's default executor with the caller's context variables and awaits its
+   * result: asyncio's {@code to_thread}; see {@link io.weft.thread.Threads}.
+   *
+   * @throws Exception what {@code fn} threw
+   */
+  public static <T> T toThread(java.util.concurrent.Callable<T> fn) throws Exception {
+    return io.weft.thread.Threads.toThread(fn);
+  }
+
   /** Runs {@code body} in a task group that waits for every child; see {@link TaskGroup}. */
   public static <T> T taskGroup(TaskGroup.Body<T> body) {
     return TaskGroup.run(body);

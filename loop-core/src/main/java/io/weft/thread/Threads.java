@@ -1,0 +1,174 @@
+package io.weft.thread;
+
+import io.weft.Api;
+import io.weft.Context;
+import io.weft.EventLoop;
+import io.weft.Future;
+import io.weft.internal.Kernel;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs blocking code on other threads and awaits it on the loop, as asyncio's {@code loop.run_in_executor},
+ * {@code asyncio.to_thread}, {@code loop.set_default_executor} and {@code loop.shutdown_default_executor}.
+ *
+ * <ul>
+ *   <li>{@link #runInExecutor} runs a callable on an executor (the loop's default thread pool for {@code null}) and
+ *       returns a {@link Future} that the loop completes with its result or exception. The callable runs in the
+ *       worker thread's own context: it does not see the caller's context variables.
+ *   <li>{@link #toThread} awaits a callable run on the default executor in a copy of the caller's context, so it
+ *       sees the caller's context variables (asyncio copies the context for {@code to_thread} only).
+ *   <li>Cancelling the future does not stop a callable that has started (a thread cannot be stopped); one that has not
+ *       started yet never runs. A result that arrives after the loop closed is dropped.
+ *   <li>The default executor has {@code min(32, cpus + 4)} threads, made on first use. {@code Weft.run} (a
+ *       {@link io.weft.Runner}) shuts it down and waits up to 300 s for its threads, warning if they do not finish, as
+ *       asyncio's runner does; a loop closed otherwise shuts it down without waiting.
+ * </ul>
+ *
+ * <p>In a simulation the callable runs on a real thread too, declared as {@linkplain EventLoop#beginRealWork real
+ * work}: virtual time holds while it runs, and its completion is delivered to the loop as the simulation's real work
+ * is.
+ */
+@Api(status = Api.Status.EXPERIMENTAL, since = "0.3")
+public final class Threads {
+
+  private Threads() {}
+
+  /**
+   * Runs {@code fn} on {@code executor} ({@code null}: the loop's default executor) and returns a future of its
+   * result, completed on the running loop. Loop thread.
+   *
+   * @throws IllegalStateException if no loop runs on this thread, or {@code executor} is null and the default
+   *     executor was shut down
+   * @throws RejectedExecutionException if the executor refuses the work (the future is not made)
+   */
+  public static <T> Future<T> runInExecutor(Executor executor, Callable<T> fn) {
+    Objects.requireNonNull(fn, "fn must not be null");
+    EventLoop loop = EventLoop.getRunningLoop();
+    Executor target = executor != null ? executor : DefaultExecutor.of(loop).get(loop);
+    Future<T> future = loop.createFuture();
+    EventLoop.RealWork work = loop.beginRealWork("runInExecutor(" + fn + ")");
+    // 0: waiting to start; 1: started; 2: cancelled before it started (it will not run)
+    AtomicInteger state = new AtomicInteger();
+    Runnable job = () -> {
+      if (!state.compareAndSet(0, 1)) {
+        return;
+      }
+      T result = null;
+      Throwable error = null;
+      try {
+        result = fn.call();
+      } catch (Throwable t) {
+        error = t;
+      }
+      deliver(loop, work, future, result, error);
+    };
+    java.util.concurrent.Future<?> submitted;
+    try {
+      if (target instanceof ExecutorService service) {
+        submitted = service.submit(job);
+      } else {
+        target.execute(job);
+        submitted = null;
+      }
+    } catch (RuntimeException e) {
+      work.close();
+      throw e;
+    }
+    future.addDoneCallback(f -> {
+      if (f.isCancelled() && state.compareAndSet(0, 2)) {
+        work.close(); // it will never run, so nothing will come back
+        if (submitted != null) {
+          submitted.cancel(false);
+        }
+      }
+    });
+    return future;
+  }
+
+  private static String seconds(Duration d) {
+    return java.math.BigDecimal.valueOf(d.toNanos(), 9).stripTrailingZeros().toPlainString();
+  }
+
+  private static <T> void deliver(EventLoop loop, EventLoop.RealWork work, Future<T> future, T result,
+      Throwable error) {
+    try {
+      loop.callSoonThreadsafe(() -> {
+        work.close();
+        if (future.isDone()) {
+          return; // cancelled meanwhile
+        }
+        if (error != null) {
+          future.setException(error);
+        } else {
+          future.setResult(result);
+        }
+      });
+    } catch (IllegalStateException closed) {
+      work.close(); // the loop closed: nobody waits for this any more
+    }
+  }
+
+  /**
+   * Runs {@code fn} on the loop's default executor in a copy of the caller's context (its context variables), and
+   * awaits its result: asyncio's {@code to_thread}. In a task.
+   *
+   * @throws Exception what {@code fn} threw
+   */
+  public static <T> T toThread(Callable<T> fn) throws Exception {
+    Objects.requireNonNull(fn, "fn must not be null");
+    Context context = Context.copyCurrent();
+    return runInExecutor(null, () -> context.call(fn)).await();
+  }
+
+  /**
+   * Sets the running loop's default executor, used by {@code runInExecutor(null, ...)} and {@link #toThread}; the
+   * one it replaces is not shut down. Loop thread.
+   */
+  public static void setDefaultExecutor(ExecutorService executor) {
+    Objects.requireNonNull(executor, "executor must not be null");
+    EventLoop loop = EventLoop.getRunningLoop();
+    DefaultExecutor.of(loop).set(loop, executor);
+  }
+
+  /**
+   * Shuts the running loop's default executor down and waits, without blocking the loop, until its threads finish or
+   * {@code timeout} passes (then it warns, as asyncio does, and leaves them); {@code null} waits for as long as it
+   * takes. From then on the loop refuses the default executor. In a task.
+   */
+  public static void shutdownDefaultExecutor(Duration timeout) {
+    EventLoop loop = EventLoop.getRunningLoop();
+    DefaultExecutor d = DefaultExecutor.of(loop);
+    d.shutdownCalled = true;
+    ExecutorService executor = d.current();
+    if (executor == null) {
+      return;
+    }
+    executor.shutdown();
+    if (executor.isTerminated()) {
+      return;
+    }
+    long nanos = timeout == null ? Long.MAX_VALUE : timeout.toNanos();
+    Future<Boolean> joined = loop.createFuture();
+    EventLoop.RealWork work = loop.beginRealWork("joining the default executor's threads");
+    Thread.ofPlatform().name("weft-executor-shutdown").daemon(true).start(() -> {
+      boolean done;
+      try {
+        done = executor.awaitTermination(nanos, TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        done = false;
+      }
+      deliver(loop, work, joined, done, null);
+    });
+    if (!joined.await()) {
+      Kernel.get().warn(loop, "The executor did not finish joining its threads within "
+          + (timeout == null ? "the time it was given" : seconds(timeout) + " seconds") + ".");
+    }
+  }
+}
