@@ -54,6 +54,8 @@ final class Pct implements SchedulingStrategy {
   // Owner to priority: initial priorities are > depth, demoted ones in [1, depth - 1]. Looked up, and scanned only to
   // count (order-independent).
   private final Map<Long, Long> priorities = new HashMap<>();
+  // The task of the last step, which has a priority (priorities are never removed).
+  private long lastStepped = Long.MIN_VALUE;
 
   /**
    * PCT with {@code depth} over {@code horizon} steps.
@@ -87,9 +89,17 @@ final class Pct implements SchedulingStrategy {
     return p;
   }
 
+  /** The priority of {@code owner}, or 0 if it was never met; for tests. */
+  long priorityOf(long owner) {
+    return priorities.getOrDefault(owner, 0L);
+  }
+
   @Override
   public void onStep(long taskId, long step) {
-    priority(taskId);
+    if (taskId != lastStepped) { // a task that steps again has its priority already: no lookup on the hot path
+      priority(taskId);
+      lastStepped = taskId;
+    }
     if (unfired == 0) {
       return;
     }
