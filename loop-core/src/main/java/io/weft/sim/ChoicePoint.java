@@ -10,9 +10,12 @@ import java.util.function.IntToLongFunction;
  *
  * @param decision what is being decided
  * @param alternatives how many alternatives there are (at least 2)
- * @param owners alternative {@code i} to the id of the task it belongs to (the task a step resumes, or that set a
- *     timer), or -1; for {@link Decision#EARLY} and {@link Decision#LATE}, every alternative maps to the timer's
- *     task. Strategies that rank tasks (PCT, POS) read it; valid only during {@link SchedulingStrategy#choose}.
+ * @param owners alternative {@code i} to its owner: the id of the task it belongs to (the task a step resumes, or
+ *     that set a timer; ids are {@code >= 0}), an id {@code <= -2} standing for one foreign thread or real-work item
+ *     whose callbacks it is (the same id for all of that thread's callbacks in a run), or -1 when nothing owns it.
+ *     For {@link Decision#EARLY}, alternative 0 (on time) is owned by the owner of the ready work the timer would
+ *     wait behind and alternative 1 (early) by the timer's; for {@link Decision#LATE}, every alternative by the
+ *     timer's. Strategies that rank owners (PCT, POS) read it; valid only during {@link SchedulingStrategy#choose}.
  * @param index the number of choices made before this one in the run
  * @param weights alternative {@code i} to its probability, for a {@link Decision#FAULT} (they sum to 1), or
  *     {@code null}: the alternatives are equally likely. Valid only during {@link SchedulingStrategy#choose}.
@@ -61,7 +64,8 @@ public record ChoicePoint(Decision decision, int alternatives, IntToLongFunction
   }
 
   /**
-   * The id of the task alternative {@code i} belongs to, or -1.
+   * The owner of alternative {@code i}: a task id ({@code >= 0}), a foreign thread's id ({@code <= -2}), or -1 for
+   * none; see the record's documentation.
    *
    * @throws IndexOutOfBoundsException if {@code i} is not in {@code [0, alternatives())}
    */

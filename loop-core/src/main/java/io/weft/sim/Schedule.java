@@ -9,7 +9,8 @@ import java.util.Objects;
  * chooses, its seed, the mode, the jitter bounds, and (for a replay) the choices themselves.
  *
  * <p>Its printable form is one line, {@code weft:1:MODE:STRATEGY:SEED:EARLY:LATE[:CHOICES]}: the format version,
- * {@link Mode}, the strategy ({@code FIFO}, {@code RANDOM}, {@code PCT3}, {@code POS}, or {@code REPLAY}), the seed
+ * {@link Mode}, the strategy ({@code FIFO}, {@code RANDOM}, {@code PCT3}, {@code PCT3_57} (PCT with its horizon),
+ * {@code POS}, or {@code REPLAY}; see {@link SchedulingStrategy}), the seed
  * in hexadecimal, the early and late bounds in nanoseconds, and for {@code REPLAY} the choices. Choices are written
  * in base 36 separated by dots, a run of equal values as {@code value_count}, trailing zeros dropped (a replay
  * chooses 0 once its choices run out): {@code 0_2s.1.0_9.3}. The form uses only letters, digits, {@code :},
@@ -18,7 +19,8 @@ import java.util.Objects;
  * a long one.
  *
  * @param mode the fidelity mode
- * @param strategy the strategy's name: {@code FIFO}, {@code RANDOM}, {@code PCT<d>}, {@code POS} or {@code REPLAY}
+ * @param strategy the strategy's name: {@code FIFO}, {@code RANDOM}, {@code PCT<d>}, {@code PCT<d>_<k>}, {@code POS}
+ *     or {@code REPLAY}; never a series' name ({@code PCT}, {@code PORTFOLIO}: see {@link ScheduleSeries})
  * @param seed the seed of the strategy and of {@link Simulation#random()}
  * @param earlyBoundNanos the most virtual time a busy iteration may take ({@link Decision#EARLY}); 0 turns it off
  * @param lateBoundNanos the most an idle loop may wake late for a timer ({@link Decision#LATE}); 0 turns it off

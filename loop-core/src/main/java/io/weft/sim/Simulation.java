@@ -465,9 +465,10 @@ public final class Simulation {
         return 0; // cleaning up after the run: asyncio's order, and nothing recorded in the replay
       }
       Decision d = Decision.of(decision);
-      boolean single = decision == EARLY || decision == LATE;
-      int c = ask(new ChoicePoint(d, n, i -> Kernel.get().owner(subjects[single ? from : from + i]), choiceCount),
-          decision);
+      // EARLY: alternative 0 (on time) belongs to the ready work ahead (subjects[from + 1]), 1 to the timer.
+      java.util.function.IntUnaryOperator at = decision == LATE ? i -> from
+          : decision == EARLY ? i -> i == 0 ? from + 1 : from : i -> from + i;
+      int c = ask(new ChoicePoint(d, n, i -> Kernel.get().owner(subjects[at.applyAsInt(i)]), choiceCount), decision);
       if (c != 0) {
         deviations.note(d, n, c, clock.nanoTime(), subjects, from, schedule.lateBoundNanos());
       }

@@ -116,82 +116,6 @@ final class Strategies {
     }
   }
 
-  static final class Pct implements SchedulingStrategy {
-    /** The number of steps over which the change points are spread when the run's length is not known. */
-    static final int DEFAULT_STEPS = 2_000;
-
-    private final SimRandom random;
-    private final int depth;
-    // Invariant: sorted ascending; the i-th change point (in time) demotes the running task to priority i + 1.
-    private final long[] changePoints;
-    // Task id to priority; looked up, and scanned only for its maximum (order-independent).
-    private final Map<Long, Long> priorities = new HashMap<>();
-    // Invariant: the highest priority in priorities (Long.MIN_VALUE when empty).
-    private long top = Long.MIN_VALUE;
-
-    Pct(long seed, int depth, int steps) {
-      this.random = new SimRandom(SimRandom.derive(seed, 2));
-      this.depth = depth;
-      this.changePoints = new long[depth - 1];
-      for (int i = 0; i < changePoints.length; i++) {
-        changePoints[i] = 1 + random.nextInt(steps);
-      }
-      java.util.Arrays.sort(changePoints);
-    }
-
-    private long priority(long task) {
-      if (task < 0) {
-        return 0;
-      }
-      Long p = priorities.get(task);
-      if (p == null) {
-        p = depth + 1 + (random.nextLong() >>> 2);
-        priorities.put(task, p);
-        top = Math.max(top, p);
-      }
-      return p;
-    }
-
-    @Override
-    public void onStep(long taskId, long step) {
-      for (int i = 0; i < changePoints.length; i++) {
-        if (changePoints[i] == step) {
-          // Below every initial priority (those start at depth + 1); a later change point demotes less far, as in
-          // the paper: the task demoted first stays lowest.
-          priority(taskId);
-          priorities.put(taskId, (long) (i + 1));
-          top = Long.MIN_VALUE;
-          for (long p : priorities.values()) {
-            top = Math.max(top, p);
-          }
-        }
-      }
-    }
-
-    @Override
-    public int choose(ChoicePoint point) {
-      switch (point.decision()) {
-        case FAULT:
-          return point.draw(random.nextDouble()); // faults have no owner to rank: as likely as the plan says
-        case EARLY: {
-          long p = priority(point.owner(0));
-          return p >= top && point.owner(0) >= 0 ? 1 : 0;
-        }
-        case LATE: {
-          long p = priority(point.owner(0));
-          return point.owner(0) >= 0 && p <= depth ? point.alternatives() - 1 : 0;
-        }
-        default:
-          return highest(point, this::priority);
-      }
-    }
-
-    @Override
-    public String name() {
-      return "PCT" + depth;
-    }
-  }
-
   static final class Pos implements SchedulingStrategy {
     private final SimRandom random;
     private final Map<Long, Long> priorities = new HashMap<>();
@@ -200,11 +124,12 @@ final class Strategies {
       this.random = new SimRandom(SimRandom.derive(seed, 3));
     }
 
-    private long priority(long task) {
-      if (task < 0) {
+    // An owner's priority, drawn when first met; -1 (no owner) draws one for each event, as each is independent.
+    private long priority(long owner) {
+      if (owner == -1) {
         return random.nextLong();
       }
-      return priorities.computeIfAbsent(task, t -> random.nextLong());
+      return priorities.computeIfAbsent(owner, t -> random.nextLong());
     }
 
     @Override
@@ -220,7 +145,14 @@ final class Strategies {
       if (point.decision() == Decision.EARLY || point.decision() == Decision.LATE) {
         return random.nextInt(point.alternatives());
       }
-      return highest(point, this::priority);
+      int c = highest(point, this::priority);
+      long owner = point.owner(c);
+      if (owner < -1) {
+        // A foreign thread's callbacks never step as a task does: its event is queued now, so its priority is drawn
+        // again now, as a task's is when its step runs.
+        priorities.remove(owner);
+      }
+      return c;
     }
 
     @Override

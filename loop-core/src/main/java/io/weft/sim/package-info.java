@@ -44,6 +44,13 @@
  * asyncio's order in words, and {@link io.weft.sim.SimResult#replayMismatch()} says when a replayed schedule does not
  * fit the code it ran. Code under test that needs randomness takes it from {@link io.weft.sim.Simulation#random()}.
  *
+ * <h2>Many schedules</h2>
+ *
+ * <p>A {@link io.weft.sim.ScheduleSeries} makes the schedules of an exploration one after another:
+ * {@code schedule(i)}, run it, {@code observe(result)}. It measures the PCT horizon on the runs it observes, walks
+ * {@code PCT} through increasing depths, and mixes {@code PORTFOLIO} (RANDOM, PCT and POS in turn), each schedule
+ * naming the concrete strategy that ran it ({@code PCT3_57}), so that it replays alone.
+ *
  * <h2>Time</h2>
  *
  * <p>Virtual time jumps to the next timer when nothing is ready. Real work declared with

@@ -159,7 +159,8 @@ class ScheduleTests {
       assertThatThrownBy(() -> Schedule.parse("weft:1:FAITHFUL:DFS:0:1000000:1000000"))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("'DFS'")
-          .hasMessageContaining("FIFO, RANDOM, PCT<depth 1-99> (such as PCT3), POS or REPLAY");
+          .hasMessageContaining("FIFO, RANDOM, PCT<depth 1-99> (such as PCT3), PCT<depth>_<horizon")
+          .hasMessageContaining("POS or REPLAY");
       assertThatThrownBy(() -> Schedule.of(Mode.FAITHFUL, "PCT0", 1))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("'PCT0'");

@@ -59,8 +59,14 @@ public @interface AsyncTest {
    */
   String seed() default "0";
 
-  /** The strategy: {@code RANDOM}, {@code FIFO}, {@code PCT<d>} such as {@code PCT3}, or {@code POS}. */
-  String strategy() default "RANDOM";
+  /**
+   * The strategy (see {@link io.weft.sim.ScheduleSeries} and {@link io.weft.sim.SchedulingStrategy}):
+   * {@code PORTFOLIO}, the default, takes RANDOM, PCT with iterative deepening and POS in turn; {@code RANDOM},
+   * {@code POS}, {@code FIFO}; {@code PCT<d>} such as {@code PCT3} (PCT of depth d, its horizon measured on the
+   * method's earlier runs); or {@code PCT} (PCT deepening over d = 1, 2, 3, ...). Each invocation's name and replay
+   * line name the strategy that ran it, such as {@code PCT3_57} (depth 3, horizon 57 steps).
+   */
+  String strategy() default "PORTFOLIO";
 
   /** The fidelity mode: {@link Mode#FAITHFUL} keeps asyncio's FIFO order of ready callbacks, CHAOS permutes it. */
   Mode mode() default Mode.FAITHFUL;

@@ -2,6 +2,7 @@ package io.weft.testengine;
 
 import io.weft.Api;
 import io.weft.sim.Schedule;
+import io.weft.sim.ScheduleSeries;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.List;
@@ -78,17 +79,23 @@ public final class AsyncTestExtension implements TestTemplateInvocationContextPr
       Supplier<Object[]> args = arguments(method, testClass, withArguments, a);
       String key = key(baseKey, withArguments, a);
       String suffix = withArguments ? " " + ArgumentSets.describe(a, described) : "";
+      // One series per argument set: each measures its own runs (the PCT horizon), regressions included.
+      ScheduleSeries series = settings.series();
       if (settings.regressions() != null && settings.shardIndex() == 0) {
         for (Schedule s : new RegressionDatabase(settings.regressions()).schedules(key)) {
           plan.add(new ScheduleInvocation(plan, key, s, "regression " + s + suffix,
-              ScheduleInvocation.Origin.REGRESSION, args, null));
+              ScheduleInvocation.Origin.REGRESSION, args, null).observedBy(series));
         }
       }
       for (int i = settings.shardIndex(); i < settings.schedules(); i += settings.shardCount()) {
-        Schedule s = settings.schedule(i);
-        String name = "[" + i + "] seed=0x" + Long.toHexString(s.seed()) + " " + s.strategy() + " " + s.mode()
-            + suffix;
-        plan.add(new ScheduleInvocation(plan, key, s, name, ScheduleInvocation.Origin.GENERATED, args, null));
+        int index = i;
+        plan.addLater(() -> {
+          Schedule s = series.schedule(index);
+          String name = "[" + index + "] seed=0x" + Long.toHexString(s.seed()) + " " + s.strategy() + " " + s.mode()
+              + suffix;
+          return new ScheduleInvocation(plan, key, s, name, ScheduleInvocation.Origin.GENERATED, args, null)
+              .observedBy(series);
+        });
       }
     }
     return plan.stream();

@@ -1,6 +1,7 @@
 package io.weft.testengine;
 
 import io.weft.sim.Schedule;
+import io.weft.sim.ScheduleSeries;
 import io.weft.sim.SimFailure;
 import io.weft.sim.SimResult;
 import io.weft.sim.Simulation;
@@ -47,10 +48,16 @@ final class Explorer {
 
   private Explorer() {}
 
-  /** Runs {@code schedule} in this invocation, with {@code reruns} for every further run it needs. */
+  /**
+   * Runs {@code schedule} in this invocation, with {@code reruns} for every further run it needs; tells
+   * {@code series} (if not null) how many steps the run took, for the schedules after it.
+   */
   static void explore(Settings settings, String key, Schedule schedule, ScheduleInvocation.Origin origin,
-      TestMethod test, Reruns reruns, ExtensionContext ec) {
+      TestMethod test, Reruns reruns, ExtensionContext ec, ScheduleSeries series) {
     SimResult<Object> run = Simulation.run(schedule, settings.options(), test.body(settings));
+    if (series != null) {
+      series.observe(run);
+    }
     SimResult<Object> first = run;
     if (settings.selfCheck()) {
       try {

@@ -28,7 +28,8 @@ final class Plan {
 
   private final Settings settings;
   private final String method;
-  private final List<ScheduleInvocation> planned = new ArrayList<>();
+  // Made when JUnit pulls them, so that a schedule can depend on the runs before it (the PCT horizon).
+  private final List<java.util.function.Supplier<ScheduleInvocation>> planned = new ArrayList<>();
   private final AtomicInteger finished = new AtomicInteger();
   private final AtomicInteger failures = new AtomicInteger();
   private final long start = SystemClock.INSTANCE.nanoTime();
@@ -47,6 +48,14 @@ final class Plan {
   }
 
   void add(ScheduleInvocation invocation) {
+    planned.add(() -> invocation);
+  }
+
+  /**
+   * Adds an invocation made only when JUnit pulls it, after the invocations before it have run (JUnit runs a
+   * template's invocations one at a time unless parallel execution is on).
+   */
+  void addLater(java.util.function.Supplier<ScheduleInvocation> invocation) {
     planned.add(invocation);
   }
 
@@ -56,7 +65,7 @@ final class Plan {
 
   /** The planned invocations, ending early (with one skipped-report invocation) after a failure. */
   Stream<TestTemplateInvocationContext> stream() {
-    Iterator<ScheduleInvocation> it = planned.iterator();
+    Iterator<java.util.function.Supplier<ScheduleInvocation>> it = planned.iterator();
     Spliterator<TestTemplateInvocationContext> s = new Spliterators.AbstractSpliterator<>(planned.size(),
         Spliterator.ORDERED) {
       private int handed;
@@ -74,7 +83,7 @@ final class Plan {
           return true;
         }
         handed++;
-        action.accept(it.next());
+        action.accept(it.next().get());
         return true;
       }
     };

@@ -1,6 +1,7 @@
 package io.weft.testengine;
 
 import io.weft.sim.Schedule;
+import io.weft.sim.ScheduleSeries;
 import io.weft.sim.SimResult;
 import io.weft.sim.Simulation;
 import java.lang.reflect.Method;
@@ -46,6 +47,8 @@ final class ScheduleInvocation implements TestTemplateInvocationContext, Invocat
   // This invocation's explicit arguments, made when JUnit first asks about a parameter.
   private Object[] explicit;
   private final FreshRuns.Slot slot;
+  // Told the step count of this invocation's run (the PCT horizon of the schedules after it); null: nobody.
+  private ScheduleSeries series;
 
   ScheduleInvocation(Plan plan, String key, Schedule schedule, String name, Origin origin,
       Supplier<Object[]> arguments, FreshRuns.Slot slot) {
@@ -56,6 +59,12 @@ final class ScheduleInvocation implements TestTemplateInvocationContext, Invocat
     this.origin = origin;
     this.arguments = arguments;
     this.slot = slot;
+  }
+
+  /** Has {@code series} told the step count of this invocation's run; returns this. */
+  ScheduleInvocation observedBy(ScheduleSeries series) {
+    this.series = series;
+    return this;
   }
 
   String name() {
@@ -117,7 +126,7 @@ final class ScheduleInvocation implements TestTemplateInvocationContext, Invocat
     boolean failed = true;
     try {
       plan.warnOnce(ec);
-      Explorer.explore(settings, key, schedule, origin, test, reruns, ec);
+      Explorer.explore(settings, key, schedule, origin, test, reruns, ec, series);
       failed = false;
     } finally {
       plan.finished(name, failed, ec);

@@ -2,6 +2,7 @@ package io.weft.testengine;
 
 import io.weft.sim.Mode;
 import io.weft.sim.Schedule;
+import io.weft.sim.ScheduleSeries;
 import io.weft.sim.SimOptions;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -16,7 +17,7 @@ import java.util.function.Function;
  * @param schedules how many generated schedules
  * @param seed the base seed
  * @param seedWasRandom whether the seed was drawn for this run ({@code seed = "random"})
- * @param strategy the strategy name
+ * @param strategy the strategy name: one {@link ScheduleSeries} accepts ({@code PORTFOLIO}, {@code PCT}, ...)
  * @param mode the mode
  * @param stepLimit the step limit
  * @param virtualTimeLimitSeconds the virtual-time limit
@@ -118,7 +119,7 @@ record Settings(int schedules, long seed, boolean seedWasRandom, String strategy
     // Checked here, so that a bad strategy name fails the container with its reason instead of every invocation.
     long earlyNanos = micros(early, "weft.earlyBoundMicros / earlyBoundMicros()");
     long lateNanos = micros(late, "weft.lateBoundMicros / lateBoundMicros()");
-    Schedule.of(mode, strategy, seed).withBounds(earlyNanos, lateNanos);
+    new ScheduleSeries(mode, strategy, seed, earlyNanos, lateNanos);
     if (progress > Long.MAX_VALUE / 1_000_000_000L) {
       throw new IllegalArgumentException("weft.progressSeconds must be at most " + Long.MAX_VALUE / 1_000_000_000L
           + ", got " + progress);
@@ -141,10 +142,17 @@ record Settings(int schedules, long seed, boolean seedWasRandom, String strategy
     return java.util.List.of(a.hosts());
   }
 
-  /** Schedule {@code index}: seed {@code SimRandom.derive(seed, index)}. */
+  /**
+   * A new series of this method's schedules (schedule {@code i} has seed {@code SimRandom.derive(seed, i)}); it
+   * learns the PCT horizon from the runs it is told about.
+   */
+  ScheduleSeries series() {
+    return new ScheduleSeries(mode, strategy, seed, earlyBoundNanos, lateBoundNanos);
+  }
+
+  /** Schedule {@code index} of a series that has observed no run. */
   Schedule schedule(int index) {
-    return Schedule.of(mode, strategy, io.weft.sim.SimRandom.derive(seed, index))
-        .withBounds(earlyBoundNanos, lateBoundNanos);
+    return series().schedule(index);
   }
 
   SimOptions options() {

@@ -57,10 +57,12 @@ class AsyncTestExtensionTests {
       r.testEvents().assertStatistics(s -> s.started(5).succeeded(5).failed(0));
       List<String> names = names(r);
       assertThat(names).hasSize(5);
+      // The default strategy, PORTFOLIO, takes RANDOM, PCT (deepening from depth 1) and POS in turn.
+      List<String> strategies = List.of("RANDOM", "PCT1", "POS", "RANDOM", "PCT1");
       for (int i = 0; i < 5; i++) {
         Schedule expected = Schedule.of(io.weft.sim.Mode.FAITHFUL, "RANDOM", io.weft.sim.SimRandom.derive(0, i));
         assertThat(names.get(i)).isEqualTo("[" + i + "] seed=0x" + Long.toHexString(expected.seed())
-            + " RANDOM FAITHFUL");
+            + " " + strategies.get(i) + " FAITHFUL");
       }
     }
 
@@ -275,8 +277,11 @@ class AsyncTestExtensionTests {
       EngineExecutionResults r = run(selectMethod(PassingTestCase.class, "twoSleepers_alwaysPass"),
           "weft.seed", "0x2a", "weft.strategy", "pct3", "weft.mode", "CHAOS");
 
-      assertThat(names(r).get(1)).isEqualTo("[1] seed=0x" + Long.toHexString(io.weft.sim.SimRandom.derive(42, 1))
+      // The first schedule has no measured horizon yet; the next ones name the steps the runs before them took.
+      assertThat(names(r).get(0)).isEqualTo("[0] seed=0x" + Long.toHexString(io.weft.sim.SimRandom.derive(42, 0))
           + " PCT3 CHAOS");
+      assertThat(names(r).get(1)).matches("\\[1\\] seed=0x" + Long.toHexString(io.weft.sim.SimRandom.derive(42, 1))
+          + " PCT3_[1-9][0-9]* CHAOS");
       r.testEvents().assertStatistics(s -> s.succeeded(5));
     }
 

@@ -9,6 +9,7 @@ import io.weft.sim.SimRandom;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,10 @@ class SettingsTests {
 
     assertThat(s.schedules()).isEqualTo(100);
     assertThat(s.seed()).isZero();
-    assertThat(s.strategy()).isEqualTo("RANDOM");
+    assertThat(s.strategy()).isEqualTo("PORTFOLIO");
+    assertThat(List.of(s.schedule(0).strategy(), s.schedule(1).strategy(), s.schedule(2).strategy(),
+        s.schedule(4).strategy())).containsExactly("RANDOM", "PCT1", "POS", "PCT1");
+    assertThat(s.schedule(0)).isEqualTo(Schedule.of(Mode.FAITHFUL, "RANDOM", SimRandom.derive(0, 0)));
     assertThat(s.mode()).isEqualTo(Mode.FAITHFUL);
     assertThat(s.options().stepLimit()).isEqualTo(1_000_000);
     assertThat(s.options().virtualTimeLimit()).isEqualTo(Duration.ofDays(1));

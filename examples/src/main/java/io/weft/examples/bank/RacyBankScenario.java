@@ -12,8 +12,11 @@ public class RacyBankScenario {
   /** Creates the scenario (JUnit instantiates it). */
   public RacyBankScenario() {}
 
-  /** At most one of rent and card payment goes through, and no money appears. */
-  @AsyncTest(schedules = 200)
+  /**
+   * At most one of rent and card payment goes through, and no money appears. The strategy is RANDOM, not the default
+   * PORTFOLIO, so that the output the README shows stays that of one strategy.
+   */
+  @AsyncTest(schedules = 200, strategy = "RANDOM")
   void paydayNeverCreatesMoney() {
     Payday.racy();
   }
