@@ -70,12 +70,38 @@ final class AsCompletedIterator<T> implements Iterable<Future<T>>, Iterator<Futu
 
   /** Returns the next step: a future for the next completion, taken when the step is first awaited. */
   @Override
+  @SuppressWarnings("unchecked")
   public Future<T> next() {
     if (stepsLeft == 0) {
       throw new NoSuchElementException("asCompleted: every step has been handed out");
     }
     stepsLeft--;
-    return new Step(loop);
+    return (Future<T>) (Future<?>) new Step(loop, true);
+  }
+
+  /**
+   * The asynchronous-iteration form over the same completions (asyncio 3.13's {@code async for}): each
+   * {@code next()} awaits the next completion and returns the input future itself, done; after the timeout it
+   * throws {@link TimeoutError}. Steps and this form share the inputs: each completion goes to one of them.
+   */
+  AsyncIterable<Future<T>> originals() {
+    AsyncIterator<Future<T>> it = new AsyncIterator<>() {
+      @Override
+      public boolean hasNext() {
+        return stepsLeft > 0;
+      }
+
+      @Override
+      @SuppressWarnings("unchecked")
+      public Future<T> next() {
+        if (stepsLeft == 0) {
+          throw new NoSuchElementException("asCompleted: every input has been handed out");
+        }
+        stepsLeft--;
+        return (Future<T>) new Step(loop, false).await();
+      }
+    };
+    return () -> it;
   }
 
   private void completed(Future<?> f) {
@@ -107,18 +133,21 @@ final class AsCompletedIterator<T> implements Iterable<Future<T>>, Iterator<Futu
   }
 
   /** One step: pending until first awaited, then until the completion it takes is there. */
-  private final class Step extends Future<T> {
+  private final class Step extends Future<Object> {
+    // Whether the step resolves to the input's outcome (plain iteration) or to the input itself (async iteration).
+    private final boolean outcome;
     private boolean claimed;
     // The completion this step took, until its awaiter reads it or loses it to a cancellation.
     private Object taken;
     private boolean givenBack;
 
-    Step(EventLoop loop) {
+    Step(EventLoop loop, boolean outcome) {
       super(loop);
+      this.outcome = outcome;
     }
 
     @Override
-    public void addDoneCallback(Consumer<? super Future<T>> callback, Context context) {
+    public void addDoneCallback(Consumer<? super Future<Object>> callback, Context context) {
       super.addDoneCallback(callback, context);
       if (!claimed && !isDone()) {
         claimed = true;
@@ -157,7 +186,7 @@ final class AsCompletedIterator<T> implements Iterable<Future<T>>, Iterator<Futu
     }
 
     @Override
-    public T result() {
+    public Object result() {
       checkNotGivenBack();
       return super.result();
     }
@@ -183,6 +212,10 @@ final class AsCompletedIterator<T> implements Iterable<Future<T>>, Iterator<Futu
         return;
       }
       Future<? extends T> input = (Future<? extends T>) completion;
+      if (!outcome) {
+        finish(input, null);
+        return;
+      }
       if (input.isCancelled()) {
         cancelWith(input.makeCancelledError());
         return;
@@ -193,7 +226,7 @@ final class AsCompletedIterator<T> implements Iterable<Future<T>>, Iterator<Futu
 
     /** Not supported: a step's outcome is the completion it takes. */
     @Override
-    public void setResult(T value) {
+    public void setResult(Object value) {
       throw new UnsupportedOperationException("an asCompleted step does not support setResult(): " + this);
     }
 

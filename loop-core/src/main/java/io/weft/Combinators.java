@@ -272,14 +272,55 @@ public final class Combinators {
    * {@link TimeoutError}; the inputs are not cancelled and are no longer watched.
    *
    * <p>The returned object is its own iterator and can be iterated once: a second for-each resumes where the first
-   * stopped (after a {@code break}, say), as asyncio's iterator does. The asynchronous-iteration form of asyncio 3.13
-   * comes later, with Weft's async iterators.
+   * stopped (after a {@code break}, say), as asyncio's iterator does. asyncio 3.13's asynchronous-iteration form,
+   * which hands back the input futures themselves, is {@link #asCompletedAsync}.
    *
    * @param futures never null nor holding null; all on one loop; may be empty
    * @param timeoutOrNull how long until the remaining steps fail, or null for no limit; negative counts as zero
    * @throws IllegalArgumentException if the futures belong to different loops
    */
   public static <T> Iterable<Future<T>> asCompleted(Collection<? extends Future<? extends T>> futures,
+      Duration timeoutOrNull) {
+    return asCompletedIterator(futures, timeoutOrNull);
+  }
+
+  /**
+   * asyncio 3.13's {@code async for f in as_completed(aws, timeout=...)}: the input futures themselves, done, in the
+   * order they complete; each {@code next()} awaits the next one (call from a task), and after the timeout it throws
+   * {@link TimeoutError}. The inputs are not cancelled.
+   *
+   * <pre>{@code
+   * for (Future<String> done : Combinators.asCompletedAsync(fetches, Duration.ofSeconds(5))) {
+   *   int i = fetches.indexOf(done);   // the original future: which fetch this was
+   *   String page = done.result();
+   * }
+   * }</pre>
+   *
+   * @param futures never null nor holding null; all on one loop; may be empty
+   * @param timeoutOrNull how long until the next {@code next()} throws, or null for no limit; negative counts as zero
+   * @throws IllegalArgumentException if the futures belong to different loops
+   */
+  public static <T> AsyncIterable<Future<T>> asCompletedAsync(Collection<? extends Future<? extends T>> futures,
+      Duration timeoutOrNull) {
+    return asCompletedIterator(futures, timeoutOrNull).originals();
+  }
+
+  /**
+   * As {@link #asCompletedAsync}, for bodies: each runs in a new task (asyncio wraps coroutines in tasks), and the
+   * tasks are handed back as they finish. Call from the loop's thread.
+   */
+  public static <T> AsyncIterable<Future<T>> asCompletedAsyncBodies(
+      List<? extends AsyncCallable<? extends T>> bodies, Duration timeoutOrNull) {
+    Objects.requireNonNull(bodies, "bodies must not be null");
+    EventLoop loop = EventLoop.getRunningLoop();
+    List<Future<? extends T>> tasks = new ArrayList<>();
+    for (AsyncCallable<? extends T> body : bodies) {
+      tasks.add(loop.createTask(Objects.requireNonNull(body, "bodies must not hold null")));
+    }
+    return asCompletedAsync(tasks, timeoutOrNull);
+  }
+
+  private static <T> AsCompletedIterator<T> asCompletedIterator(Collection<? extends Future<? extends T>> futures,
       Duration timeoutOrNull) {
     Objects.requireNonNull(futures, "futures must not be null");
     LinkedHashSet<Future<? extends T>> distinct = new LinkedHashSet<>();

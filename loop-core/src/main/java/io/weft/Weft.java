@@ -184,6 +184,12 @@ public final class Weft {
     return Combinators.asCompleted(futures, timeoutOrNull);
   }
 
+  /** The inputs themselves in completion order, asyncio 3.13's {@code async for}; {@link Combinators#asCompletedAsync}. */
+  public static <T> AsyncIterable<Future<T>> asCompletedAsync(
+      Collection<? extends Future<? extends T>> futures, Duration timeoutOrNull) {
+    return Combinators.asCompletedAsync(futures, timeoutOrNull);
+  }
+
   /** Protects {@code inner} from the cancellation of whoever awaits the returned future; {@link Combinators}. */
   public static <T> Future<T> shield(Future<T> inner) {
     return Combinators.shield(inner);

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link Combinators#asCompleted}: section ASC of the spec and the as_completed cases of CPython's
- * {@code test_tasks.py::BaseTaskTests} (plain iteration; the {@code async for} form comes with async iterators).
+ * {@code test_tasks.py::BaseTaskTests}, in both forms: plain iteration (steps) and 3.13's {@code async for} (the inputs).
  *
  * <p>Every test runs on a loop on virtual time; the ordering group and the schedule invariants run on both coroutine
  * carriers.
@@ -466,5 +466,81 @@ class AsCompletedTests extends VirtualLoopFixture {
       b.setResult("b");
       return null;
     }, EventLoop::createVirtual);
+  }
+
+  // ============================================================================================================
+  // The asynchronous-iteration form (asyncio 3.13's async for): the inputs themselves
+  // ============================================================================================================
+
+  @Nested
+  class AsyncForm {
+
+    @Test
+    void yieldsTheInputFuturesThemselves_doneInCompletionOrder() {
+      // CPython 3.13 test_as_completed_same_tasks_in_as_out (async for).
+      Task<String> a = sleeper(0.03, "a");
+      Task<String> b = sleeper(0.01, "b");
+      Task<String> c = sleeper(0.02, "c");
+      List<Future<String>> out = loop.runUntilComplete(() -> {
+        List<Future<String>> got = new ArrayList<>();
+        for (Future<String> f : Combinators.asCompletedAsync(List.of(a, b, c, b), null)) {
+          assertThat(f.isDone()).isTrue();
+          got.add(f);
+        }
+        return got;
+      });
+      assertThat(out).as("each distinct input once, as it completed").containsExactly(b, c, a);
+      assertThat(out.get(0)).isSameAs(b);
+    }
+
+    @Test
+    void afterTheTimeout_nextThrowsTimeoutError_andTheInputsAreNotCancelled() {
+      Task<String> fast = sleeper(0.01, "fast");
+      Task<String> slow = sleeper(10, "slow");
+      List<String> log = loop.runUntilComplete(() -> {
+        List<String> got = new ArrayList<>();
+        try {
+          for (Future<String> f : Combinators.asCompletedAsync(List.of(fast, slow), Duration.ofSeconds(1))) {
+            got.add(f.result());
+          }
+        } catch (TimeoutError e) {
+          got.add("TimeoutError at " + Weft.getRunningLoop().time());
+        }
+        return got;
+      });
+      assertThat(log).containsExactly("fast", "TimeoutError at 1.0");
+      assertThat(slow.isDone()).as("not cancelled: it runs on").isFalse();
+      assertThat(loop.runUntilComplete(slow)).isEqualTo("slow");
+    }
+
+    @Test
+    void bodies_runInTasks_andTheTasksComeBack() {
+      List<String> log = loop.runUntilComplete(() -> {
+        List<String> got = new ArrayList<>();
+        List<AsyncCallable<String>> bodies = List.of(() -> Weft.sleep(Duration.ofMillis(20), "x"),
+            () -> Weft.sleep(Duration.ofMillis(10), "y"));
+        for (Future<String> f : Combinators.asCompletedAsyncBodies(bodies, null)) {
+          got.add((f instanceof Task<?> ? "task " : "future ") + f.result());
+        }
+        return got;
+      });
+      assertThat(log).containsExactly("task y", "task x");
+    }
+
+    @Test
+    void anExceptionOrCancellation_isInTheFuture_notThrownByTheIteration() {
+      Future<String> failing = loop.createFuture();
+      Future<String> cancelled = loop.createFuture();
+      loop.callLater(Duration.ofMillis(1), () -> failing.setException(new IllegalStateException("no")));
+      loop.callLater(Duration.ofMillis(2), () -> cancelled.cancel());
+      List<String> log = loop.runUntilComplete(() -> {
+        List<String> got = new ArrayList<>();
+        for (Future<String> f : Weft.asCompletedAsync(List.of(cancelled, failing), null)) {
+          got.add(f.isCancelled() ? "cancelled" : f.exception().getMessage());
+        }
+        return got;
+      });
+      assertThat(log).containsExactly("no", "cancelled");
+    }
   }
 }
