@@ -49,12 +49,11 @@ final class ChoiceLog {
   }
 
   /**
-   * The recorded choices as an unmodifiable list, with task names read from {@code trace} when an element is read.
-   * The caller stops adding before it reads (the run is over).
+   * The recorded choices as an unmodifiable list, with task names read from {@code trace} when an element is read. It
+   * shares this log's arrays (no copy): call it once the run is over, and add nothing after.
    */
   List<Choice> view(Trace trace) {
-    return new View(Arrays.copyOf(decisions, recorded), Arrays.copyOf(alternatives, recorded),
-        Arrays.copyOf(chosen, recorded), Arrays.copyOf(tasks, recorded), Arrays.copyOf(nanos, recorded), trace);
+    return new View(decisions, alternatives, chosen, tasks, nanos, recorded, trace);
   }
 
   static final class View extends AbstractList<Choice> implements RandomAccess {
@@ -64,20 +63,22 @@ final class ChoiceLog {
     private final int[] chosen;
     private final long[] tasks;
     private final long[] nanos;
+    private final int size;
     private final Trace trace;
 
-    View(byte[] decisions, int[] alternatives, int[] chosen, long[] tasks, long[] nanos, Trace trace) {
+    View(byte[] decisions, int[] alternatives, int[] chosen, long[] tasks, long[] nanos, int size, Trace trace) {
       this.decisions = decisions;
       this.alternatives = alternatives;
       this.chosen = chosen;
       this.tasks = tasks;
       this.nanos = nanos;
+      this.size = size;
       this.trace = trace;
     }
 
     @Override
     public Choice get(int i) {
-      java.util.Objects.checkIndex(i, decisions.length);
+      java.util.Objects.checkIndex(i, size);
       long task = tasks[i];
       String name = task >= 0 && trace.knowsTask(task) ? trace.nameOf(task) : null;
       return new Choice(DECISIONS[decisions[i]], alternatives[i], chosen[i], task, name, nanos[i]);
@@ -85,7 +86,7 @@ final class ChoiceLog {
 
     @Override
     public int size() {
-      return decisions.length;
+      return size;
     }
   }
 }

@@ -63,7 +63,7 @@ public record SimResult<T>(Schedule schedule, Schedule replay, Trace trace, long
     this(schedule, replay, trace, steps, virtualTime, failure, value, List.of(), null);
   }
 
-  /** Whether every choice the run made is listed in {@link #choices()} (at most {@value #RECORDED_CHOICES} were made). */
+  /** Whether every choice the run made is in {@link #choices()}: it made at most {@value #RECORDED_CHOICES}. */
   public boolean allChoicesListed() {
     return choices.size() == choiceCount;
   }

@@ -373,7 +373,7 @@ public final class Shrinker {
     return best;
   }
 
-  /** {@code best} with the value at {@code from} moved to {@code to} (0 left behind; grown if {@code to} is past it). */
+  /** {@code best} with the value at {@code from} moved to {@code to}: 0 left behind, grown if {@code to} is past it. */
   private static int[] moved(int[] best, int from, int to) {
     int[] cand = Arrays.copyOf(best, Math.max(best.length, to + 1));
     cand[to] = best[from];
