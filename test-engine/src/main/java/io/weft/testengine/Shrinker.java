@@ -35,14 +35,16 @@ import java.util.function.Predicate;
  *
  * <h2>Proof</h2>
  *
- * <p>A result of 0 or 1 deviation is minimal once asyncio's own order (the first candidate) passed. For more, the
- * shrinker runs, as a last pass, <em>every</em> schedule of one deviation: each choice point of asyncio's own order
- * (the {@link Outcome#alternatives()} of its run) with each of its nonzero alternatives; a one-deviation schedule
- * that deviates anywhere else makes the same run as one of these. If one fails, the first in the shrinking order is
- * the result, proven minimal; if none does, a result of 2 deviations is proven minimal, and a larger one needs at
- * least 2. This pass runs only if those schedules (not already tried) number at most the proof budget
- * ({@value #DEFAULT_PROOF_RUNS} runs by default), within the time budget again. {@link Result#minimality()} words
- * what is known.
+ * <p>"Fails" means fails the same way, as the {@link Runner} decides. A result of 0 deviations is minimal; one of 1
+ * is once asyncio's own order (the first candidate) did not fail. For more, the shrinker runs, as a last pass,
+ * <em>every</em> schedule of one deviation: each choice point of asyncio's own order (the
+ * {@link Outcome#alternatives()} of its run) with each of its nonzero alternatives. No other one-deviation schedule
+ * makes a different run: the choices before the deviation are asyncio's, so the run meets the same choice points up
+ * to it; a larger value is clamped to the last alternative; a position past the run's choice points is never asked.
+ * If one fails, the first in the shrinking order is the result, proven minimal; if none does, a result of 2
+ * deviations is proven minimal, and a larger one needs at least 2. This pass runs only if those schedules (not
+ * already tried) number at most the proof budget ({@value #DEFAULT_PROOF_RUNS} runs by default), within the time
+ * budget again. {@link Result#minimality()} words what is known.
  */
 @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
 public final class Shrinker {
@@ -405,8 +407,8 @@ public final class Shrinker {
       return new Result(best, runs, spent, false, local + "; asyncio's own order was not run");
     }
     if (devs == 1) {
-      return new Result(best, runs, spent, true, "proven minimal: no schedule with fewer deviations fails (asyncio's"
-          + " own order passes)");
+      return new Result(best, runs, spent, true, "proven minimal: no schedule with fewer deviations fails this way"
+          + " (asyncio's own order does not)");
     }
     int[] alts = fifo.alternatives();
     if (alts == null) {
@@ -442,16 +444,16 @@ public final class Shrinker {
         runs++;
         if (runner.run(cand.clone()).fails()) {
           return new Result(cand, runs, spent, true, "proven minimal: no schedule with fewer deviations fails"
-              + " (asyncio's own order passes); found by running the one-deviation schedules in order");
+              + " this way (asyncio's own order does not); found by running the one-deviation schedules in order");
         }
       }
     }
     if (devs == 2) {
-      return new Result(best, runs, spent, true, "proven minimal: no schedule with fewer deviations fails (asyncio's"
-          + " own order passes, and all " + all + " one-deviation schedules were run)");
+      return new Result(best, runs, spent, true, "proven minimal: no schedule with fewer deviations fails this way"
+          + " (asyncio's own order does not, and all " + all + " one-deviation schedules were run)");
     }
     return new Result(best, runs, spent, false, local + "; at least 2 deviations are needed: all " + all
-        + " one-deviation schedules were run and passed");
+        + " one-deviation schedules were run and none fails this way");
   }
 
   private static int[] oneDeviation(int position, int value) {
