@@ -68,6 +68,20 @@ class MinimalShrinkingTests {
   }
 
   @Test
+  void aFailureUnderAsyncioOrder_isProvenMinimal_andItsReplayLineEndsWithoutAnEmptyChoiceField() {
+    List<AsyncTestFailure> failures = failures(selectClass(FifoFailingTestCase.class));
+
+    assertThat(failures).isNotEmpty();
+    for (AsyncTestFailure f : failures) {
+      assertThat(f.shrunk().deviations()).isZero();
+      assertThat(f.getMessage()).contains("minimality: proven minimal: it fails under asyncio's own order (no"
+          + " deviation)\n");
+      assertThat(f.replayProperty()).matches("-Dweft\\.replay=weft:1:FAITHFUL:REPLAY:[0-9a-f]+:1000000:1000000");
+      assertThat(f.replayAnnotation()).endsWith(":1000000:1000000\")");
+    }
+  }
+
+  @Test
   void aBadProofBudget_failsNamingTheParameterAndTheValue() {
     EngineExecutionResults r = EngineRuns.run(tmp, Map.of("weft.afterFailure", "stop"),
         selectClass(TwoRacesTestCase.class), "weft.shrinkProofBudget", "lots");
