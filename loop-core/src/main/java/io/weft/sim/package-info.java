@@ -43,9 +43,10 @@
  * {@link io.weft.sim.Trace} records each task step, timer, callback, clock jump and choice, and hashes them; the
  * same schedule gives the same hash in every run and every JVM ({@link io.weft.sim.Simulation#selfCheck} checks it).
  * It keeps the last events, marks where the failure was recorded, and names unnamed tasks after where they were
- * created ({@code Task-3 (RacyBank.transfer:31)}) and timers after their task or where user code set them. {@link io.weft.sim.SimResult#deviations()} says each departure from
- * asyncio's order in words, and {@link io.weft.sim.SimResult#replayMismatch()} says when a replayed schedule does not
- * fit the code it ran. Code under test that needs randomness takes it from {@link io.weft.sim.Simulation#random()}.
+ * created ({@code Task-3 (RacyBank.transfer:31)}) and timers after their task or where user code set them.
+ * {@link io.weft.sim.SimResult#deviations()} says each departure from asyncio's order in words, and
+ * {@link io.weft.sim.SimResult#replayMismatch()} says when a replayed schedule does not fit the code it ran. Code
+ * under test that needs randomness takes it from {@link io.weft.sim.Simulation#random()}.
  *
  * <h2>Time</h2>
  *
