@@ -131,7 +131,7 @@ final class Explorer {
     Schedule original = first.replay();
     Shrinker shrinker = new Shrinker(c -> {
       SimResult<Object> r = reruns.run(original.replaying(c));
-      return new Shrinker.Outcome(sameFailure(first, r), alternatives(r));
+      return new Shrinker.Outcome(sameFailure(first, r), c.length == 0 ? alternatives(r) : null);
     }, settings.shrinkRuns(), settings.shrinkTime(), proofBudget);
     Shrinker.Result result;
     Schedule candidate;

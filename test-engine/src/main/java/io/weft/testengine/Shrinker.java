@@ -87,7 +87,8 @@ public final class Shrinker {
    *
    * @param fails whether it still fails the same way
    * @param alternatives how many alternatives each choice point of the run had, in order, every one of them; or null
-   *     if that is not known (then nothing can be proven beyond one deviation)
+   *     if that is not known. The shrinker reads them only from the run of the empty sequence (asyncio's own order),
+   *     so a runner may leave them out for every other; without them nothing is proven beyond one deviation
    */
   @Api(status = Api.Status.EXPERIMENTAL, since = "0.3")
   public record Outcome(boolean fails, int[] alternatives) {
