@@ -21,9 +21,11 @@ import java.util.List;
  * @param replayMismatch for a {@code REPLAY} schedule whose choices do not fit the run (a choice beyond its
  *     decision's alternatives, or choices the run never reached), a sentence saying so; null otherwise
  * @param choices the run's choices as data, in order: the first {@value #RECORDED_CHOICES} (about 25 bytes each while
- *     the run goes; the {@link Choice} records are made when read); never null, empty if the run made no choice
+ *     the run goes; the {@link Choice} records are made when read); never null; empty if the run made no choice, or
+ *     was abandoned by a real-time bound (its loop thread may still be adding to them: {@link #allChoicesListed()} is
+ *     then false if it had made any)
  * @param choiceCount how many choices the run made: more than {@code choices().size()} only past
- *     {@value #RECORDED_CHOICES}
+ *     {@value #RECORDED_CHOICES}, or for an abandoned run
  * @param <T> the main task's result type
  */
 @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")

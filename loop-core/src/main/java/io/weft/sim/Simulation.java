@@ -342,7 +342,10 @@ public final class Simulation {
     return clock;
   }
 
-  /** The schedule being run. */
+  /**
+   * The schedule being run; for a run of a strategy without a schedule ({@link #run(SchedulingStrategy, SimOptions,
+   * AsyncCallable)}), {@link Schedule#fifo()}, whose mode, bounds and seed it runs with.
+   */
   public Schedule schedule() {
     return schedule;
   }
@@ -710,10 +713,11 @@ public final class Simulation {
             reports, runner), reports, null);
       }
     }
-    Schedule replay = schedule.replaying(Arrays.copyOf(choices, Math.min(choiceCount, choices.length)));
-    // The choices as data are left out: the abandoned loop thread may still be adding to them.
+    int made = Math.min(choiceCount, choices.length);
+    Schedule replay = schedule.replaying(Arrays.copyOf(choices, made));
+    // The choices as data are left out (only counted): the abandoned loop thread may still be adding to them.
     return new SimResult<>(strategyOnly ? replay : schedule, replay, trace.copy(), steps,
-        Duration.ofNanos(clock.nanoTime()), failure, null);
+        Duration.ofNanos(clock.nanoTime()), failure, null, List.of(), null, List.of(), made);
   }
 
   @Override

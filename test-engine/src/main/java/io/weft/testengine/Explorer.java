@@ -53,6 +53,7 @@ final class Explorer {
   /** Runs {@code schedule} in this invocation, with {@code reruns} for every further run it needs. */
   static void explore(Settings settings, String key, Schedule schedule, ScheduleInvocation.Origin origin,
       TestMethod test, Reruns reruns, ExtensionContext ec) {
+    int proofBudget = proofBudget(ec); // read first, so that a bad value fails every schedule, not only a failing one
     SimResult<Object> run = Simulation.run(schedule, settings.options(), test.body(settings));
     SimResult<Object> first = run;
     if (settings.selfCheck()) {
@@ -98,7 +99,7 @@ final class Explorer {
 
     SimResult<Object> shown = confirm;
     if (settings.shrink()) {
-      shown = shrink(first, confirm, reruns, settings, proofBudget(ec), report);
+      shown = shrink(first, confirm, reruns, settings, proofBudget, report);
     } else {
       report.notShrunk("shrinking is off");
     }
