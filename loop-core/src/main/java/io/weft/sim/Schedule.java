@@ -13,7 +13,9 @@ import java.util.Objects;
  * {@code POS}, or {@code REPLAY}; see {@link SchedulingStrategy}), the seed
  * in hexadecimal, the early and late bounds in nanoseconds, and for {@code REPLAY} the choices. Choices are written
  * in base 36 separated by dots, a run of equal values as {@code value_count}, trailing zeros dropped (a replay
- * chooses 0 once its choices run out): {@code 0_2s.1.0_9.3}. The form uses only letters, digits, {@code :},
+ * chooses 0 once its choices run out): {@code 0_2s.1.0_9.3}. A {@code REPLAY} of no choices (asyncio's own order) has
+ * no choices field: {@code weft:1:FAITHFUL:REPLAY:0:1000000:1000000}; the older form with an empty field after a last
+ * {@code :} is still read. The form uses only letters, digits, {@code :},
  * {@code .} and {@code _}, so it can be pasted unquoted into bash and zsh. {@link #parse} reads it back, and also
  * reads the older {@code value*count} runs; {@code toString()} writes it. For reports, {@link #abbreviated} shortens
  * a long one.
@@ -158,7 +160,7 @@ public record Schedule(Mode mode, String strategy, long seed, long earlyBoundNan
     StringBuilder sb = new StringBuilder("weft:").append(FORMAT_VERSION).append(':').append(mode).append(':')
         .append(strategy).append(':').append(Long.toHexString(seed)).append(':').append(earlyBoundNanos).append(':')
         .append(lateBoundNanos);
-    if (strategy.equals("REPLAY")) {
+    if (choices.length > 0) { // only a REPLAY has choices; a REPLAY of none prints no empty field
       sb.append(':').append(encodeChoices(choices));
     }
     return sb.toString();
@@ -176,7 +178,7 @@ public record Schedule(Mode mode, String strategy, long seed, long earlyBoundNan
       throw new IllegalArgumentException("maxChars must be >= 0, got " + maxChars);
     }
     String full = toString();
-    if (full.length() <= maxChars || !strategy.equals("REPLAY")) {
+    if (full.length() <= maxChars || choices.length == 0) {
       return full;
     }
     String head = full.substring(0, full.length() - encodeChoices(choices).length());

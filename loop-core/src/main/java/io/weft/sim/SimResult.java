@@ -20,24 +20,54 @@ import java.util.List;
  *     order
  * @param replayMismatch for a {@code REPLAY} schedule whose choices do not fit the run (a choice beyond its
  *     decision's alternatives, or choices the run never reached), a sentence saying so; null otherwise
+ * @param choices the run's choices as data, in order: the first {@value #RECORDED_CHOICES} (about 25 bytes each while
+ *     the run goes; the {@link Choice} records are made when read); never null; empty if the run made no choice, or
+ *     was abandoned by a real-time bound (its loop thread may still be adding to them: {@link #allChoicesListed()} is
+ *     then false if it had made any)
+ * @param choiceCount how many choices the run made: more than {@code choices().size()} only past
+ *     {@value #RECORDED_CHOICES}, or for an abandoned run
  * @param <T> the main task's result type
  */
 @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
 public record SimResult<T>(Schedule schedule, Schedule replay, Trace trace, long steps, Duration virtualTime,
-    SimFailure failure, T value, List<String> deviations, String replayMismatch) {
+    SimFailure failure, T value, List<String> deviations, String replayMismatch, List<Choice> choices,
+    int choiceCount) {
 
   /** How many deviations a result describes in words; later ones are counted. */
   public static final int DESCRIBED_DEVIATIONS = 32;
 
-  /** Copies the deviations. */
+  /** How many choices a result lists in {@link #choices()}; later ones are counted in {@link #choiceCount()}. */
+  public static final int RECORDED_CHOICES = 100_000;
+
+  /**
+   * Copies the deviations and the choices (a run's own list is kept: it is unmodifiable already).
+   *
+   * @throws IllegalArgumentException if {@code choiceCount} is less than the number of choices listed
+   */
   public SimResult {
     deviations = List.copyOf(deviations);
+    choices = choices instanceof ChoiceLog.View ? choices : List.copyOf(choices);
+    if (choiceCount < choices.size()) {
+      throw new IllegalArgumentException("choiceCount must be >= the " + choices.size() + " choices listed, got "
+          + choiceCount);
+    }
+  }
+
+  /** A result without its choices as data: {@link #choices()} is empty and {@link #choiceCount()} is 0. */
+  public SimResult(Schedule schedule, Schedule replay, Trace trace, long steps, Duration virtualTime,
+      SimFailure failure, T value, List<String> deviations, String replayMismatch) {
+    this(schedule, replay, trace, steps, virtualTime, failure, value, deviations, replayMismatch, List.of(), 0);
   }
 
   /** A result without deviations described and without a replay mismatch (the fields before 0.3). */
   public SimResult(Schedule schedule, Schedule replay, Trace trace, long steps, Duration virtualTime,
       SimFailure failure, T value) {
     this(schedule, replay, trace, steps, virtualTime, failure, value, List.of(), null);
+  }
+
+  /** Whether every choice the run made is in {@link #choices()}: it made at most {@value #RECORDED_CHOICES}. */
+  public boolean allChoicesListed() {
+    return choices.size() == choiceCount;
   }
 
   /** Whether the run passed every check. */

@@ -27,7 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>{@link #run} creates the loop, runs {@code main} as its main task until it is done or the run fails, checks what
  * is left, then cancels the remaining tasks, lets them finish and closes the loop. The result carries the trace (and
- * its hash), the choices made (as a {@code REPLAY} schedule that reproduces the run), and the failure, if any.
+ * its hash), the choices made (as a {@code REPLAY} schedule that reproduces the run, and as data: {@link Choice}), and
+ * the failure, if any.
  *
  * <p>The loop runs on a pooled platform daemon thread ({@code weft-sim-N}) while the calling thread (a platform or a
  * virtual thread) supervises it, so the real-time bounds ({@link SimOptions#watchdog}, {@link SimOptions#stepTimeout})
@@ -96,6 +97,10 @@ public final class Simulation {
 
   private int[] choices = new int[64];
   private int choiceCount;
+  // The same choices as data (decision, alternatives, task, time) for SimResult.choices, the first RECORDED_CHOICES.
+  private final ChoiceLog choiceLog = new ChoiceLog();
+  // Whether the run was given a strategy and no schedule of its own: its result names its replay as the schedule.
+  private final boolean strategyOnly;
   private long steps;
   private long cleanupSteps;
   // What the loop thread tells the supervisor.
@@ -131,8 +136,9 @@ public final class Simulation {
     phase = next;
   }
 
-  private Simulation(Schedule schedule, SimOptions options, SchedulingStrategy strategy) {
+  private Simulation(Schedule schedule, SimOptions options, SchedulingStrategy strategy, boolean strategyOnly) {
     this.schedule = schedule;
+    this.strategyOnly = strategyOnly;
     this.options = options;
     this.strategy = strategy != null ? strategy : schedule.newStrategy();
     this.trace = new Trace(options.traceLimit());
@@ -163,7 +169,7 @@ public final class Simulation {
    * @throws IllegalStateException if called on a thread that is running a loop
    */
   public static <T> SimResult<T> run(Schedule schedule, SimOptions options, AsyncCallable<T> main) {
-    return start(schedule, options, null, main);
+    return start(schedule, options, null, false, main);
   }
 
   /**
@@ -175,11 +181,34 @@ public final class Simulation {
    */
   public static <T> SimResult<T> run(Schedule schedule, SimOptions options, SchedulingStrategy strategy,
       AsyncCallable<T> main) {
-    return start(schedule, options, Objects.requireNonNull(strategy, "strategy must not be null"), main);
+    return start(schedule, options, Objects.requireNonNull(strategy, "strategy must not be null"), false, main);
+  }
+
+  /**
+   * Runs {@code main} with {@code strategy} making every choice and the default options; see
+   * {@link #run(SchedulingStrategy, SimOptions, AsyncCallable)}.
+   *
+   * @throws IllegalStateException if called on a thread that is running a loop
+   */
+  public static <T> SimResult<T> run(SchedulingStrategy strategy, AsyncCallable<T> main) {
+    return run(strategy, SimOptions.DEFAULTS, main);
+  }
+
+  /**
+   * Runs {@code main} with a strategy of one's own making every choice, without a schedule to name: in faithful mode,
+   * with the default jitter bounds ({@link Schedule#DEFAULT_EARLY_NANOS}, {@link Schedule#DEFAULT_LATE_NANOS}) and
+   * seed 0 for {@link #random()}. The result's {@link SimResult#schedule()} and {@link SimResult#replay()} are both the
+   * {@code REPLAY} of the choices made, which reproduces the run. For another mode, bounds or seed, pass a schedule
+   * with them to {@link #run(Schedule, SimOptions, SchedulingStrategy, AsyncCallable)}.
+   *
+   * @throws IllegalStateException if called on a thread that is running a loop
+   */
+  public static <T> SimResult<T> run(SchedulingStrategy strategy, SimOptions options, AsyncCallable<T> main) {
+    return start(Schedule.fifo(), options, Objects.requireNonNull(strategy, "strategy must not be null"), true, main);
   }
 
   private static <T> SimResult<T> start(Schedule schedule, SimOptions options, SchedulingStrategy strategy,
-      AsyncCallable<T> main) {
+      boolean strategyOnly, AsyncCallable<T> main) {
     Objects.requireNonNull(schedule, "schedule must not be null");
     Objects.requireNonNull(options, "options must not be null");
     Objects.requireNonNull(main, "main must not be null");
@@ -187,7 +216,7 @@ public final class Simulation {
     if (running != null) {
       throw new IllegalStateException("Simulation.run() cannot be called from a running loop: " + running);
     }
-    return new Simulation(schedule, options, strategy).execute(main);
+    return new Simulation(schedule, options, strategy, strategyOnly).execute(main);
   }
 
   /**
@@ -219,7 +248,8 @@ public final class Simulation {
         SimMessages.nondeterminism(schedule.abbreviated(REPORTED_SCHEDULE_CHARS), first.trace(), second.trace()),
         List.of(), second.failure());
     return new SimResult<>(second.schedule(), second.replay(), second.trace(), second.steps(),
-        second.virtualTime(), f, null, second.deviations(), second.replayMismatch());
+        second.virtualTime(), f, null, second.deviations(), second.replayMismatch(), second.choices(),
+        second.choiceCount());
   }
 
   /**
@@ -312,7 +342,10 @@ public final class Simulation {
     return clock;
   }
 
-  /** The schedule being run. */
+  /**
+   * The schedule being run; for a run of a strategy without a schedule ({@link #run(SchedulingStrategy, SimOptions,
+   * AsyncCallable)}), {@link Schedule#fifo()}, whose mode, bounds and seed it runs with.
+   */
   public Schedule schedule() {
     return schedule;
   }
@@ -361,8 +394,8 @@ public final class Simulation {
     long vt = clock.nanoTime();
     Schedule replay = schedule.replaying(Arrays.copyOf(choices, choiceCount));
     String mismatch = strategy instanceof Strategies.Replay r ? r.mismatch() : null;
-    return new SimResult<>(schedule, replay, trace, steps, Duration.ofNanos(vt), failure, failure == null ? value
-        : null, deviations.sentences(), mismatch);
+    return new SimResult<>(strategyOnly ? replay : schedule, replay, trace, steps, Duration.ofNanos(vt), failure,
+        failure == null ? value : null, deviations.sentences(), mismatch, choiceLog.view(trace), choiceLog.count());
   }
 
   /** Checks the finished main task and what it left behind; returns its value if all is well. */
@@ -487,6 +520,7 @@ public final class Simulation {
         choices = Arrays.copyOf(choices, choices.length * 2);
       }
       choices[choiceCount++] = c;
+      choiceLog.add(point.decision(), n, c, point.owner(c), clock.nanoTime());
       trace.record(Trace.CHOICE, ((long) code << 48) | ((long) n << 24) | c);
       return c;
     }
@@ -680,8 +714,11 @@ public final class Simulation {
             reports, runner), reports, null);
       }
     }
-    Schedule replay = schedule.replaying(Arrays.copyOf(choices, Math.min(choiceCount, choices.length)));
-    return new SimResult<>(schedule, replay, trace.copy(), steps, Duration.ofNanos(clock.nanoTime()), failure, null);
+    int made = Math.min(choiceCount, choices.length);
+    Schedule replay = schedule.replaying(Arrays.copyOf(choices, made));
+    // The choices as data are left out (only counted): the abandoned loop thread may still be adding to them.
+    return new SimResult<>(strategyOnly ? replay : schedule, replay, trace.copy(), steps,
+        Duration.ofNanos(clock.nanoTime()), failure, null, List.of(), null, List.of(), made);
   }
 
   @Override

@@ -36,13 +36,17 @@
  * <p>A {@link io.weft.sim.Schedule} is data with a one-line printable form. Every choice is recorded, so
  * {@link io.weft.sim.SimResult#replay()} is a {@code REPLAY} schedule that reproduces the run exactly, whatever
  * strategy made it; alternative 0 of every choice is asyncio's own order, so shrinking a replay toward zeros moves
- * it toward FIFO with no jitter. A {@link io.weft.sim.Trace} records each task step, timer, callback, clock jump and
- * choice, and hashes them; the same schedule gives the same hash in every run and every JVM
- * ({@link io.weft.sim.Simulation#selfCheck} checks it). It keeps the last events, marks where the failure was
- * recorded, and names unnamed tasks after where they were created ({@code Task-3 (RacyBank.transfer:31)}) and timers
- * after their task or where user code set them. {@link io.weft.sim.SimResult#deviations()} says each departure from
- * asyncio's order in words, and {@link io.weft.sim.SimResult#replayMismatch()} says when a replayed schedule does not
- * fit the code it ran. Code under test that needs randomness takes it from {@link io.weft.sim.Simulation#random()}.
+ * it toward FIFO with no jitter. {@link io.weft.sim.SimResult#choices()} lists the same choices as data
+ * ({@link io.weft.sim.Choice}: kind, alternatives, the one taken, the task concerned, the virtual time), so tools
+ * measure a run's choice points and depth without reading the trace. A strategy of one's own runs with
+ * {@link io.weft.sim.Simulation#run(io.weft.sim.SchedulingStrategy, io.weft.AsyncCallable)}. A
+ * {@link io.weft.sim.Trace} records each task step, timer, callback, clock jump and choice, and hashes them; the
+ * same schedule gives the same hash in every run and every JVM ({@link io.weft.sim.Simulation#selfCheck} checks it).
+ * It keeps the last events, marks where the failure was recorded, and names unnamed tasks after where they were
+ * created ({@code Task-3 (RacyBank.transfer:31)}) and timers after their task or where user code set them.
+ * {@link io.weft.sim.SimResult#deviations()} says each departure from asyncio's order in words, and
+ * {@link io.weft.sim.SimResult#replayMismatch()} says when a replayed schedule does not fit the code it ran. Code
+ * under test that needs randomness takes it from {@link io.weft.sim.Simulation#random()}.
  *
  * <h2>Many schedules</h2>
  *

@@ -54,10 +54,18 @@ class ScheduleTests {
     }
 
     @Test
-    void replayWithoutChoices_printsAnEmptyChoiceField_andParsesBack() {
+    void replayWithoutChoices_printsNoChoiceField_andParsesBack() {
       Schedule s = Schedule.fifo().replaying(new int[0]);
-      assertThat(s.toString()).isEqualTo("weft:1:FAITHFUL:REPLAY:0:1000000:1000000:");
+      assertThat(s.toString()).isEqualTo("weft:1:FAITHFUL:REPLAY:0:1000000:1000000");
+      assertThat(s.abbreviated(10)).isEqualTo("weft:1:FAITHFUL:REPLAY:0:1000000:1000000");
       assertThat(Schedule.parse(s.toString())).isEqualTo(s);
+    }
+
+    @Test
+    void replayOfOnlyZeros_printsNoChoiceField_andTheOlderFormWithAnEmptyFieldStillParses() {
+      Schedule s = Schedule.fifo().replaying(new int[] {0, 0, 0});
+      assertThat(s.toString()).isEqualTo("weft:1:FAITHFUL:REPLAY:0:1000000:1000000");
+      assertThat(Schedule.parse("weft:1:FAITHFUL:REPLAY:0:1000000:1000000:")).isEqualTo(s);
     }
 
     @Test

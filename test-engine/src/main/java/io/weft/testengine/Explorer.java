@@ -22,7 +22,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *   <li>The same schedule is run again in a fresh instance ({@link Reruns}). If it does not fail the same way (same
  *       kind; for a test failure, the same exception class), the failure followed from state an earlier run left
  *       behind, or from something outside the loop: the report says so, and nothing is shrunk or saved.</li>
- *   <li>Shrinking tries smaller schedules, each in a fresh instance; the shrunk schedule is run once more.</li>
+ *   <li>Shrinking tries smaller schedules, each in a fresh instance, and when it is cheap proves the result minimal
+ *       (every schedule of one deviation fails to fail); the shrunk schedule is run once more.</li>
  *   <li>The regression file gets the shrunk schedule only if it reproduced, depends on the schedule (it has at least
  *       one deviation from asyncio's own order) and is of a kind that follows from the choices alone.</li>
  * </ol>
@@ -37,6 +38,8 @@ final class Explorer {
   static final String ENTRY_SHRUNK = "weft.shrunk";
   /** The report entry with the trace file. */
   static final String ENTRY_TRACE = "weft.trace";
+  /** The parameter that bounds the shrinker's proof: the most one-deviation schedules it runs. */
+  static final String PROOF_BUDGET = "weft.shrinkProofBudget";
   /** The report entry with a warning about a run that passed. */
   static final String ENTRY_WARNING = "weft.warning";
 
@@ -54,6 +57,7 @@ final class Explorer {
    */
   static void explore(Settings settings, String key, Schedule schedule, ScheduleInvocation.Origin origin,
       TestMethod test, Reruns reruns, ExtensionContext ec, ScheduleSeries series) {
+    int proofBudget = proofBudget(ec); // read first, so that a bad value fails every schedule, not only a failing one
     SimResult<Object> run = Simulation.run(schedule, settings.options(), test.body(settings));
     if (series != null) {
       series.observe(run);
@@ -102,7 +106,7 @@ final class Explorer {
 
     SimResult<Object> shown = confirm;
     if (settings.shrink()) {
-      shown = shrink(first, confirm, reruns, settings, report);
+      shown = shrink(first, confirm, reruns, settings, proofBudget, report);
     } else {
       report.notShrunk("shrinking is off");
     }
@@ -131,10 +135,12 @@ final class Explorer {
    * it failed again the same way, else {@code confirm}.
    */
   private static SimResult<Object> shrink(SimResult<Object> first, SimResult<Object> confirm, Reruns reruns,
-      Settings settings, FailureReport report) {
+      Settings settings, int proofBudget, FailureReport report) {
     Schedule original = first.replay();
-    Shrinker shrinker = new Shrinker(c -> sameFailure(first, reruns.run(original.replaying(c))),
-        settings.shrinkRuns(), settings.shrinkTime());
+    Shrinker shrinker = new Shrinker(c -> {
+      SimResult<Object> r = reruns.run(original.replaying(c));
+      return new Shrinker.Outcome(sameFailure(first, r), c.length == 0 ? alternatives(r) : null);
+    }, settings.shrinkRuns(), settings.shrinkTime(), proofBudget);
     Shrinker.Result result;
     Schedule candidate;
     SimResult<Object> again;
@@ -148,12 +154,48 @@ final class Explorer {
     }
     if (sameFailure(first, again)) {
       report.shrunk(again, result.runs() + " shrinking run(s)" + (result.budgetExhausted() ? ", budget spent" : ""));
+      report.minimality(result.minimality());
       return again;
     }
     report.notShrunk("the shrunk schedule " + candidate + " did not fail again ("
         + (again.passed() ? "it passed" : again.failure().kind()) + "): the code under test is not"
         + " deterministic; reporting the original");
     return confirm;
+  }
+
+  /** How many alternatives each choice point of {@code r} had, or null if its choices are not all listed. */
+  static int[] alternatives(SimResult<?> r) {
+    if (!r.allChoicesListed()) {
+      return null;
+    }
+    int[] out = new int[r.choices().size()];
+    int i = 0;
+    for (io.weft.sim.Choice c : r.choices()) {
+      out[i++] = c.alternatives();
+    }
+    return out;
+  }
+
+  /**
+   * The most one-deviation schedules the shrinker's proof may run ({@value #PROOF_BUDGET}, default
+   * {@link Shrinker#DEFAULT_PROOF_RUNS}); a parameter only, beside {@code weft.shrinkBudget} and
+   * {@code weft.shrinkSeconds}.
+   */
+  static int proofBudget(ExtensionContext ec) {
+    String v = ec.getConfigurationParameter(PROOF_BUDGET).orElse(null);
+    if (v == null) {
+      return Shrinker.DEFAULT_PROOF_RUNS;
+    }
+    try {
+      int n = Integer.parseInt(v.trim().replace("_", ""));
+      if (n >= 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(PROOF_BUDGET + " must be an integer >= 0 (0: no proof beyond one deviation),"
+        + " got '" + v + "'");
   }
 
   /**

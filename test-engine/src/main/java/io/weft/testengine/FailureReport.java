@@ -31,6 +31,8 @@ final class FailureReport {
   private final String reruns;
   private SimResult<Object> shown;
   private String shrinkNote;
+  // What the shrinker knows of the shrunk schedule's minimality ("proven minimal: ..."), or null if not shrunk.
+  private String minimality;
   private String reproduceNote;
   private String regressionNote;
   private boolean confirmed;
@@ -58,6 +60,11 @@ final class FailureReport {
   void shrunk(SimResult<Object> run, String note) {
     shown = run;
     shrinkNote = note;
+  }
+
+  /** Says what is known of the shrunk schedule's minimality, as {@link Shrinker.Result#minimality()} words it. */
+  void minimality(String words) {
+    minimality = words;
   }
 
   void notReproduced(SimResult<Object> confirm) {
@@ -134,6 +141,9 @@ final class FailureReport {
     sb.append("shrunk schedule:   ").append(brief(shrunk)).append(" (").append(shrunk.deviations())
         .append(" deviation(s) from FIFO, was ").append(original.deviations()).append("; ").append(shrinkNote)
         .append(")\n");
+    if (minimality != null) {
+      sb.append("minimality: ").append(minimality).append('\n');
+    }
     sb.append("re-runs: ").append(reruns).append('\n');
     List<TaskReport> tasks = failure.tasks();
     if (!tasks.isEmpty()) {

@@ -23,6 +23,16 @@ class PublicApiTests {
   }
 
   @Test
+  void theShrinkersRunnerAndOutcome_areAnnotatedExperimentalSince03() {
+    for (Class<?> c : List.of(Shrinker.Runner.class, Shrinker.Outcome.class)) {
+      Api api = c.getAnnotation(Api.class);
+      assertThat(api).as(c.getName()).isNotNull();
+      assertThat(api.status()).as(c.getName()).isEqualTo(Api.Status.EXPERIMENTAL);
+      assertThat(api.since()).isEqualTo("0.3");
+    }
+  }
+
+  @Test
   void theOtherTypes_areNotPublic() {
     for (Class<?> c : List.of(Settings.class, Explorer.class, ScheduleInvocation.class)) {
       assertThat(java.lang.reflect.Modifier.isPublic(c.getModifiers())).as(c.getName()).isFalse();
