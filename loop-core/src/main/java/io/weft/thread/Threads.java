@@ -52,13 +52,11 @@ public final class Threads {
     Objects.requireNonNull(fn, "fn must not be null");
     EventLoop loop = EventLoop.getRunningLoop();
     Executor target = executor != null ? executor : DefaultExecutor.of(loop).get(loop);
-    Future<T> future = loop.createFuture();
     EventLoop.RealWork work = loop.beginRealWork("runInExecutor(" + fn + ")");
-    // 0: waiting to start; 1: started; 2: cancelled before it started (it will not run)
-    AtomicInteger state = new AtomicInteger();
+    ExecutorFuture<T> future = new ExecutorFuture<>(loop);
     Runnable job = () -> {
-      if (!state.compareAndSet(0, 1)) {
-        return;
+      if (!future.state.compareAndSet(0, 1)) {
+        return; // cancelled before it started
       }
       T result = null;
       Throwable error = null;
@@ -69,27 +67,45 @@ public final class Threads {
       }
       deliver(loop, work, future, result, error);
     };
-    java.util.concurrent.Future<?> submitted;
     try {
       if (target instanceof ExecutorService service) {
-        submitted = service.submit(job);
+        java.util.concurrent.Future<?> submitted = service.submit(job);
+        future.onCancelBeforeStart = () -> {
+          work.close(); // it will never run, so nothing will come back
+          submitted.cancel(false);
+        };
       } else {
         target.execute(job);
-        submitted = null;
+        future.onCancelBeforeStart = work::close;
       }
     } catch (RuntimeException e) {
       work.close();
       throw e;
     }
-    future.addDoneCallback(f -> {
-      if (f.isCancelled() && state.compareAndSet(0, 2)) {
-        work.close(); // it will never run, so nothing will come back
-        if (submitted != null) {
-          submitted.cancel(false);
-        }
-      }
-    });
     return future;
+  }
+
+  /**
+   * The future of a job on an executor: cancelling it before the job starts (checked at once, not in a later
+   * iteration) means the job never runs.
+   */
+  private static final class ExecutorFuture<T> extends Future<T> {
+    // 0: waiting to start; 1: started; 2: cancelled before it started (it will not run)
+    final AtomicInteger state = new AtomicInteger();
+    Runnable onCancelBeforeStart;
+
+    ExecutorFuture(EventLoop loop) {
+      super(loop);
+    }
+
+    @Override
+    public boolean cancel(String message) {
+      boolean cancelled = super.cancel(message);
+      if (cancelled && state.compareAndSet(0, 2) && onCancelBeforeStart != null) {
+        onCancelBeforeStart.run();
+      }
+      return cancelled;
+    }
   }
 
   private static String seconds(Duration d) {
