@@ -1060,7 +1060,7 @@ public final class EventLoop implements AutoCloseable {
   public RealWork beginRealWork(String description) {
     Objects.requireNonNull(description, "description must not be null");
     realWork.incrementAndGet();
-    return realWorkQueue != null ? realWorkQueue.begin(description) : new RealWorkItem(this, null, 0, description);
+    return realWorkQueue != null ? realWorkQueue.begin(description) : new RealWorkItem(this, null, 0, description, 0);
   }
 
   /** Returns how many {@link RealWork}s are open. Any thread. */

@@ -32,12 +32,20 @@ final class RealWorkItem implements EventLoop.RealWork {
   // Loop thread only: round trips (callOnLoop) taken by the loop whose tasks have not finished; while positive, the
   // work waits for the loop, so it neither holds virtual time nor is waited for.
   int awaitingLoop;
+  // The thread that sent the work's first message from off the loop, or null until one did.
+  volatile Thread sender;
+  // Loop thread only: the sender ended with nothing more in the inbox, so nothing more can come (unless the work is
+  // misused by another thread); the work is then waited for no longer.
+  boolean silent;
+  // How many callbacks attributed to no work the loop had collected when this work began (see RealWorkQueue).
+  final long unattributedAtBegin;
 
-  RealWorkItem(EventLoop loop, RealWorkQueue queue, int number, String description) {
+  RealWorkItem(EventLoop loop, RealWorkQueue queue, int number, String description, long unattributedAtBegin) {
     this.loop = loop;
     this.queue = queue;
     this.number = number;
     this.description = description;
+    this.unattributedAtBegin = unattributedAtBegin;
   }
 
   /** The owner id of this work in a simulation's choice points: -2 for the first, -3 for the second, .... */
@@ -92,6 +100,9 @@ final class RealWorkItem implements EventLoop.RealWork {
     synchronized (this) {
       if (ended) {
         return false;
+      }
+      if (sender == null) {
+        sender = Thread.currentThread();
       }
       inbox.add(message);
     }

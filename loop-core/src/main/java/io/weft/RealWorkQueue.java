@@ -86,6 +86,8 @@ final class RealWorkQueue {
   // Invariant: in creation order; an item leaves once the loop has seen it end. Added to by any thread.
   private final CopyOnWriteArrayList<RealWorkItem> items = new CopyOnWriteArrayList<>();
   private int created;
+  // How many callbacks from other threads attributed to no work the loop has collected. Written by the loop thread.
+  private volatile long unattributed;
   // The loop thread while it waits for a message, else null: senders unpark it.
   private volatile Thread waiter;
   // Loop thread only: owner ids of threads whose callbacks no work claimed (looked up, never iterated).
@@ -99,7 +101,7 @@ final class RealWorkQueue {
 
   /** Declares new work, numbered in order of creation. Any thread. */
   synchronized RealWorkItem begin(String description) {
-    RealWorkItem item = new RealWorkItem(loop, this, ++created, description);
+    RealWorkItem item = new RealWorkItem(loop, this, ++created, description, unattributed);
     items.add(item);
     return item;
   }
@@ -167,15 +169,24 @@ final class RealWorkQueue {
   /** Whether some work is deliverable. Loop thread. */
   boolean hasDeliverable() {
     for (RealWorkItem item : items) {
-      if (deliverable(item)) {
+      if (deliverable(item, false)) {
         return true;
       }
     }
     return false;
   }
 
-  private static boolean deliverable(RealWorkItem item) {
-    return !item.ended && item.awaitingLoop == 0;
+  /**
+   * Whether the loop may wait for the work's next message: it is open as the loop sees it, not waiting for the loop,
+   * and not known to have nothing more to send. While the loop is {@code busy}, not a work that has sent nothing of
+   * its own while callbacks that no work claimed arrived: those may well be its messages (a lambda that does not use
+   * the work), and waiting for it could wait for what is already queued; that program is not reproducible anyway.
+   */
+  private boolean deliverable(RealWorkItem item, boolean busy) {
+    if (item.ended || item.awaitingLoop > 0 || (item.silent && item.inbox.isEmpty())) {
+      return false;
+    }
+    return !busy || item.sender != null || unattributed == item.unattributedAtBegin;
   }
 
   /**
@@ -186,7 +197,7 @@ final class RealWorkQueue {
   Object take(SimHooks s, Handle head) {
     List<RealWorkItem> open = new ArrayList<>(items.size());
     for (RealWorkItem item : items) {
-      if (deliverable(item)) {
+      if (deliverable(item, head != null)) {
         open.add(item);
       }
     }
@@ -218,6 +229,9 @@ final class RealWorkQueue {
     waiter = Thread.currentThread();
     try {
       while (true) {
+        // Read before the inbox: a sender found ended had sent all it ever will.
+        Thread sender = item.sender;
+        boolean senderEnded = sender != null && !sender.isAlive();
         Object m = item.inbox.peek();
         // A callback that no work claimed ends the wait; checked after the peek, so that one the same thread sent
         // before this message is always queued first.
@@ -228,14 +242,19 @@ final class RealWorkQueue {
           item.inbox.poll();
           if (m == RealWorkItem.END) {
             end(item);
-            s.event(SimHooks.EV_REAL_WORK, ((long) item.number << 1) | 1);
+            s.event(SimHooks.EV_REAL_WORK, item.number * 4L + 1);
             return Outcome.ENDED;
           }
           if (((Handle) m).callback instanceof RealWorkItem.RoundTrip<?>) {
             item.awaitingLoop++;
           }
-          s.event(SimHooks.EV_REAL_WORK, (long) item.number << 1);
+          s.event(SimHooks.EV_REAL_WORK, item.number * 4L);
           return m;
+        }
+        if (senderEnded) {
+          item.silent = true; // its thread ended without closing it: the loop will (or it leaks), nothing more comes
+          s.event(SimHooks.EV_REAL_WORK, item.number * 4L + 2);
+          return Outcome.ENDED;
         }
         if (s.failed()) {
           return Outcome.STOP;
@@ -256,6 +275,7 @@ final class RealWorkQueue {
   void noteSenders(Handle[] external, Object[] senders) {
     for (int i = 0; i < external.length; i++) {
       if (senders[i] instanceof Thread t) {
+        unattributed++;
         Long id = foreignSenders.get(t);
         if (id == null) {
           id = FOREIGN_OWNERS - foreignSenders.size();

@@ -43,7 +43,8 @@ public interface SimHooks {
   int EV_NET = 5;
   /**
    * Event: the loop takes the next message of a real work; id is the work's number (1, 2, ... in creation order)
-   * times 2, plus 1 when what it took is the work's end (closed by its thread) rather than a callback.
+   * times 4, plus 0 for a callback, 1 for the work's end (closed by its thread), 2 when its thread ended without
+   * more to send.
    */
   int EV_REAL_WORK = 6;
 

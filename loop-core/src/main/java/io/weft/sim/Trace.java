@@ -332,7 +332,11 @@ public final class Trace {
           + ((v >>> 24) & 0xffffff);
       case NET -> "net " + NET_KINDS[(int) Math.min(NET_KINDS.length - 1, v >>> 56)] + " #" + ((v >>> 24) & 0xffffffffL)
           + ((v & 0xffffff) != 0 ? " " + (v & 0xffffff) + " bytes" : "");
-      case REAL_WORK -> "real work #" + (v >>> 1) + ((v & 1) == 0 ? " delivers a message" : " ended");
+      case REAL_WORK -> "real work #" + (v >>> 2) + switch ((int) (v & 3)) {
+        case 0 -> " delivers a message";
+        case 1 -> " ended";
+        default -> "'s thread ended";
+      };
       default -> "event " + kind + " " + v;
     };
   }
