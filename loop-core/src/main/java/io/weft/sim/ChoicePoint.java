@@ -12,7 +12,9 @@ import java.util.function.IntToLongFunction;
  * @param alternatives how many alternatives there are (at least 2)
  * @param owners alternative {@code i} to the id of the task it belongs to (the task a step resumes, or that set a
  *     timer), or -1; for {@link Decision#EARLY} and {@link Decision#LATE}, every alternative maps to the timer's
- *     task. Strategies that rank tasks (PCT, POS) read it; valid only during {@link SchedulingStrategy#choose}.
+ *     task. Owners from outside the loop are at most -2: a real work (-2, -3, ... in order of creation; see
+ *     {@link Decision#REAL_WORK}), or a thread whose callbacks no work claimed ({@code -2^32 - k}, k in order of
+ *     first arrival, in {@link Decision#EXTERNAL} choices). Strategies that rank tasks (PCT, POS) read it; valid only during {@link SchedulingStrategy#choose}.
  * @param index the number of choices made before this one in the run
  * @param weights alternative {@code i} to its probability, for a {@link Decision#FAULT} (they sum to 1), or
  *     {@code null}: the alternatives are equally likely. Valid only during {@link SchedulingStrategy#choose}.

@@ -46,8 +46,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <h2>Time</h2>
  *
  * <p>Time is virtual and moves only when nothing is ready: it jumps to the next timer. While {@linkplain
- * EventLoop#beginRealWork real work} is in flight it does not move; the loop waits in real time for what the work
- * sends back. A real-time watchdog bounds every run. A timeout raised in a simulation says the time was virtual.
+ * EventLoop#beginRealWork real work} is in flight it does not move; the work's messages enter the loop where the
+ * strategy decides ({@link Decision#REAL_WORK}), and the loop waits in real time for the chosen one. A real-time
+ * watchdog bounds every run. A timeout raised in a simulation says the time was virtual.
  *
  * <h2>Checks</h2>
  *
