@@ -168,6 +168,9 @@ final class RealWorkQueue {
 
   /** Whether some work is deliverable. Loop thread. */
   boolean hasDeliverable() {
+    if (items.isEmpty()) {
+      return false; // the common case, without an iterator
+    }
     for (RealWorkItem item : items) {
       if (deliverable(item, false)) {
         return true;
