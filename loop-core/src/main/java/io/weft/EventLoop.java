@@ -979,6 +979,7 @@ public final class EventLoop implements AutoCloseable {
       s.timer(t.seq, t.simOwner - 1, simTimerSites.isEmpty() ? null : simTimerSites.remove(t));
     } else {
       s.event(SimHooks.EV_CALLBACK, 0);
+      realWorkQueue.ran(h);
     }
     runHandle(h);
   }

@@ -92,8 +92,10 @@ final class RealWorkQueue {
   private volatile Thread waiter;
   // Loop thread only: owner ids of threads whose callbacks no work claimed (looked up, never iterated).
   private final Map<Thread, Long> foreignSenders = new IdentityHashMap<>();
-  // Loop thread only: the owner of each external event being ordered now (looked up, never iterated).
+  // Loop thread only: the owner of each external event being ordered now, and of each work's message queued and not
+  // yet run (looked up, never iterated).
   private final Map<Handle, Long> externalOwners = new IdentityHashMap<>();
+  private final Map<Handle, Long> queuedMessages = new IdentityHashMap<>();
 
   RealWorkQueue(EventLoop loop) {
     this.loop = loop;
@@ -252,6 +254,7 @@ final class RealWorkQueue {
             item.awaitingLoop++;
           }
           s.event(SimHooks.EV_REAL_WORK, item.number * 4L);
+          queuedMessages.put((Handle) m, item.owner());
           return m;
         }
         if (senderEnded) {
@@ -261,6 +264,10 @@ final class RealWorkQueue {
         }
         if (s.failed()) {
           return Outcome.STOP;
+        }
+        if (Thread.currentThread().isInterrupted()) {
+          throw new IllegalStateException("interrupted while the simulated loop waited for the next message of "
+              + item.name());
         }
         if (left <= 0) {
           s.realWaitExpired(item.name());
@@ -294,13 +301,20 @@ final class RealWorkQueue {
     externalOwners.clear();
   }
 
-  /** The owner of an external event being ordered, or -1. */
+  /** The owner of an external event being ordered, or of a work's message queued, or -1. */
   long externalOwner(Handle h) {
-    if (externalOwners.isEmpty()) {
-      return -1;
+    Long id = externalOwners.isEmpty() ? null : externalOwners.get(h);
+    if (id == null && !queuedMessages.isEmpty()) {
+      id = queuedMessages.get(h);
     }
-    Long id = externalOwners.get(h);
     return id == null ? -1 : id;
+  }
+
+  /** A callback is about to run: it is no longer a queued message of a work. */
+  void ran(Handle h) {
+    if (!queuedMessages.isEmpty()) {
+      queuedMessages.remove(h);
+    }
   }
 
   /** How many works are open as the loop sees them. */

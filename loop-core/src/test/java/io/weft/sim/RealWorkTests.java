@@ -142,6 +142,35 @@ class RealWorkTests {
   }
 
   @Nested
+  class ChaosMode {
+
+    @Test
+    void aWorksQueuedMessage_isOwnedByTheWork_inTheReadyBatchChoices() {
+      List<Long> readyOwners = new CopyOnWriteArrayList<>();
+      SchedulingStrategy last = new SchedulingStrategy() {
+        @Override
+        public int choose(ChoicePoint point) {
+          if (point.decision() == Decision.READY) {
+            for (int i = 0; i < point.alternatives(); i++) {
+              readyOwners.add(point.owner(i));
+            }
+          }
+          return point.alternatives() - 1;
+        }
+
+        @Override
+        public String name() {
+          return "LAST";
+        }
+      };
+      SimResult<String> r = Simulation.run(Schedule.of(Mode.CHAOS, "FIFO", 0), SimOptions.DEFAULTS, last,
+          RealWorkPrograms::twoWorkers);
+      assertThat(r.failure()).isNull();
+      assertThat(readyOwners).as("the quick work's result, delivered into a busy batch").contains(-3L);
+    }
+  }
+
+  @Nested
   class Messages {
 
     @Test
