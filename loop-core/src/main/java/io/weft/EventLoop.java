@@ -739,8 +739,16 @@ public final class EventLoop implements AutoCloseable {
       return;
     }
     collectExternal(s);
-    if (!stopping && realWorkQueue.hasDeliverable() && !deliverRealWork(s)) {
-      return;
+    if (!stopping && realWorkQueue.hasDeliverable()) {
+      TimerHandle next = timers.peek();
+      boolean due = next != null && next.whenNanos - (clock.nanoTime() + resolutionNanos) < 0;
+      RealWorkQueue.Outcome o = realWorkQueue.deliver(s, ready, ready.isEmpty() && due ? next : ready.peekFirst());
+      if (o == RealWorkQueue.Outcome.STOP) {
+        stopping = true;
+      }
+      if (o == RealWorkQueue.Outcome.STOP || o == RealWorkQueue.Outcome.INTERRUPTED) {
+        return; // the next iteration collects what arrived
+      }
     }
     if (ready.isEmpty() && !stopping) {
       TimerHandle next = timers.peek();
@@ -841,45 +849,6 @@ public final class EventLoop implements AutoCloseable {
         addExternalInChosenOrder(s, external, senders);
       } finally {
         realWorkQueue.clearSenders();
-      }
-    }
-  }
-
-  /**
-   * Lets the simulation deliver the next message of a real work (see {@link RealWorkQueue}): while the loop has
-   * something to run, if it chooses to; when it would be idle, always, consuming works that ended. Returns false if
-   * this iteration must end here: the run stops, or a callback no work claimed arrived while the idle loop waited.
-   */
-  private boolean deliverRealWork(SimHooks s) {
-    while (true) {
-      Handle head = ready.peekFirst();
-      if (head == null) {
-        TimerHandle next = timers.peek();
-        if (next != null && next.whenNanos - (clock.nanoTime() + resolutionNanos) < 0) {
-          head = next; // due now: this iteration runs it
-        }
-      }
-      Object taken = realWorkQueue.take(s, head);
-      if (taken instanceof Handle h) {
-        ready.add(h);
-        return true;
-      }
-      switch ((RealWorkQueue.Outcome) taken) {
-        case NONE -> {
-          return true;
-        }
-        case ENDED -> {
-          if (head != null) {
-            return true;
-          }
-        }
-        case INTERRUPTED -> {
-          return head != null; // the next iteration collects what arrived
-        }
-        case STOP -> {
-          stopping = true;
-          return false;
-        }
       }
     }
   }

@@ -48,8 +48,10 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class RealWorkQueue {
 
-  /** What {@link #take} did besides returning a message handle. */
+  /** What {@link #take} did besides returning a message handle, and what {@link #deliver} did. */
   enum Outcome {
+    /** A message was queued. */
+    DELIVERED,
     /** Nothing was chosen, or nothing is deliverable. */
     NONE,
     /** The chosen work's END was taken: it is over, and nothing entered the loop. */
@@ -192,6 +194,30 @@ final class RealWorkQueue {
       return false;
     }
     return !busy || item.sender != null || unattributed == item.unattributedAtBegin;
+  }
+
+  /**
+   * Lets the simulation deliver the next message of a work into {@code ready}: while the loop has something to run
+   * ({@code head}, what runs first: the first ready callback, or a due timer), if it chooses to; when it would be idle
+   * ({@code head} null), always, consuming the works that ended meanwhile. Returns DELIVERED or NONE when the
+   * iteration goes on, INTERRUPTED when it must end here (a callback no work claimed arrived while the idle loop
+   * waited), STOP when the run stops. Loop thread.
+   */
+  Outcome deliver(SimHooks s, java.util.Deque<Handle> ready, Handle head) {
+    while (true) {
+      Object taken = take(s, head);
+      if (taken instanceof Handle h) {
+        ready.add(h);
+        return Outcome.DELIVERED;
+      }
+      Outcome o = (Outcome) taken;
+      if (o != Outcome.ENDED) {
+        return o == Outcome.INTERRUPTED && head != null ? Outcome.NONE : o;
+      }
+      if (head != null) {
+        return Outcome.NONE;
+      }
+    }
   }
 
   /**
