@@ -23,8 +23,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <h2>The decision</h2>
  *
- * <p>At the start of each iteration with <em>deliverable</em> work (open, not waiting for the loop in a
- * {@code callOnLoop}), the simulation makes a {@link SimHooks#REAL_WORK} choice. When the loop has something to run
+ * <p>At the start of each iteration with <em>deliverable</em> work (open as the loop sees it, not waiting for the
+ * loop in a {@code callOnLoop}, and not known to have nothing more to send), the simulation makes a {@link SimHooks#REAL_WORK} choice. When the loop has something to run
  * (a ready callback or a due timer), alternative 0 delivers nothing now and alternative i the next message of the
  * i-th deliverable item (in creation order), queued behind what is ready. When the loop would otherwise be idle, it
  * must deliver: alternative i takes the next message of the i-th item, and 0 is the oldest (no choice with one). So a
@@ -32,6 +32,16 @@ import java.util.concurrent.locks.LockSupport;
  * work first. Then the loop waits, in real time and up to the watchdog, for that item's next message; the next
  * message, not the work's end, so a thread that sends progress or waits for a round trip is never waited for past
  * what it can send. Virtual time does not move while any work is deliverable.
+ *
+ * <h2>Waits that cannot end</h2>
+ *
+ * <p>A wait for a message that will never come would hold the run until the watchdog. Two cases are told apart
+ * without looking at real timing: a work whose sending thread (the thread of its first message) has ended with its
+ * inbox empty can send nothing more (it ended before or during the wait: the outcome is the same), so it is no
+ * longer waited for and its trace says so; and a busy loop does not wait for a work that has sent nothing of its own
+ * once callbacks that no work claimed have arrived, since those may be its messages already queued. A thread that
+ * waits for the loop by other means than {@code callOnLoop} is not told apart: the run fails as WATCHDOG, naming the
+ * work waited for.
  *
  * <h2>Attribution</h2>
  *

@@ -236,6 +236,50 @@ class RealWorkTests {
       }
     }
 
+    /** The task closes the work after its result: once the thread has ended, nothing more is waited for. */
+    static String closedByTheTask(boolean throughTheWork) {
+      EventLoop loop = Weft.getRunningLoop();
+      Future<String> result = loop.createFuture();
+      EventLoop.RealWork work = loop.beginRealWork("closed by the task");
+      Thread.ofPlatform().start(() -> {
+        if (throughTheWork) {
+          work.callSoon(() -> result.setResult("v"));
+        } else {
+          loop.callSoonThreadsafe(() -> result.setResult("v")); // not the work's: enters whenever it arrives
+        }
+      });
+      String v = result.await();
+      for (int i = 0; i < 3; i++) {
+        Weft.sleep(Duration.ZERO); // busy iterations while the work is still open
+      }
+      work.close();
+      return v;
+    }
+
+    @Test
+    void aWorkTheTaskClosesAfterItsThreadEnded_isNotWaitedFor_andReplays() {
+      SimOptions options = SimOptions.DEFAULTS.withWatchdog(Duration.ofSeconds(5));
+      for (long seed = 0; seed < 8; seed++) {
+        Schedule s = Schedule.of(Mode.FAITHFUL, "RANDOM", seed);
+        SimResult<String> first = Simulation.run(s, options, () -> closedByTheTask(true));
+        assertThat(first.failure()).as("%s", s).isNull();
+        assertThat(first.value()).isEqualTo("v");
+        assertThat(Simulation.run(s, options, () -> closedByTheTask(true)).traceHash()).as("%s", s)
+            .isEqualTo(first.traceHash());
+      }
+    }
+
+    @Test
+    void aCallbackThatIsNotTheWorks_isNeverWaitedForUntilTheWatchdog() {
+      SimOptions options = SimOptions.DEFAULTS.withWatchdog(Duration.ofSeconds(5));
+      for (long seed = 0; seed < 8; seed++) {
+        SimResult<String> r = Simulation.run(Schedule.of(Mode.FAITHFUL, "RANDOM", seed), options,
+            () -> closedByTheTask(false));
+        assertThat(r.failure()).as("seed %d", seed).isNull();
+        assertThat(r.value()).isEqualTo("v");
+      }
+    }
+
     @Test
     void aRoundTripFromTheLoop_isRefused() {
       SimResult<String> r = Simulation.run(Schedule.fifo(), () -> {
