@@ -1011,7 +1011,8 @@ public final class EventLoop implements AutoCloseable {
    * it is sent with {@link RealWork#callSoon}, {@link RealWork#complete} or {@link RealWork#callOnLoop}, and when
    * {@link #callSoonThreadsafe} is given a lambda that uses the work (the usual
    * {@code callSoonThreadsafe(() -> { work.close(); future.setResult(r); })}, closing it in the callback that delivers
-   * the result). While the work is open and not waiting in a {@code callOnLoop}, virtual time stands still; at each
+   * the result; a lambda of a named module is recognized only if its package is open to {@code io.weft.core}). While
+   * the work is open and not waiting in a {@code callOnLoop}, virtual time stands still; at each
    * iteration the simulation chooses whether the next message of a work enters now (alternative 0: not while the
    * loop has something to run; when it would be idle, the oldest work's), and then the loop waits in real time for
    * that message, up to the watchdog. Each work is an owner of its own in the simulation's choice points (-2 for the

@@ -327,6 +327,33 @@ class RealWorkTests {
   }
 
   @Nested
+  class ProductionLoop {
+
+    @Test
+    void theWorksMessages_areThreadSafeCallbacks_andARoundTripRunsATask() {
+      String got = Weft.run(() -> {
+        EventLoop loop = Weft.getRunningLoop();
+        Future<String> result = loop.createFuture();
+        EventLoop.RealWork work = loop.beginRealWork("on a real loop");
+        StringBuilder progress = new StringBuilder();
+        Thread.ofPlatform().start(() -> {
+          try {
+            int n = work.callOnLoop(() -> Weft.sleep(Duration.ofMillis(5), 20)).get();
+            work.callSoon(() -> progress.append("halfway"));
+            work.complete(() -> result.setResult(progress + ", got " + n * 2));
+          } catch (Exception e) {
+            work.complete(() -> result.setException(e));
+          }
+        });
+        String r = result.await();
+        assertThat(loop.realWorkInFlight()).isZero();
+        return r;
+      });
+      assertThat(got).isEqualTo("halfway, got 40");
+    }
+  }
+
+  @Nested
   class SecondJvm {
 
     @Test
