@@ -160,7 +160,6 @@ public final class EventLoop implements AutoCloseable {
   // The simulation deciding this loop's orders and recording its trace; null for every loop but a simulated one.
   final SimHooks sim;
   private final VirtualClock simClock;
-  private final VirtualPoller simPoller;
   private final ArrayList<Handle> simExternal = new ArrayList<>();
   // On a simulated loop, the thread that sent each thread-safe callback still queued (looked up, never iterated).
   private final Map<Handle, Thread> simSenders = new java.util.concurrent.ConcurrentHashMap<>();
@@ -171,6 +170,8 @@ public final class EventLoop implements AutoCloseable {
   private final Map<TimerHandle, String> simTimerSites;
   // Real work in flight (threads, real sockets, subprocesses) that will call back through callSoonThreadsafe.
   private final java.util.concurrent.atomic.AtomicInteger realWork = new java.util.concurrent.atomic.AtomicInteger();
+  // On a simulated loop, the real work whose messages the simulation delivers (see RealWorkQueue); else null.
+  private final RealWorkQueue realWorkQueue;
 
   private ExceptionHandler exceptionHandler;
   private Consumer<String> warningHandler;
@@ -193,18 +194,18 @@ public final class EventLoop implements AutoCloseable {
     this.carrier = Carrier.create(kind, new Host());
     this.sim = b.sim;
     if (sim != null) {
-      if (!(clock instanceof VirtualClock vc) || !(poller instanceof VirtualPoller vp)) {
+      if (!(clock instanceof VirtualClock vc) || !(poller instanceof VirtualPoller)) {
         throw new IllegalArgumentException("a simulated loop needs a VirtualClock and a VirtualPoller, got " + clock
             + " and " + poller);
       }
       simClock = vc;
-      simPoller = vp;
       simTimerSites = new java.util.HashMap<>();
       tasks.holdStrongly();
+      realWorkQueue = new RealWorkQueue(this);
     } else {
       simClock = null;
-      simPoller = null;
       simTimerSites = null;
+      realWorkQueue = null;
     }
   }
 
@@ -304,7 +305,7 @@ public final class EventLoop implements AutoCloseable {
     Handle h = new Handle(this, callback, ctx, debugTrace("handle created at"));
     if (isOnLoop()) {
       ready.add(h);
-    } else {
+    } else if (realWorkQueue == null || !realWorkQueue.offerCaptured(h, callback)) {
       submitThreadsafe(h);
     }
     return h;
@@ -317,6 +318,9 @@ public final class EventLoop implements AutoCloseable {
     threadsafe.add(h);
     if (!wakeupPending.getAndSet(true)) {
       poller.wakeup();
+    }
+    if (realWorkQueue != null) {
+      realWorkQueue.wake();
     }
   }
 
@@ -735,14 +739,18 @@ public final class EventLoop implements AutoCloseable {
       return;
     }
     collectExternal(s);
-    if (ready.isEmpty() && !stopping) {
-      if (realWork.get() > 0) {
-        if (!simPoller.awaitWakeup(s.realWaitNanos())) {
-          s.realWaitExpired();
-          stopping = true;
-        }
-        return; // what arrived is collected by the next iteration
+    if (!stopping && realWorkQueue.hasDeliverable()) {
+      TimerHandle next = timers.peek();
+      boolean due = next != null && next.whenNanos - (clock.nanoTime() + resolutionNanos) < 0;
+      RealWorkQueue.Outcome o = realWorkQueue.deliver(s, ready, ready.isEmpty() && due ? next : ready.peekFirst());
+      if (o == RealWorkQueue.Outcome.STOP) {
+        stopping = true;
       }
+      if (o == RealWorkQueue.Outcome.STOP || o == RealWorkQueue.Outcome.INTERRUPTED) {
+        return; // the next iteration collects what arrived
+      }
+    }
+    if (ready.isEmpty() && !stopping) {
       TimerHandle next = timers.peek();
       if (next == null) {
         s.stuck();
@@ -836,7 +844,12 @@ public final class EventLoop implements AutoCloseable {
       for (int i = 0; i < external.length; i++) {
         senders[i] = simSenders.remove(external[i]); // null for an I/O event: each is independent
       }
-      addExternalInChosenOrder(s, external, senders);
+      realWorkQueue.noteSenders(external, senders);
+      try {
+        addExternalInChosenOrder(s, external, senders);
+      } finally {
+        realWorkQueue.clearSenders();
+      }
     }
   }
 
@@ -915,7 +928,14 @@ public final class EventLoop implements AutoCloseable {
   /** The id of the task a handle belongs to (the task its step resumes, or that set the timer), or -1. */
   static long simOwner(Handle h) {
     Task<?> stepped = h.steppedTask();
-    return stepped != null ? stepped.id() : h instanceof TimerHandle t ? t.simOwner - 1 : -1;
+    if (stepped != null) {
+      return stepped.id();
+    }
+    if (h instanceof TimerHandle t) {
+      return t.simOwner - 1;
+    }
+    RealWorkQueue q = h.loop.realWorkQueue;
+    return q == null ? -1 : q.externalOwner(h);
   }
 
   private void runSimulatedHandle(SimHooks s, Handle h) {
@@ -928,6 +948,7 @@ public final class EventLoop implements AutoCloseable {
       s.timer(t.seq, t.simOwner - 1, simTimerSites.isEmpty() ? null : simTimerSites.remove(t));
     } else {
       s.event(SimHooks.EV_CALLBACK, 0);
+      realWorkQueue.ran(h);
     }
     runHandle(h);
   }
@@ -938,48 +959,117 @@ public final class EventLoop implements AutoCloseable {
   // ------------------------------------------------------------------------------------------------------------
 
   /**
-   * Work outside the loop (a thread, a real socket, a subprocess) that will report back through
-   * {@link #callSoonThreadsafe}. Closing it, from any thread, says the work is over; closing twice is harmless.
+   * Work outside the loop (a thread, a real socket, a subprocess) that reports back to it: made by
+   * {@link #beginRealWork}. Its messages are callbacks for the loop, sent in order by the work's thread; closing it
+   * says the work is over. On a production loop a message is a {@link #callSoonThreadsafe}; on a simulated loop the
+   * simulation decides where each message enters the loop (see {@link #beginRealWork}).
    */
   @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
   public interface RealWork extends AutoCloseable {
-    /** Ends the work. Any thread; idempotent. */
+    /**
+     * Ends the work. Any thread; idempotent. On the loop (in the callback that delivers the result, the usual place)
+     * it ends at once; from another thread it ends after the messages that thread sent before.
+     */
     @Override
     void close();
+
+    /**
+     * Sends {@code callback} to the loop as the work's next message. Any thread; on the loop's own thread it is
+     * {@link EventLoop#callSoon}.
+     *
+     * @throws IllegalStateException if the loop is closed
+     */
+    Handle callSoon(Runnable callback);
+
+    /**
+     * Sends {@code callback} as the work's last message: on the loop, the work is closed, then {@code callback}
+     * runs. {@code work.complete(() -> future.setResult(r))} is the usual way to hand back a result.
+     *
+     * @throws IllegalStateException if the loop is closed
+     */
+    Handle complete(Runnable callback);
+
+    /**
+     * Runs {@code body} as a task on the loop, as the work's next message, and returns a future of its outcome
+     * (asyncio's {@code run_coroutine_threadsafe}): for a work's thread that needs the loop and waits for the answer.
+     * A simulated loop knows that the work waits for the loop until the task ends, so it neither holds virtual time
+     * nor waits for the work meanwhile. The future fails with the task's exception, or a
+     * {@link java.util.concurrent.CancellationException} if the task was cancelled.
+     *
+     * @throws IllegalStateException if called on the loop (block there and nothing would run the task), or if the
+     *     loop is closed
+     */
+    <T> java.util.concurrent.CompletableFuture<T> callOnLoop(AsyncCallable<T> body);
   }
 
   /**
-   * Declares real work in flight. A production loop only counts it; a simulated loop does not move virtual time
-   * while any is open, and waits in real time (bounded by its watchdog) for what the work sends back, since a jump
-   * of virtual time would race the real world. Close it in the callback that delivers the work's result
-   * ({@code callSoonThreadsafe(() -> { work.close(); future.setResult(r); })}), so that there is no moment when the
-   * result is on its way and nothing holds the clock. Any thread.
+   * Declares real work: work on another thread (or a real socket, a subprocess) that will report back to this loop.
+   * A production loop only counts it ({@link #realWorkInFlight()}). Any thread.
+   *
+   * <p><b>On a simulated loop</b> the work's messages enter the loop where the simulation decides, not when the
+   * thread happens to send them, so a run replays exactly whatever the threads' timing. A message is the work's when
+   * it is sent with {@link RealWork#callSoon}, {@link RealWork#complete} or {@link RealWork#callOnLoop}, and when
+   * {@link #callSoonThreadsafe} is given a lambda that uses the work (the usual
+   * {@code callSoonThreadsafe(() -> { work.close(); future.setResult(r); })}, closing it in the callback that delivers
+   * the result; a lambda of a named module is recognized only if its package is open to {@code io.weft.core}). While
+   * the work is open and not waiting in a {@code callOnLoop}, virtual time stands still; at each
+   * iteration the simulation chooses whether the next message of a work enters now (alternative 0: not while the
+   * loop has something to run; when it would be idle, the oldest work's), and then the loop waits in real time for
+   * that message, up to the watchdog. Each work is an owner of its own in the simulation's choice points (-2 for the
+   * first work of a run, -3 for the second, ...), and each delivery is an event of the trace.
+   *
+   * <p>For this to hold, a test must: declare every thread that calls back into the loop; send each message through
+   * the work (or a lambda that uses it); give each work one sending thread; and never let that thread wait for the
+   * loop except through {@link RealWork#callOnLoop} (the loop may be waiting for that thread's next message: the run
+   * fails as WATCHDOG, naming the work). A thread that calls {@code callSoonThreadsafe} with a callback that does not
+   * use a work, or a message sent after the work was closed, enters whenever it arrives: that part of a run is not
+   * reproducible. Work that never reports back fails the run as WATCHDOG after the watchdog's real time
+   * ({@code weft.watchdog}, 10 s by default).
    *
    * @param description what the work is, for reports
    */
   public RealWork beginRealWork(String description) {
     Objects.requireNonNull(description, "description must not be null");
     realWork.incrementAndGet();
-    AtomicBoolean open = new AtomicBoolean(true);
-    return new RealWork() {
-      @Override
-      public void close() {
-        if (open.compareAndSet(true, false)) {
-          realWork.decrementAndGet();
-          poller.wakeup();
-        }
-      }
-
-      @Override
-      public String toString() {
-        return "RealWork[" + description + (open.get() ? ", in flight" : ", done") + "]";
-      }
-    };
+    return realWorkQueue != null ? realWorkQueue.begin(description) : new RealWorkItem(this, null, 0, description, 0);
   }
 
   /** Returns how many {@link RealWork}s are open. Any thread. */
   public int realWorkInFlight() {
     return realWork.get();
+  }
+
+  /** A work was closed. Any thread. */
+  void realWorkClosed() {
+    realWork.decrementAndGet();
+    poller.wakeup();
+  }
+
+  /** Sends a message of {@code work}: into its inbox on a simulated loop, else as a thread-safe callback. */
+  Handle realWorkMessage(RealWorkItem work, Runnable callback) {
+    checkClosed();
+    Handle h = new Handle(this, callback, currentContext().copy(), debugTrace("handle created at"));
+    if (isOnLoop()) {
+      ready.add(h);
+    } else if (realWorkQueue == null || !work.offer(h)) {
+      submitThreadsafe(h);
+    }
+    return h;
+  }
+
+  /** Queues a callback from another thread that no real work claims. Any thread. */
+  void submitUnattributed(Handle h) {
+    submitThreadsafe(h);
+  }
+
+  /** Whether a thread-safe callback that no real work claimed is waiting to be collected. */
+  boolean unattributedPending() {
+    return wakeupPending.get();
+  }
+
+  /** Whether the caller runs on this loop (its thread, or one of its tasks). */
+  boolean onLoopThread() {
+    return isOnLoop();
   }
 
   private void poll(long timeoutNanos, Poller.ReadySink sink) {

@@ -27,6 +27,8 @@ public interface SimHooks {
   int READY = 4;
   /** Decision: a fault the simulated network may inject; alternative 0 is no fault. */
   int FAULT = 5;
+  /** Decision: whether, and which, real work's next message enters the loop now; see {@link #chooseRealWork}. */
+  int REAL_WORK = 6;
 
   /** Event: a timer's callback runs; id is its sequence number. */
   int EV_TIMER = 1;
@@ -39,6 +41,12 @@ public interface SimHooks {
    * bits 56-63, the connection or socket in bits 24-55, the byte count (saturated) in bits 0-23.
    */
   int EV_NET = 5;
+  /**
+   * Event: the loop takes the next message of a real work; id is the work's number (1, 2, ... in creation order)
+   * times 4, plus 0 for a callback, 1 for the work's end (closed by its thread), 2 when its thread ended without
+   * more to send.
+   */
+  int EV_REAL_WORK = 6;
 
   /** Returns the chosen alternative, in {@code [0, n)}. */
   int choose(int decision, int n, io.weft.Handle[] subjects, int from);
@@ -49,6 +57,15 @@ public interface SimHooks {
    * sum to 1). {@code describe} words a nonzero alternative for the report ("the datagram ... was dropped").
    */
   int chooseFault(double[] weights, java.util.function.IntFunction<String> describe);
+
+  /**
+   * Makes a {@link #REAL_WORK} decision among the works that may send a message now, in creation order, whose owner
+   * ids ({@code <= -2}) and names ({@code real work #2 (resolving db)}) are given. With {@code head} non-null the
+   * loop has something to run ({@code head} runs first): alternative 0 delivers nothing now, alternative {@code i}
+   * the next message of work {@code i - 1}; with {@code head} null the loop would be idle: alternative {@code i} is
+   * work {@code i}'s (0, the oldest). Returns the chosen alternative.
+   */
+  int chooseRealWork(io.weft.Handle head, long[] owners, String[] works);
 
   /** Records an event (not a task step: see {@link #step}). */
   void event(int kind, long id);
@@ -87,8 +104,8 @@ public interface SimHooks {
   /** How long, in real nanoseconds, to wait for real work in flight before giving up. */
   long realWaitNanos();
 
-  /** Real work was in flight but nothing arrived within {@link #realWaitNanos()}. */
-  void realWaitExpired();
+  /** The loop waited for the next message of the real work named {@code work}, and it did not come within {@link #realWaitNanos()}. */
+  void realWaitExpired(String work);
 
   /** A thread other than the loop's called a loop-only operation (it was refused). */
   void foreignThread(String thread);

@@ -11,11 +11,13 @@ import java.util.function.IntToLongFunction;
  * @param decision what is being decided
  * @param alternatives how many alternatives there are (at least 2)
  * @param owners alternative {@code i} to its owner: the id of the task it belongs to (the task a step resumes, or
- *     that set a timer; ids are {@code >= 0}), an id {@code <= -2} standing for one foreign thread or real-work item
- *     whose callbacks it is (the same id for all of that thread's callbacks in a run), or -1 when nothing owns it.
- *     For {@link Decision#EARLY}, alternative 0 (on time) is owned by the owner of the ready work the timer would
- *     wait behind and alternative 1 (early) by the timer's; for {@link Decision#LATE}, every alternative by the
- *     timer's. Strategies that rank owners (PCT, POS) read it; valid only during {@link SchedulingStrategy#choose}.
+ *     that set a timer; ids are {@code >= 0}), an id {@code <= -2} standing for something outside the loop (the same
+ *     id for all of its messages in a run): a real work (-2, -3, ... in order of creation; see
+ *     {@link Decision#REAL_WORK}), or a thread whose callbacks no work claimed ({@code -2^32 - k}, k in order of first
+ *     arrival, in {@link Decision#EXTERNAL} choices); or -1 when nothing owns it. For {@link Decision#EARLY},
+ *     alternative 0 (on time) is owned by the owner of the ready work the timer would wait behind and alternative 1
+ *     (early) by the timer's; for {@link Decision#LATE}, every alternative by the timer's. Strategies that rank owners
+ *     (PCT, POS) read it; valid only during {@link SchedulingStrategy#choose}.
  * @param index the number of choices made before this one in the run
  * @param weights alternative {@code i} to its probability, for a {@link Decision#FAULT} (they sum to 1), or
  *     {@code null}: the alternatives are equally likely. Valid only during {@link SchedulingStrategy#choose}.

@@ -27,7 +27,15 @@ public enum Decision {
    * dropped or duplicated): alternative 0 is no fault, the others are what the plan describes, drawn by random
    * strategies with the plan's probabilities ({@link ChoicePoint#weight}). Faults are faithful: real networks do them.
    */
-  FAULT(SimHooks.FAULT);
+  FAULT(SimHooks.FAULT),
+  /**
+   * Whether, and which, real work's next message enters the loop now ({@link io.weft.EventLoop#beginRealWork}).
+   * While the loop has something to run: alternative 0 delivers nothing now, alternative i the next message of the
+   * i-th work that may send one (in creation order), behind what is ready. When the loop would otherwise be idle:
+   * alternative i takes the i-th work's next message, 0 the oldest's. The owners are the works' ids (-2, -3, ...),
+   * and, while the loop is busy, alternative 0's is that of the callback that runs first.
+   */
+  REAL_WORK(SimHooks.REAL_WORK);
 
   private final int code;
 

@@ -57,6 +57,22 @@ final class Deviations {
     noted.add(ch);
   }
 
+  /**
+   * Notes {@link Decision#REAL_WORK} choice {@code c} (nonzero) of {@code n}, made at {@code nowNanos}: with
+   * {@code head} (what the busy loop runs first) alternative c is {@code works[c - 1]}; without, {@code works[c]}.
+   */
+  void noteRealWork(int n, int c, long nowNanos, Handle head, String[] works) {
+    if (noted.size() >= SimResult.DESCRIBED_DEVIATIONS) {
+      uncounted++;
+      return;
+    }
+    String what = head != null
+        ? "the next message of " + works[c - 1] + " entered the loop while it was busy, in the same iteration as "
+            + subject(head) + ", instead of once the loop fell idle"
+        : "the idle loop took the next message of " + works[c] + " before that of " + works[0] + ", begun earlier";
+    noted.add(new Choice(Decision.REAL_WORK, n, c, nowNanos, what, null, 0, 0));
+  }
+
   /** Notes fault {@code c} (nonzero) of {@code n}, injected at {@code nowNanos}, as the fault plan words it. */
   void noteFault(int n, int c, long nowNanos, String description) {
     if (noted.size() >= SimResult.DESCRIBED_DEVIATIONS) {
@@ -92,6 +108,7 @@ final class Deviations {
       case EXTERNAL -> at + ch.n() + " events from other threads or I/O were waiting to be queued (EXTERNAL): "
           + chosen + " was queued before " + displaced + ", which arrived first";
       case FAULT -> at + chosen + " (FAULT, alternative " + ch.c() + " of " + ch.n() + ")";
+      case REAL_WORK -> at + chosen + " (REAL_WORK)";
       case READY -> at + "CHAOS mode: " + chosen + " ran before " + displaced + " in the ready batch of " + ch.n()
           + " (READY)";
     };

@@ -47,8 +47,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <h2>Time</h2>
  *
  * <p>Time is virtual and moves only when nothing is ready: it jumps to the next timer. While {@linkplain
- * EventLoop#beginRealWork real work} is in flight it does not move; the loop waits in real time for what the work
- * sends back. A real-time watchdog bounds every run. A timeout raised in a simulation says the time was virtual.
+ * EventLoop#beginRealWork real work} is in flight it does not move; the work's messages enter the loop where the
+ * strategy decides ({@link Decision#REAL_WORK}), and the loop waits in real time for the chosen one. A real-time
+ * watchdog bounds every run. A timeout raised in a simulation says the time was virtual.
  *
  * <h2>Checks</h2>
  *
@@ -526,6 +527,21 @@ public final class Simulation {
     }
 
     @Override
+    public int chooseRealWork(io.weft.Handle head, long[] owners, String[] works) {
+      if (phase == Phase.CLEANING_UP) {
+        return 0; // cleaning up after the run: nothing recorded
+      }
+      int n = head != null ? owners.length + 1 : owners.length;
+      long headOwner = head != null ? Kernel.get().owner(head) : -1;
+      int c = ask(new ChoicePoint(Decision.REAL_WORK, n, i -> head == null ? owners[i] : i == 0 ? headOwner
+          : owners[i - 1], choiceCount), REAL_WORK);
+      if (c != 0) {
+        deviations.noteRealWork(n, c, clock.nanoTime(), head, works);
+      }
+      return c;
+    }
+
+    @Override
     public int chooseFault(double[] weights, java.util.function.IntFunction<String> describe) {
       if (phase == Phase.CLEANING_UP) {
         return 0; // no faults while cleaning up after the run, and nothing recorded
@@ -633,10 +649,12 @@ public final class Simulation {
     }
 
     @Override
-    public void realWaitExpired() {
+    public void realWaitExpired(String work) {
       fail(SimFailure.Kind.WATCHDOG, loop.realWorkInFlight() + " real work item(s) in flight sent nothing back within"
           + " the watchdog of " + options.watchdog() + " (real time; virtual time stood at "
-          + seconds(clock.nanoTime()) + ")", SimReports.reports(pending()), null);
+          + seconds(clock.nanoTime()) + "): the loop was waiting for the next message of " + work + ". Does its"
+          + " thread wait for the loop other than through callOnLoop, send through another work, or never report?",
+          SimReports.reports(pending()), null);
     }
 
     @Override

@@ -38,6 +38,7 @@ public final class Trace {
   static final int STEP = 0;
   static final int CHOICE = 4;
   static final int NET = SimHooks.EV_NET;
+  static final int REAL_WORK = SimHooks.EV_REAL_WORK;
   // Set on a kept kind whose note is where a timer was set (otherwise a timer's note is its task's name).
   private static final int SITE_NOTE = 0x100;
 
@@ -331,6 +332,11 @@ public final class Trace {
           + ((v >>> 24) & 0xffffff);
       case NET -> "net " + NET_KINDS[(int) Math.min(NET_KINDS.length - 1, v >>> 56)] + " #" + ((v >>> 24) & 0xffffffffL)
           + ((v & 0xffffff) != 0 ? " " + (v & 0xffffff) + " bytes" : "");
+      case REAL_WORK -> "real work #" + (v >>> 2) + switch ((int) (v & 3)) {
+        case 0 -> " delivers a message";
+        case 1 -> " ended";
+        default -> "'s thread ended";
+      };
       default -> "event " + kind + " " + v;
     };
   }

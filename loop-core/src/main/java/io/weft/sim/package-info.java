@@ -61,6 +61,25 @@
  * {@link io.weft.EventLoop#beginRealWork} holds it still while in flight; a real-time watchdog bounds each run;
  * timeouts on a virtual clock say "(virtual time)" in their message.
  *
+ * <h2>Real threads</h2>
+ *
+ * <p>Work handed to a real thread reports back at points the simulation chooses, not when the thread happens to
+ * finish, so a run with real threads replays exactly. Declare the work with {@link io.weft.EventLoop#beginRealWork}
+ * and send its messages through it: {@code work.callSoon(...)} for progress, {@code work.complete(...)} for the
+ * result (or the older {@code loop.callSoonThreadsafe(() -> { work.close(); ... })}: a lambda that uses the work is
+ * the work's message), {@code work.callOnLoop(...)} when the thread needs the loop and waits for the answer. At each
+ * iteration with such work outstanding, a {@link io.weft.sim.Decision#REAL_WORK} choice says whether a work's next
+ * message enters now (alternative 0: only when the loop would otherwise be idle, oldest work first); the loop then
+ * waits in real time, up to the watchdog, for that message. Each delivery is a trace event, and each work an owner of
+ * its own in the {@link io.weft.sim.ChoicePoint}s (-2, -3, ... in order of creation).
+ *
+ * <p>What a test must not do: call {@code callSoonThreadsafe} from a thread with a callback that does not use a
+ * declared work (it enters whenever it arrives: not reproducible, and {@code selfCheck} may say NONDETERMINISM);
+ * share one work between sending threads; let a work's thread wait for the loop other than through
+ * {@code callOnLoop} (the loop may be waiting for that thread: WATCHDOG, naming the work); keep a work open that
+ * never reports (WATCHDOG after {@code weft.watchdog}, 10 s by default, of real time). A work's thread that ends
+ * without closing it is noticed, and waited for no longer.
+ *
  * <h2>Checks</h2>
  *
  * <p>On by default ({@link io.weft.sim.SimOptions}): deadlock, with every task, what it awaits, where, and the wait-for

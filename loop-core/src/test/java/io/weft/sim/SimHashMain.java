@@ -6,11 +6,16 @@ package io.weft.sim;
  */
 public final class SimHashMain {
 
+  /** Before a schedule: run {@link RealWorkPrograms#twoWorkers} instead. */
+  static final String TWO_WORKERS = "two-workers:";
+
   private SimHashMain() {}
 
   public static void main(String[] args) {
     for (String a : args) {
-      SimResult<String> r = Simulation.run(Schedule.parse(a), SimPrograms::mixed);
+      SimResult<String> r = a.startsWith(TWO_WORKERS)
+          ? Simulation.run(Schedule.parse(a.substring(TWO_WORKERS.length())), RealWorkPrograms::twoWorkers)
+          : Simulation.run(Schedule.parse(a), SimPrograms::mixed);
       System.out.println(r.trace().hashHex() + (r.passed() ? "" : " " + r.failure().kind()));
     }
   }

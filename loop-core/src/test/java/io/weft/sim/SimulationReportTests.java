@@ -111,12 +111,16 @@ class SimulationReportTests {
           java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
           int[] ran = {0};
           io.weft.Future<Void> done = loop.createFuture();
+          // Callbacks that do not use the work are plain thread-safe callbacks, ordered by EXTERNAL choices.
+          Runnable finish = () -> {
+            work.close();
+            done.setResult(null);
+          };
           for (int i = 0; i < 2; i++) {
             Thread.ofPlatform().start(() -> {
               loop.callSoonThreadsafe(() -> {
                 if (++ran[0] == 2) {
-                  work.close();
-                  done.setResult(null);
+                  finish.run();
                 }
               });
               sent.incrementAndGet();

@@ -1,0 +1,360 @@
+package io.weft;
+
+import io.weft.internal.SimHooks;
+import io.weft.spi.SystemClock;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The real work of a simulated loop, and the points where its messages enter the loop.
+ *
+ * <h2>Why</h2>
+ *
+ * <p>A thread finishes whenever it finishes. If its callback entered the loop when it arrived, the iteration it lands
+ * in would depend on real timing, and a failing schedule would not replay. So a simulated loop does not take a
+ * declared work's messages when they arrive: each {@link RealWorkItem} keeps them in its inbox, in the order its
+ * thread sent them, and the simulation decides where they enter.
+ *
+ * <h2>The decision</h2>
+ *
+ * <p>At the start of each iteration with <em>deliverable</em> work (open as the loop sees it, not waiting for the
+ * loop in a {@code callOnLoop}, and not known to have nothing more to send), the simulation makes a {@link SimHooks#REAL_WORK} choice. When the loop has something to run
+ * (a ready callback or a due timer), alternative 0 delivers nothing now and alternative i the next message of the
+ * i-th deliverable item (in creation order), queued behind what is ready. When the loop would otherwise be idle, it
+ * must deliver: alternative i takes the next message of the i-th item, and 0 is the oldest (no choice with one). So a
+ * schedule of zeros is asyncio with slow threads: each result enters when the loop has nothing else to do, oldest
+ * work first. Then the loop waits, in real time and up to the watchdog, for that item's next message; the next
+ * message, not the work's end, so a thread that sends progress or waits for a round trip is never waited for past
+ * what it can send. Virtual time does not move while any work is deliverable.
+ *
+ * <h2>Waits that cannot end</h2>
+ *
+ * <p>A wait for a message that will never come would hold the run until the watchdog. Two cases are told apart
+ * without looking at real timing: a work whose sending thread (the thread of its first message) has ended with its
+ * inbox empty can send nothing more (it ended before or during the wait: the outcome is the same), so it is no
+ * longer waited for and its trace says so; and a busy loop does not wait for a work that has sent nothing of its own
+ * once callbacks that no work claimed have arrived, since those may be its messages already queued. A thread that
+ * waits for the loop by other means than {@code callOnLoop} is not told apart: the run fails as WATCHDOG, naming the
+ * work waited for.
+ *
+ * <h2>Attribution</h2>
+ *
+ * <p>A message belongs to a work when sent through it ({@code work.callSoon}, {@code complete}, {@code callOnLoop},
+ * {@code close} from another thread), and when {@code loop.callSoonThreadsafe} is given a lambda that captured the
+ * work (the documented {@code callSoonThreadsafe(() -> { work.close(); ... })}). Any other thread-safe callback is
+ * not attributed: it enters whenever it arrives (ordered by {@link SimHooks#EXTERNAL} choices among those that
+ * arrived together) and ends a wait for real work, as before; that part is not deterministic.
+ *
+ * <h2>Owners</h2>
+ *
+ * <p>In choice points, work item n (1, 2, ... in creation order) is owner {@code -1 - n}: -2, -3, ...; a thread that
+ * sends callbacks attributed to no work is owner {@code -2^32 - k}, k in order of first arrival.
+ */
+final class RealWorkQueue {
+
+  /** What {@link #take} did besides returning a message handle, and what {@link #deliver} did. */
+  enum Outcome {
+    /** A message was queued. */
+    DELIVERED,
+    /** Nothing was chosen, or nothing is deliverable. */
+    NONE,
+    /** The chosen work's END was taken: it is over, and nothing entered the loop. */
+    ENDED,
+    /** A callback attributed to no work arrived during the wait; the next iteration collects it. */
+    INTERRUPTED,
+    /** The run stops: the wait for real work expired, or a failure was recorded meanwhile. */
+    STOP
+  }
+
+  // A waiting loop rechecks the run's failure flag at least this often.
+  private static final long WAIT_SLICE_NANOS = 10_000_000L;
+  private static final long FOREIGN_OWNERS = -(1L << 32);
+
+  private static final ClassValue<Field[]> WORK_FIELDS = new ClassValue<>() {
+    @Override
+    protected Field[] computeValue(Class<?> type) {
+      List<Field> out = new ArrayList<>();
+      for (Field f : type.getDeclaredFields()) {
+        if (!Modifier.isStatic(f.getModifiers()) && EventLoop.RealWork.class.isAssignableFrom(f.getType())) {
+          try {
+            f.setAccessible(true);
+            out.add(f);
+          } catch (RuntimeException notOpen) {
+            // a lambda in a module that does not open its package: not attributed
+          }
+        }
+      }
+      return out.toArray(new Field[0]);
+    }
+  };
+
+  private final EventLoop loop;
+  // Invariant: in creation order; an item leaves once the loop has seen it end. Added to by any thread.
+  private final CopyOnWriteArrayList<RealWorkItem> items = new CopyOnWriteArrayList<>();
+  private int created;
+  // How many callbacks from other threads attributed to no work the loop has collected. Written by the loop thread.
+  private volatile long unattributed;
+  // The loop thread while it waits for a message, else null: senders unpark it.
+  private volatile Thread waiter;
+  // Loop thread only: owner ids of threads whose callbacks no work claimed (looked up, never iterated).
+  private final Map<Thread, Long> foreignSenders = new IdentityHashMap<>();
+  // Loop thread only: the owner of each external event being ordered now, and of each work's message queued and not
+  // yet run (looked up, never iterated).
+  private final Map<Handle, Long> externalOwners = new IdentityHashMap<>();
+  private final Map<Handle, Long> queuedMessages = new IdentityHashMap<>();
+
+  RealWorkQueue(EventLoop loop) {
+    this.loop = loop;
+  }
+
+  /** Declares new work, numbered in order of creation. Any thread. */
+  synchronized RealWorkItem begin(String description) {
+    RealWorkItem item = new RealWorkItem(loop, this, ++created, description, unattributed);
+    items.add(item);
+    return item;
+  }
+
+  /** Wakes the loop if it waits for a message. Any thread. */
+  void wake() {
+    Thread w = waiter;
+    if (w != null) {
+      LockSupport.unpark(w);
+    }
+  }
+
+  /**
+   * Files {@code h}, sent from another thread with {@code callback}, in the inbox of the open work the callback
+   * captured, if there is exactly one; returns whether it did.
+   */
+  boolean offerCaptured(Handle h, Runnable callback) {
+    if (items.isEmpty()) {
+      return false;
+    }
+    RealWorkItem found = null;
+    for (Field f : WORK_FIELDS.get(callback.getClass())) {
+      Object v;
+      try {
+        v = f.get(callback);
+      } catch (IllegalAccessException | RuntimeException e) {
+        continue;
+      }
+      if (v instanceof RealWorkItem w && w.loop == loop && !w.ended) {
+        if (found != null && found != w) {
+          return false; // two works: whose message it is cannot be told
+        }
+        found = w;
+      }
+    }
+    return found != null && found.offer(h);
+  }
+
+  /** The work is over as the loop sees it (closed on the loop, or its END taken). Loop thread. */
+  void end(RealWorkItem item) {
+    List<Object> late = new ArrayList<>();
+    synchronized (item) {
+      if (item.ended) {
+        return;
+      }
+      item.ended = true;
+      Object m;
+      while ((m = item.inbox.poll()) != null) {
+        late.add(m);
+      }
+    }
+    items.remove(item);
+    for (Object m : late) {
+      if (m instanceof Handle h) {
+        loop.submitUnattributed(h); // sent after the work said it was over: a plain thread-safe callback
+      }
+    }
+  }
+
+  /** A callOnLoop task of {@code item} finished. Loop thread. */
+  void roundTripDone(RealWorkItem item) {
+    item.awaitingLoop--;
+  }
+
+  /** Whether some work is deliverable. Loop thread. */
+  boolean hasDeliverable() {
+    if (items.isEmpty()) {
+      return false; // the common case, without an iterator
+    }
+    for (RealWorkItem item : items) {
+      if (deliverable(item, false)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether the loop may wait for the work's next message: it is open as the loop sees it, not waiting for the loop,
+   * and not known to have nothing more to send. While the loop is {@code busy}, not a work that has sent nothing of
+   * its own while callbacks that no work claimed arrived: those may well be its messages (a lambda that does not use
+   * the work), and waiting for it could wait for what is already queued; that program is not reproducible anyway.
+   */
+  private boolean deliverable(RealWorkItem item, boolean busy) {
+    if (item.ended || item.awaitingLoop > 0 || (item.silent && item.inbox.isEmpty())) {
+      return false;
+    }
+    return !busy || item.sender != null || unattributed == item.unattributedAtBegin;
+  }
+
+  /**
+   * Lets the simulation deliver the next message of a work into {@code ready}: while the loop has something to run
+   * ({@code head}, what runs first: the first ready callback, or a due timer), if it chooses to; when it would be idle
+   * ({@code head} null), always, consuming the works that ended meanwhile. Returns DELIVERED or NONE when the
+   * iteration goes on, INTERRUPTED when it must end here (a callback no work claimed arrived while the idle loop
+   * waited), STOP when the run stops. Loop thread.
+   */
+  Outcome deliver(SimHooks s, java.util.Deque<Handle> ready, Handle head) {
+    while (true) {
+      Object taken = take(s, head);
+      if (taken instanceof Handle h) {
+        ready.add(h);
+        return Outcome.DELIVERED;
+      }
+      Outcome o = (Outcome) taken;
+      if (o != Outcome.ENDED) {
+        return o == Outcome.INTERRUPTED && head != null ? Outcome.NONE : o;
+      }
+      if (head != null) {
+        return Outcome.NONE;
+      }
+    }
+  }
+
+  /**
+   * Makes the {@link SimHooks#REAL_WORK} decision and takes the chosen work's next message, waiting for it in real
+   * time if need be; {@code head} is what the loop will run first, or null when it is idle. Returns the message's
+   * handle (to queue now), or an {@link Outcome}. Loop thread.
+   */
+  Object take(SimHooks s, Handle head) {
+    List<RealWorkItem> open = new ArrayList<>(items.size());
+    for (RealWorkItem item : items) {
+      if (deliverable(item, head != null)) {
+        open.add(item);
+      }
+    }
+    if (open.isEmpty()) {
+      return Outcome.NONE;
+    }
+    RealWorkItem item;
+    if (head == null && open.size() == 1) {
+      item = open.get(0);
+    } else {
+      long[] owners = new long[open.size()];
+      String[] names = new String[open.size()];
+      for (int i = 0; i < owners.length; i++) {
+        owners[i] = open.get(i).owner();
+        names[i] = open.get(i).name();
+      }
+      int c = s.chooseRealWork(head, owners, names);
+      if (head != null && c == 0) {
+        return Outcome.NONE;
+      }
+      item = open.get(head != null ? c - 1 : c);
+    }
+    return waitForNext(s, item);
+  }
+
+  private Object waitForNext(SimHooks s, RealWorkItem item) {
+    long left = s.realWaitNanos();
+    long deadline = SystemClock.INSTANCE.nanoTime() + left;
+    waiter = Thread.currentThread();
+    try {
+      while (true) {
+        // Read before the inbox: a sender found ended had sent all it ever will.
+        Thread sender = item.sender;
+        boolean senderEnded = sender != null && !sender.isAlive();
+        Object m = item.inbox.peek();
+        // A callback that no work claimed ends the wait; checked after the peek, so that one the same thread sent
+        // before this message is always queued first.
+        if (loop.unattributedPending()) {
+          return Outcome.INTERRUPTED;
+        }
+        if (m != null) {
+          item.inbox.poll();
+          if (m == RealWorkItem.END) {
+            end(item);
+            s.event(SimHooks.EV_REAL_WORK, item.number * 4L + 1);
+            return Outcome.ENDED;
+          }
+          if (((Handle) m).callback instanceof RealWorkItem.RoundTrip<?>) {
+            item.awaitingLoop++;
+          }
+          s.event(SimHooks.EV_REAL_WORK, item.number * 4L);
+          queuedMessages.put((Handle) m, item.owner());
+          return m;
+        }
+        if (senderEnded) {
+          item.silent = true; // its thread ended without closing it: the loop will (or it leaks), nothing more comes
+          s.event(SimHooks.EV_REAL_WORK, item.number * 4L + 2);
+          return Outcome.ENDED;
+        }
+        if (s.failed()) {
+          return Outcome.STOP;
+        }
+        if (Thread.currentThread().isInterrupted()) {
+          throw new IllegalStateException("interrupted while the simulated loop waited for the next message of "
+              + item.name());
+        }
+        if (left <= 0) {
+          s.realWaitExpired(item.name());
+          return Outcome.STOP;
+        }
+        LockSupport.parkNanos(this, Math.min(left, WAIT_SLICE_NANOS));
+        left = deadline - SystemClock.INSTANCE.nanoTime();
+      }
+    } finally {
+      waiter = null;
+    }
+  }
+
+  /** Notes the owners of external events about to be ordered: their sending threads', for each thread's first. */
+  void noteSenders(Handle[] external, Object[] senders) {
+    for (int i = 0; i < external.length; i++) {
+      if (senders[i] instanceof Thread t) {
+        unattributed++;
+        Long id = foreignSenders.get(t);
+        if (id == null) {
+          id = FOREIGN_OWNERS - foreignSenders.size();
+          foreignSenders.put(t, id);
+        }
+        externalOwners.put(external[i], id);
+      }
+    }
+  }
+
+  /** Forgets what {@link #noteSenders} noted, once the events are queued. */
+  void clearSenders() {
+    externalOwners.clear();
+  }
+
+  /** The owner of an external event being ordered, or of a work's message queued, or -1. */
+  long externalOwner(Handle h) {
+    Long id = externalOwners.isEmpty() ? null : externalOwners.get(h);
+    if (id == null && !queuedMessages.isEmpty()) {
+      id = queuedMessages.get(h);
+    }
+    return id == null ? -1 : id;
+  }
+
+  /** A callback is about to run: it is no longer a queued message of a work. */
+  void ran(Handle h) {
+    if (!queuedMessages.isEmpty()) {
+      queuedMessages.remove(h);
+    }
+  }
+
+  /** How many works are open as the loop sees them. */
+  int open() {
+    return items.size();
+  }
+}
