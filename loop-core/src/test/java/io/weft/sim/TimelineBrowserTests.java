@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The HTML timeline as a browser shows it: headless Chromium (Debian's {@code chromium} package; {@code .ci/run}
  * installs it) runs the page's script, and the DOM it leaves must show each task's row, the deviation with its
- * sentence and the failure. Skipped, saying why, where no Chromium is installed. The screenshot lands in
- * {@code target/timeline/timeline.png} ({@code docs/timeline.png} is a copy of one).
+ * sentence and the failure. Skipped, saying why, where no Chromium is installed. The screenshots land in
+ * {@code target/timeline/}; {@code docs/timeline.png} is a copy of {@code payday.png}, the racy bank's failure.
  */
 class TimelineBrowserTests {
 
@@ -98,9 +98,30 @@ class TimelineBrowserTests {
     assertThat(dom).contains("id=\"failure-line\"").contains("FAILURE: TEST_FAILED")
         .contains("bob finished before alice");
 
-    Path png = page.resolveSibling("timeline.png");
+    screenshot(tmp, page, page.resolveSibling("timeline.png"));
+  }
+
+  @Test
+  void chromium_showsTheRacyBanksEarlyDeviation_andTakesTheDocsScreenshot(@TempDir Path tmp) throws Exception {
+    assumeTrue(chromium != null, "no Chromium on the PATH (chromium, chromium-browser, google-chrome): install"
+        + " Debian's chromium package (.ci/run does) to render the HTML timeline");
+    // The racy bank (README): one EARLY deviation lets the card payment read the balance before rent writes it.
+    SimResult<Void> r = Simulation.run(Schedule.fifo().replaying(new int[] {1}), io.weft.sim.fixture.Payday::run);
+    assertThat(r.deviations()).hasSize(1);
+    Path page = Path.of("target", "timeline", "payday.html").toAbsolutePath();
+    Timeline.writeHtml(r, "Payday.run: both payments went through", page);
+
+    String dom = run(tmp.resolve("profile"), "--virtual-time-budget=5000", "--dump-dom", page.toUri().toString());
+    assertThat(dom).contains("data-rendered=\"true\"").contains("(EARLY)")
+        .containsPattern("<div class=\"label task\"[^>]*>Task-2 \\(Payday\\.run:\\d+\\)</div>")
+        .containsPattern("<div class=\"label task\"[^>]*>Task-3 \\(Payday\\.run:\\d+\\)</div>");
+    assertThat(count(dom, "<div class=\"ev deviation[^\"]*\"")).isEqualTo(1);
+    screenshot(tmp, page, page.resolveSibling("payday.png"));
+  }
+
+  private static void screenshot(Path tmp, Path page, Path png) throws Exception {
     Files.deleteIfExists(png);
-    run(tmp.resolve("profile2"), "--virtual-time-budget=5000", "--window-size=1280,720",
+    run(tmp.resolve("profile-shot"), "--virtual-time-budget=5000", "--window-size=1100,640",
         "--screenshot=" + png, page.toUri().toString());
     assertThat(png).exists();
     byte[] bytes = Files.readAllBytes(png);
