@@ -217,6 +217,7 @@ public final class Trace {
     if (cleanupAt < 0) {
       cleanupAt = count;
     }
+    running = -1; // what the clean-up wakes (cancelling what is left), nothing of the run woke
   }
 
   /**
