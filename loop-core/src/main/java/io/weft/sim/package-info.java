@@ -44,6 +44,10 @@
  * asyncio's order in words, and {@link io.weft.sim.SimResult#replayMismatch()} says when a replayed schedule does not
  * fit the code it ran. Code under test that needs randomness takes it from {@link io.weft.sim.Simulation#random()}.
  *
+ * <p>{@link io.weft.sim.Timeline} draws a result for people: a self-contained HTML page and a Chrome trace-event file
+ * (Perfetto, {@code chrome://tracing}), with a row per task, a box per step, each deviation marked with its sentence,
+ * and arrows from what made a task runnable to the step it caused (recorded beside the trace, outside its hash).
+ *
  * <h2>Time</h2>
  *
  * <p>Virtual time jumps to the next timer when nothing is ready. Real work declared with
