@@ -27,13 +27,17 @@ import java.util.Objects;
  * ran, and a burst of n events pushes what follows at most n microseconds past its virtual time. Each slice's
  * arguments give its exact virtual time and its number in the trace. The HTML page lays events out one column each,
  * in order, with a mark where virtual time moves. Only the events the trace kept ({@link SimOptions#traceLimit()})
- * are shown, and the HTML page shows at most the last {@value #HTML_EVENTS} of them up to the failure.
+ * are shown: in the JSON at most {@value #CHROME_EVENTS} and in the HTML page at most {@value #HTML_EVENTS}, the last
+ * ones up to the failure and at most a tenth of that of the clean-up after it.
  */
 @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
 public final class Timeline {
 
-  /** The most events the HTML page shows (the JSON has every kept event). */
+  /** The most events the HTML page shows: the last ones up to the failure, and a few of the clean-up after it. */
   public static final int HTML_EVENTS = 5_000;
+
+  /** The most events the Chrome trace holds (about 7 MB of JSON), chosen as the page's are. */
+  public static final int CHROME_EVENTS = 20_000;
 
   private static final String DATA_MARK = "/*WEFT_TIMELINE_DATA*/null";
 
@@ -42,7 +46,7 @@ public final class Timeline {
   /** The run as a trace in the Chrome trace-event format (a JSON object with {@code traceEvents}). */
   public static String chromeTrace(SimResult<?> result) {
     Objects.requireNonNull(result, "result must not be null");
-    return TimelineJson.chrome(TimelineModel.of(result, Integer.MAX_VALUE));
+    return TimelineJson.chrome(TimelineModel.of(result, CHROME_EVENTS));
   }
 
   /**

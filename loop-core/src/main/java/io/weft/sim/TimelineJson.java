@@ -117,7 +117,7 @@ final class TimelineJson {
 
   private static void args(StringBuilder sb, TimelineModel.Item it, boolean afterFailure) {
     sb.append("\"event\":").append(it.number()).append(',');
-    field(sb, "virtual time", TimelineModel.seconds(it.nanos()));
+    field(sb, "virtual time", it.seconds());
     if (afterFailure) {
       sb.append(",\"clean-up\":true");
     }
@@ -230,16 +230,21 @@ final class TimelineJson {
     sb.append('"');
   }
 
-  private static String num(double v) {
-    String s = String.format(Locale.ROOT, "%.3f", v);
-    int end = s.length();
-    while (s.charAt(end - 1) == '0') {
+  /** {@code v} with at most 3 decimals, without trailing zeros (no String.format: a trace has many events). */
+  static String num(double v) {
+    long thousandths = Math.round(v * 1000);
+    long whole = thousandths / 1000;
+    long frac = Math.abs(thousandths % 1000);
+    String sign = thousandths < 0 && whole == 0 ? "-" : "";
+    if (frac == 0) {
+      return sign + whole;
+    }
+    String f = Long.toString(1000 + frac).substring(1);
+    int end = f.length();
+    while (f.charAt(end - 1) == '0') {
       end--;
     }
-    if (s.charAt(end - 1) == '.') {
-      end--;
-    }
-    return s.substring(0, end);
+    return sign + whole + "." + f.substring(0, end);
   }
 
   private static String clip(String s) {

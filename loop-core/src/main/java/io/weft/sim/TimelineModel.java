@@ -29,9 +29,10 @@ final class TimelineModel {
 
   /**
    * One event on the timeline: the trace's event, its track (0 for a clock event, which belongs to none), its virtual
-   * time, its place on the x axis (microseconds), and its deviation's sentence (a nonzero choice; null otherwise).
+   * time (and in words), its place on the x axis (microseconds), and its deviation's sentence (a nonzero choice; null
+   * otherwise).
    */
-  record Item(Trace.Event event, long track, long nanos, double x, String deviation) {
+  record Item(Trace.Event event, long track, long nanos, String seconds, double x, String deviation) {
     long number() {
       return event.number();
     }
@@ -60,30 +61,25 @@ final class TimelineModel {
    */
   static TimelineModel of(SimResult<?> result, int max) {
     Trace trace = result.trace();
-    List<Trace.Event> all = trace.events();
-    int from = 0;
-    int to = all.size();
-    if (to > max) {
+    long first = trace.firstKept();
+    long from = first;
+    long to = first + trace.keptCount();
+    if (to - from > max) {
       long fail = trace.failureIndex();
-      int failPos = fail < 0 ? to : (int) Math.max(0, Math.min(to, fail - trace.firstKept()));
-      int after = Math.min(to - failPos, Math.max(0, max / 10));
-      to = failPos + after;
-      from = Math.max(0, to - max);
+      long failAt = fail < 0 ? to : Math.max(from, Math.min(to, fail));
+      to = failAt + Math.min(to - failAt, Math.max(0, max / 10));
+      from = Math.max(from, to - max);
     }
-    long nanos = trace.clockAtFirstKept();
-    for (int i = 0; i < from; i++) {
-      Trace.Event e = all.get(i);
-      if (e.kind() == Trace.CLOCK) {
-        nanos = e.value();
-      }
-    }
+    List<Trace.Event> shown = trace.events(from, to);
+    long nanos = trace.clockAt(from);
     TreeMap<Long, Track> tasks = new TreeMap<>();
     boolean choices = false;
     boolean loop = false;
     boolean net = false;
-    List<Item> items = new ArrayList<>(to - from);
+    List<Item> items = new ArrayList<>(shown.size());
     double x = -1;
-    for (Trace.Event e : all.subList(from, to)) {
+    String words = seconds(nanos); // changes only when the clock moves
+    for (Trace.Event e : shown) {
       long track;
       switch (e.kind()) {
         case Trace.STEP -> {
@@ -101,6 +97,7 @@ final class TimelineModel {
         case Trace.CLOCK -> {
           track = 0;
           nanos = e.value();
+          words = seconds(nanos);
         }
         default -> {
           track = LOOP;
@@ -108,7 +105,7 @@ final class TimelineModel {
         }
       }
       x = Math.max(nanos / 1000.0, x + 1);
-      items.add(new Item(e, track, nanos, x, e.deviation() < 0 ? null : sentence(result, e.deviation())));
+      items.add(new Item(e, track, nanos, words, x, e.deviation() < 0 ? null : sentence(result, e.deviation())));
     }
     List<Track> tracks = new ArrayList<>();
     if (choices) {
@@ -121,9 +118,7 @@ final class TimelineModel {
     if (net) {
       tracks.add(new Track(NET, "network", "net"));
     }
-    long first = items.isEmpty() ? trace.firstKept() : items.get(0).number();
-    long end = items.isEmpty() ? first : items.get(items.size() - 1).number() + 1;
-    return new TimelineModel(result, tracks, items, first, trace.eventCount() - end);
+    return new TimelineModel(result, tracks, items, from, trace.eventCount() - Math.max(from, to));
   }
 
   /** The sentence of the run's deviation numbered {@code k} (from 0), or a line saying it was not described. */

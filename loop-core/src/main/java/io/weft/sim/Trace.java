@@ -426,13 +426,19 @@ public final class Trace {
 
   /** The kept events, in order. */
   List<Event> events() {
-    List<Event> out = new ArrayList<>(kept);
+    return events(first, first + kept);
+  }
+
+  /** The kept events numbered {@code from} to {@code to - 1}, in order. */
+  List<Event> events(long from, long to) {
+    long start = Math.max(from, first);
+    long end = Math.min(to, first + kept);
+    List<Event> out = new ArrayList<>((int) Math.max(0, end - start));
     int len = kinds.length;
     int slot0 = Math.floorMod(next - kept, len);
-    for (int i = 0; i < kept; i++) {
-      int slot = (slot0 + i) % len;
+    for (long e = start; e < end; e++) {
+      int slot = (int) ((slot0 + (e - first)) % len);
       int kind = kinds[slot] & ~SITE_NOTE;
-      long e = first + i;
       int x = extras[slot];
       out.add(new Event(e, kind, values[slot], describe(kinds[slot], values[slot], notes == null ? null : notes[slot]),
           kind == STEP && x > 0 ? e - x : -1, kind == CHOICE && x > 0 ? x - 1 : -1));
@@ -442,6 +448,22 @@ public final class Trace {
 
   /** The virtual time, in nanoseconds, at the first kept event (the last clock event before it; 0 if none). */
   long clockAtFirstKept() {
+    return clockBeforeFirst;
+  }
+
+  /** The virtual time, in nanoseconds, at kept event {@code number}: the last clock event before it. */
+  long clockAt(long number) {
+    if (kept == 0) {
+      return clockBeforeFirst;
+    }
+    int len = kinds.length;
+    int slot0 = Math.floorMod(next - kept, len);
+    for (long e = Math.min(number, first + kept) - 1; e >= first; e--) {
+      int slot = (int) ((slot0 + (e - first)) % len);
+      if ((kinds[slot] & ~SITE_NOTE) == CLOCK) {
+        return values[slot];
+      }
+    }
     return clockBeforeFirst;
   }
 

@@ -83,6 +83,11 @@ class TimelineTests {
       t.checkInvariants();
       assertThat(t.firstKept()).isEqualTo(2);
       assertThat(t.clockAtFirstKept()).isEqualTo(2_000);
+      assertThat(t.clockAt(4)).isEqualTo(2_000);
+      t.record(Trace.CLOCK, 3_000); // 6
+      t.record(Trace.CALLBACK, 0); // 7
+      assertThat(t.clockAt(6)).isEqualTo(2_000);
+      assertThat(t.clockAt(7)).isEqualTo(3_000);
     }
 
     @Test
