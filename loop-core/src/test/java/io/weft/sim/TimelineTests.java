@@ -64,6 +64,23 @@ class TimelineTests {
     }
 
     @Test
+    void aCopy_keepsTheCausesAndDeviations_ofTheEventsItKeeps() {
+      Trace t = new Trace(3);
+      t.record(Trace.STEP, 1); // 0
+      t.queued(2);
+      t.record(Trace.CLOCK, 7_000); // 1
+      t.record(Trace.CHOICE, (1L << 48) | (2L << 24) | 1); // 2
+      t.record(Trace.STEP, 2); // 3
+      Trace c = t.copy();
+      c.checkInvariants();
+      assertThat(c.hash()).isEqualTo(t.hash());
+      assertThat(c.events()).extracting(Trace.Event::number).containsExactly(1L, 2L, 3L);
+      assertThat(c.events().get(1).deviation()).isZero();
+      assertThat(c.events().get(2).cause()).isZero();
+      assertThat(c.clockAt(3)).isEqualTo(7_000);
+    }
+
+    @Test
     void nonzeroChoices_areNumberedAsDeviations_inOrder() {
       Trace t = new Trace(100);
       t.record(Trace.CHOICE, (1L << 48) | (2L << 24)); // TIE 0 of 2
