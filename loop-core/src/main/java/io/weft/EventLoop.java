@@ -275,6 +275,9 @@ public final class EventLoop implements AutoCloseable {
     }
     Handle h = new Handle(this, callback, context, debugTrace("handle created at"));
     ready.add(h);
+    if (sim != null && callback instanceof Handle.TaskStep step) {
+      sim.queued(step.task());
+    }
     return h;
   }
 
@@ -283,6 +286,10 @@ public final class EventLoop implements AutoCloseable {
     checkClosed();
     if (sim != null) {
       checkThread();
+      Task<?> woken = h.steppedTask();
+      if (woken != null) {
+        sim.queued(woken);
+      }
     }
     ready.add(h);
   }

@@ -80,6 +80,12 @@ public interface SimHooks {
   /** Records that {@code task}'s step is about to run. */
   void step(Task<?> task);
 
+  /**
+   * A step of {@code task} was just queued, by whatever is running now: the trace keeps it, outside its hash, to show
+   * what woke the task.
+   */
+  default void queued(Task<?> task) {}
+
   /** Whether chaos mode is on (the loop then asks {@link #READY}). */
   boolean chaos();
 

@@ -581,6 +581,11 @@ public final class Simulation {
       trace.record(Trace.STEP, id);
     }
 
+    @Override
+    public void queued(Task<?> task) {
+      trace.queued(Kernel.get().taskId(task));
+    }
+
     private void countStep() {
       if (phase == Phase.CLEANING_UP) {
         if (++cleanupSteps > CLEANUP_STEPS) {

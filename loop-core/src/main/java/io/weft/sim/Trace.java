@@ -24,6 +24,10 @@ import java.util.Locale;
  * failure, {@link #render} any range, {@link #write} all that is kept; each says which event numbers it shows. Task
  * steps are shown with the task's name as it was when the task first ran (its creation site for an unnamed task), and
  * timers with the task that set them or where they were set.
+ *
+ * <p>Beside each kept event the trace also keeps two facts that are <em>not</em> in the hash, for the
+ * {@linkplain Timeline timelines}: for a task step, the event that made the task runnable (the step, timer, callback
+ * or delivery that was running when the step was queued), and for a nonzero choice, which deviation of the run it is.
  */
 @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
 public final class Trace {
@@ -59,6 +63,17 @@ public final class Trace {
   private long[] values = new long[64];
   // A note per kept event (a timer's task name or set site), allocated when the first note is recorded.
   private Object[] notes;
+  // Not hashed. Per kept event: for a STEP, how many events back the event that queued it is (0: not known); for a
+  // nonzero CHOICE, 1 + its deviation's number in the run (0 for a choice of 0). Same length as kinds.
+  private int[] extras = new int[64];
+  // Not hashed. The number of the event that runs now (the last step, timer, callback or delivery recorded), or -1.
+  private long running = -1;
+  // Not hashed. Per task id: 1 + the number of the event that queued its next step, or 0 if none is queued.
+  private long[] queuedBy = new long[16];
+  // Not hashed. How many nonzero choices the run made so far.
+  private int deviationCount;
+  // Not hashed. The virtual time (ns) of the last clock event no longer kept (0: none was dropped).
+  private long clockBeforeFirst;
   private int next;
   private int kept;
   private long first;
@@ -96,8 +111,25 @@ public final class Trace {
     }
     hash = h;
     long n = count++;
+    int extra = 0;
+    if (kind == STEP) {
+      extra = stepCause(value, n);
+    } else if (kind == CHOICE) {
+      if ((value & 0xffffff) != 0) {
+        extra = ++deviationCount;
+      }
+    } else if (kind != CLOCK) {
+      running = n;
+    }
     if (n >= keepBefore || limit == 0) {
       return;
+    }
+    if (kept == limit) {
+      // The oldest kept event is dropped: if it moved the clock, remember where the clock stood.
+      int oldest = Math.floorMod(next - kept, kinds.length);
+      if ((kinds[oldest] & ~SITE_NOTE) == CLOCK) {
+        clockBeforeFirst = values[oldest];
+      }
     }
     int slot = next;
     if (slot == kinds.length) {
@@ -109,6 +141,7 @@ public final class Trace {
     }
     kinds[slot] = kind | flags;
     values[slot] = value;
+    extras[slot] = extra;
     if (notes != null) {
       notes[slot] = note;
     } else if (note != null) {
@@ -123,10 +156,39 @@ public final class Trace {
     }
   }
 
+  /**
+   * A step of task {@code id} starts as event {@code n}: it is now the running event; returns how many events back the
+   * one that queued it is (0: not known), and forgets that.
+   */
+  private int stepCause(long id, long n) {
+    running = n;
+    if (id < 0 || id >= queuedBy.length) {
+      return 0;
+    }
+    long by = queuedBy[(int) id] - 1;
+    queuedBy[(int) id] = 0;
+    return by < 0 || n - by > Integer.MAX_VALUE ? 0 : (int) (n - by);
+  }
+
+  /**
+   * Notes that a step of task {@code id} was queued now, by the event that is running (none before the loop runs its
+   * first callback). Not part of the hash.
+   */
+  void queued(long id) {
+    if (id < 0 || id >= Integer.MAX_VALUE - 8) {
+      return;
+    }
+    if (id >= queuedBy.length) {
+      queuedBy = Arrays.copyOf(queuedBy, (int) Math.max(id + 1, Math.min(Integer.MAX_VALUE - 8, queuedBy.length * 2L)));
+    }
+    queuedBy[(int) id] = running + 1;
+  }
+
   private void grow() {
     int n = (int) Math.min((long) limit, kinds.length * 2L);
     kinds = Arrays.copyOf(kinds, n);
     values = Arrays.copyOf(values, n);
+    extras = Arrays.copyOf(extras, n);
     if (notes != null) {
       notes = Arrays.copyOf(notes, n);
     }
@@ -134,7 +196,7 @@ public final class Trace {
 
   /** Checks the ring's invariants; tests call it. */
   void checkInvariants() {
-    if (kept > limit || kept > kinds.length || values.length != kinds.length
+    if (kept > limit || kept > kinds.length || values.length != kinds.length || extras.length != kinds.length
         || (notes != null && notes.length != kinds.length) || first + kept > count || next > kinds.length
         || (kept < limit && (first != 0 || next != kept))) {
       throw new AssertionError("trace ring broken: limit=" + limit + " kept=" + kept + " first=" + first + " next="
@@ -156,6 +218,7 @@ public final class Trace {
     if (cleanupAt < 0) {
       cleanupAt = count;
     }
+    running = -1; // what the clean-up wakes (cancelling what is left), nothing of the run woke
   }
 
   /**
@@ -165,8 +228,9 @@ public final class Trace {
   Trace copy() {
     int[] k = kinds;
     long[] v = values;
+    int[] x = extras;
     Object[] no = notes;
-    int len = Math.min(k.length, v.length);
+    int len = Math.min(Math.min(k.length, v.length), x.length);
     if (no != null) {
       len = Math.min(len, no.length);
     }
@@ -176,6 +240,7 @@ public final class Trace {
     t.count = count;
     t.kinds = new int[Math.max(n, 1)];
     t.values = new long[Math.max(n, 1)];
+    t.extras = new int[Math.max(n, 1)];
     t.notes = no == null ? null : new Object[Math.max(n, 1)];
     // The oldest kept event is in slot next - kept (mod length): copy from there, so the copy's ring starts at 0.
     int slot0 = len == 0 ? 0 : Math.floorMod(next - n, len);
@@ -183,6 +248,7 @@ public final class Trace {
       int s = (slot0 + i) % len;
       t.kinds[i] = k[s];
       t.values[i] = v[s];
+      t.extras[i] = x[s];
       if (no != null) {
         t.notes[i] = no[s];
       }
@@ -194,6 +260,8 @@ public final class Trace {
     t.cleanupAt = cleanupAt;
     t.keepBefore = keepBefore;
     t.taskNames.addAll(new ArrayList<>(taskNames));
+    t.clockBeforeFirst = clockBeforeFirst;
+    t.deviationCount = deviationCount;
     return t;
   }
 
@@ -353,6 +421,66 @@ public final class Trace {
   String nameOf(long taskId) {
     String n = taskId >= 0 && taskId < taskNames.size() ? taskNames.get((int) taskId) : null;
     return n != null ? n : "task #" + taskId;
+  }
+
+  /**
+   * One kept event, for the timelines: its number, kind ({@link #STEP}, {@link #TIMER}, ...), value, text as
+   * {@link #render} shows it, the number of the event that queued it (a step; -1 if not known) and, for a nonzero
+   * choice, its deviation's number in the run (from 0; -1 otherwise).
+   */
+  record Event(long number, int kind, long value, String text, long cause, int deviation) {}
+
+  /** The kept events, in order. */
+  List<Event> events() {
+    return events(first, first + kept);
+  }
+
+  /** The kept events numbered {@code from} to {@code to - 1}, in order. */
+  List<Event> events(long from, long to) {
+    long start = Math.max(from, first);
+    long end = Math.min(to, first + kept);
+    List<Event> out = new ArrayList<>((int) Math.max(0, end - start));
+    int len = kinds.length;
+    int slot0 = Math.floorMod(next - kept, len);
+    for (long e = start; e < end; e++) {
+      int slot = (int) ((slot0 + (e - first)) % len);
+      int kind = kinds[slot] & ~SITE_NOTE;
+      int x = extras[slot];
+      out.add(new Event(e, kind, values[slot], describe(kinds[slot], values[slot], notes == null ? null : notes[slot]),
+          kind == STEP && x > 0 ? e - x : -1, kind == CHOICE && x > 0 ? x - 1 : -1));
+    }
+    return out;
+  }
+
+  /** The virtual time, in nanoseconds, at the first kept event (the last clock event before it; 0 if none). */
+  long clockAtFirstKept() {
+    return clockBeforeFirst;
+  }
+
+  /** The virtual time, in nanoseconds, at kept event {@code number}: the last clock event before it. */
+  long clockAt(long number) {
+    if (kept == 0) {
+      return clockBeforeFirst;
+    }
+    int len = kinds.length;
+    int slot0 = Math.floorMod(next - kept, len);
+    for (long e = Math.min(number, first + kept) - 1; e >= first; e--) {
+      int slot = (int) ((slot0 + (e - first)) % len);
+      if ((kinds[slot] & ~SITE_NOTE) == CLOCK) {
+        return values[slot];
+      }
+    }
+    return clockBeforeFirst;
+  }
+
+  /** How a step of task {@code id} is shown: its name, and its number if the name does not say it. */
+  String taskLabel(long id) {
+    return taskName(id);
+  }
+
+  /** The number of the first clean-up event, or -1. */
+  long cleanupIndex() {
+    return cleanupAt;
   }
 
   /**

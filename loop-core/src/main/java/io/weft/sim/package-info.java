@@ -55,6 +55,10 @@
  * {@code PCT} through increasing depths, and mixes {@code PORTFOLIO} (RANDOM, PCT and POS in turn), each schedule
  * naming the concrete strategy that ran it ({@code PCT3_57}), so that it replays alone.
  *
+ * <p>{@link io.weft.sim.Timeline} draws a result for people: a self-contained HTML page and a Chrome trace-event file
+ * (Perfetto, {@code chrome://tracing}), with a row per task, a box per step, each deviation marked with its sentence,
+ * and arrows from what made a task runnable to the step it caused (recorded beside the trace, outside its hash).
+ *
  * <h2>Time</h2>
  *
  * <p>Virtual time jumps to the next timer when nothing is ready. Real work declared with

@@ -40,6 +40,10 @@ final class Explorer {
   static final String ENTRY_TRACE = "weft.trace";
   /** The parameter that bounds the shrinker's proof: the most one-deviation schedules it runs. */
   static final String PROOF_BUDGET = "weft.shrinkProofBudget";
+  /** The report entry with the HTML timeline of the shown failure (beside the trace file). */
+  static final String ENTRY_TIMELINE = "weft.timeline";
+  /** The report entry with the shown failure in the Chrome trace-event format (Perfetto), beside the trace file. */
+  static final String ENTRY_CHROME_TRACE = "weft.timeline.json";
   /** The report entry with a warning about a run that passed. */
   static final String ENTRY_WARNING = "weft.warning";
 

@@ -112,6 +112,8 @@ final class FailureReport {
       traceNote = "could not be written to " + traceFile + ": " + e;
       traceFile = null;
     }
+    Timelines timelines = Timelines.write(shown, settings.traceDir(), traceFile, key + ": " + kind + " in "
+        + failure.mode() + " mode");
 
     StringBuilder sb = new StringBuilder();
     sb.append("@AsyncTest ").append(test.displayName()).append(" failed: ").append(kind).append(" in ")
@@ -153,6 +155,7 @@ final class FailureReport {
       }
     }
     sb.append("trace: ").append(traceNote).append('\n');
+    sb.append("timeline: ").append(timelines.note()).append('\n');
     List<String> tail = shown.trace().tail(TAIL);
     if (tail.size() > 1) {
       sb.append("trace excerpt: ").append(tail.get(0)).append('\n');
@@ -174,6 +177,12 @@ final class FailureReport {
         + original.deviations() + " -> " + shrunk.deviations() + " deviations)"});
     if (traceFile != null) {
       entries.add(new String[] {Explorer.ENTRY_TRACE, traceFile.toAbsolutePath().toString()});
+    }
+    if (timelines.html() != null) {
+      entries.add(new String[] {Explorer.ENTRY_TIMELINE, timelines.html().toAbsolutePath().toString()});
+    }
+    if (timelines.json() != null) {
+      entries.add(new String[] {Explorer.ENTRY_CHROME_TRACE, timelines.json().toAbsolutePath().toString()});
     }
     for (String[] e : entries) {
       ec.publishReportEntry(e[0], e[1]);

@@ -201,6 +201,25 @@ class AsyncTestExtensionTests {
     }
 
     @Test
+    void failure_writesItsTimelinesBesideTheTrace_andLinksThemFromTheReport() throws Exception {
+      EngineExecutionResults r = run(selectClass(RacyTestCase.class));
+
+      Map<String, List<String>> entries = entries(r);
+      AsyncTestFailure f = failures(r).get(0);
+      String base = f.traceFile().getFileName().toString().replaceFirst("\\.trace$", "");
+      java.nio.file.Path html = f.traceFile().resolveSibling(base + ".html").toAbsolutePath();
+      java.nio.file.Path json = f.traceFile().resolveSibling(base + ".json").toAbsolutePath();
+      assertThat(entries.get("weft.timeline")).contains(html.toString());
+      assertThat(entries.get("weft.timeline.json")).contains(json.toString());
+      assertThat(f.getMessage()).contains("\ntimeline: " + html + " (open it in a browser); for Perfetto"
+          + " (ui.perfetto.dev) or chrome://tracing: " + json + "\n");
+      // The shown (shrunk) run, with its one deviation's sentence.
+      assertThat(java.nio.file.Files.readString(html)).startsWith("<!DOCTYPE html>").contains("(EARLY)")
+          .contains("TEST_FAILED");
+      assertThat(java.nio.file.Files.readString(json)).contains("\"traceEvents\"").contains("\"cat\":\"deviation\"");
+    }
+
+    @Test
     void shrinkOff_reportsTheOriginalReplay() {
       EngineExecutionResults r = run(selectClass(RacyTestCase.class), "weft.shrink", "false");
 
