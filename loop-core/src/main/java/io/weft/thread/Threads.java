@@ -32,8 +32,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ul>
  *
  * <p>In a simulation the callable runs on a real thread too, declared as {@linkplain EventLoop#beginRealWork real
- * work}: virtual time holds while it runs, and its completion is delivered to the loop as the simulation's real work
- * is.
+ * work} whose completion is its last message: virtual time holds while it runs, and the completion enters the loop
+ * where the simulation decides (a recorded {@code REAL_WORK} choice), not when the thread happens to finish, so a run
+ * with executor work replays exactly.
  */
 @Api(status = Api.Status.EXPERIMENTAL, since = "0.3")
 public final class Threads {
@@ -115,8 +116,7 @@ public final class Threads {
   private static <T> void deliver(EventLoop loop, EventLoop.RealWork work, Future<T> future, T result,
       Throwable error) {
     try {
-      loop.callSoonThreadsafe(() -> {
-        work.close();
+      work.complete(() -> { // the work's last message: the simulation decides where it enters a simulated loop
         if (future.isDone()) {
           return; // cancelled meanwhile
         }

@@ -196,6 +196,37 @@ class ThreadsTests {
         .isEqualTo("The executor did not finish joining its threads within 0.05 seconds."));
   }
 
+  /** Two jobs that take different real times; returns the order their completions entered the loop. */
+  static String twoJobs() throws Exception {
+    List<String> order = new ArrayList<>();
+    Future<Void> slow = Threads.runInExecutor(null, () -> {
+      Thread.sleep(30);
+      return null;
+    });
+    Future<Void> fast = Threads.runInExecutor(null, () -> null);
+    slow.addDoneCallback(f -> order.add("slow"));
+    fast.addDoneCallback(f -> order.add("fast"));
+    Weft.gather(slow, fast).await();
+    return String.join(",", order);
+  }
+
+  @Test
+  void inASimulation_executorCompletionsEnterWhereTheScheduleSays_notWhenTheThreadsFinish() {
+    SimResult<String> fifo = Simulation.run(Schedule.fifo(), ThreadsTests::twoJobs);
+    assertThat(fifo.value()).as("asyncio with slow threads: the older job first").isEqualTo("slow,fast");
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (long seed = 1; seed <= 12; seed++) {
+      SimResult<String> r = Simulation.run(Schedule.of(io.weft.sim.Mode.FAITHFUL, "RANDOM", seed),
+          ThreadsTests::twoJobs);
+      assertThat(r.passed()).as("%s", r.failure()).isTrue();
+      SimResult<String> again = Simulation.run(r.replay(), ThreadsTests::twoJobs);
+      assertThat(again.value()).as("seed %d replayed", seed).isEqualTo(r.value());
+      assertThat(again.traceHash()).isEqualTo(r.traceHash());
+      seen.add(r.value());
+    }
+    assertThat(seen).as("the schedule, not the threads' timing, decides").contains("slow,fast", "fast,slow");
+  }
+
   @Test
   void inASimulation_theWorkRunsOnARealThread_andTheRunRepeats() {
     io.weft.AsyncCallable<String> program = () -> {
