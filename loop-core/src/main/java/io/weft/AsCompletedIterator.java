@@ -72,11 +72,16 @@ final class AsCompletedIterator<T> implements Iterable<Future<T>>, Iterator<Futu
   @Override
   @SuppressWarnings("unchecked")
   public Future<T> next() {
+    return (Future<T>) (Future<?>) take(true);
+  }
+
+  /** Hands out the next step, resolving to the outcome of the input it takes ({@code outcome}) or to the input. */
+  private Step take(boolean outcome) {
     if (stepsLeft == 0) {
-      throw new NoSuchElementException("asCompleted: every step has been handed out");
+      throw new NoSuchElementException("asCompleted: every input has been handed out");
     }
     stepsLeft--;
-    return (Future<T>) (Future<?>) new Step(loop, true);
+    return new Step(loop, outcome);
   }
 
   /**
@@ -88,17 +93,13 @@ final class AsCompletedIterator<T> implements Iterable<Future<T>>, Iterator<Futu
     AsyncIterator<Future<T>> it = new AsyncIterator<>() {
       @Override
       public boolean hasNext() {
-        return stepsLeft > 0;
+        return AsCompletedIterator.this.hasNext();
       }
 
       @Override
       @SuppressWarnings("unchecked")
       public Future<T> next() {
-        if (stepsLeft == 0) {
-          throw new NoSuchElementException("asCompleted: every input has been handed out");
-        }
-        stepsLeft--;
-        return (Future<T>) new Step(loop, false).await();
+        return (Future<T>) take(false).await();
       }
     };
     return () -> it;
