@@ -12,7 +12,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs blocking code on other threads and awaits it on the loop, as asyncio's {@code loop.run_in_executor},
@@ -56,7 +55,7 @@ public final class Threads {
     EventLoop.RealWork work = loop.beginRealWork("runInExecutor(" + fn + ")");
     ExecutorFuture<T> future = new ExecutorFuture<>(loop);
     Runnable job = () -> {
-      if (!future.state.compareAndSet(0, 1)) {
+      if (!future.state.compareAndSet(JobState.WAITING, JobState.STARTED)) {
         return; // cancelled before it started
       }
       T result = null;
@@ -86,13 +85,23 @@ public final class Threads {
     return future;
   }
 
+  /** Where a job on an executor is: each moves once, from WAITING, by compare-and-set (loop and worker race). */
+  private enum JobState {
+    /** Queued on the executor. */
+    WAITING,
+    /** Its thread took it: it runs to the end whatever happens to the future. */
+    STARTED,
+    /** Its future was cancelled first: it will not run. */
+    CANCELLED_BEFORE_START
+  }
+
   /**
    * The future of a job on an executor: cancelling it before the job starts (checked at once, not in a later
    * iteration) means the job never runs.
    */
   private static final class ExecutorFuture<T> extends Future<T> {
-    // 0: waiting to start; 1: started; 2: cancelled before it started (it will not run)
-    final AtomicInteger state = new AtomicInteger();
+    final java.util.concurrent.atomic.AtomicReference<JobState> state =
+        new java.util.concurrent.atomic.AtomicReference<>(JobState.WAITING);
     Runnable onCancelBeforeStart;
 
     ExecutorFuture(EventLoop loop) {
@@ -102,7 +111,8 @@ public final class Threads {
     @Override
     public boolean cancel(String message) {
       boolean cancelled = super.cancel(message);
-      if (cancelled && state.compareAndSet(0, 2) && onCancelBeforeStart != null) {
+      if (cancelled && state.compareAndSet(JobState.WAITING, JobState.CANCELLED_BEFORE_START)
+          && onCancelBeforeStart != null) {
         onCancelBeforeStart.run();
       }
       return cancelled;
