@@ -41,7 +41,7 @@ final class ProxyValues {
     return Math.round(number(what, text, t.substring(0, t.length() - cut)) * unit);
   }
 
-  /** Parses a size in bytes with a unit (B, KB, MB, KiB, MiB), at least 0. */
+  /** Parses a size in bytes with a unit (B, KB, MB, GB, KiB, MiB, GiB), at least 0. */
   static long size(String what, String text) {
     String t = text.strip();
     String lower = t.toLowerCase(Locale.ROOT);
@@ -53,18 +53,24 @@ final class ProxyValues {
     } else if (lower.endsWith("mib")) {
       unit = 1024 * 1024;
       cut = 3;
+    } else if (lower.endsWith("gib")) {
+      unit = 1L << 30;
+      cut = 3;
     } else if (lower.endsWith("kb")) {
       unit = 1000;
       cut = 2;
     } else if (lower.endsWith("mb")) {
       unit = 1_000_000;
       cut = 2;
+    } else if (lower.endsWith("gb")) {
+      unit = 1_000_000_000;
+      cut = 2;
     } else if (lower.endsWith("b")) {
       unit = 1;
       cut = 1;
     } else {
-      throw new IllegalArgumentException(what + " is a size with a unit (B, KB, MB, KiB or MiB, e.g. \"64B\"), got \""
-          + t + "\"");
+      throw new IllegalArgumentException(what + " is a size with a unit (B, KB, MB, GB, KiB, MiB or GiB, e.g."
+          + " \"64B\"), got \"" + t + "\"");
     }
     double bytes = number(what, text, lower.substring(0, lower.length() - cut)) * unit;
     if (bytes != Math.rint(bytes)) {
@@ -77,7 +83,8 @@ final class ProxyValues {
   static long rate(String what, String text) {
     String t = text.strip();
     if (!t.toLowerCase(Locale.ROOT).endsWith("/s")) {
-      throw new IllegalArgumentException(what + " is a rate such as \"100KB/s\" (B/s, KB/s, MB/s, KiB/s, MiB/s), got \""
+      throw new IllegalArgumentException(what + " is a rate such as \"100KB/s\" (B/s, KB/s, MB/s, GB/s, KiB/s, MiB/s,"
+          + " GiB/s), got \""
           + t + "\"");
     }
     long bytesPerSecond = size(what, t.substring(0, t.length() - 2));

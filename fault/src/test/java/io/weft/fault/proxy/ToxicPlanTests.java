@@ -40,6 +40,13 @@ class ToxicPlanTests {
   }
 
   @Test
+  void sizesAndRates_takeGigabytesToo_decimalAndBinary() {
+    assertThat(Toxic.parse("bandwidth=2GB/s")).isEqualTo(new Toxic.Bandwidth(2_000_000_000L, 1.0));
+    assertThat(Toxic.parse("bandwidth=1GiB/s")).isEqualTo(new Toxic.Bandwidth(1L << 30, 1.0));
+    assertThat(Toxic.parse(Toxic.parse("bandwidth=2GB/s").toString())).isEqualTo(Toxic.parse("bandwidth=2GB/s"));
+  }
+
+  @Test
   void aBareDuration_isAFixedLatency_andPercentsAndFractionsAreToxicities() {
     assertThat(Toxic.parse("latency=2ms")).isEqualTo(new Toxic.Latency(Latency.fixed(2_000_000), 1));
     assertThat(Toxic.parse("timeout=1s @0.25")).isEqualTo(new Toxic.Timeout(1_000_000_000, 0.25));
@@ -68,7 +75,7 @@ class ToxicPlanTests {
       "upstream: latency | a toxic is name=value (latency, bandwidth, slicer, limit_data, slow_close, timeout or"
           + " reset_peer), got \"latency\"",
       "upstream: latency=5 | latency is a duration with a unit (ns, us, ms or s, e.g. \"250ms\"), got \"5\"",
-      "upstream: bandwidth=100KB | bandwidth is a rate such as \"100KB/s\" (B/s, KB/s, MB/s, KiB/s, MiB/s), got"
+      "upstream: bandwidth=100KB | bandwidth is a rate such as \"100KB/s\" (B/s, KB/s, MB/s, GB/s, KiB/s, MiB/s, GiB/s), got"
           + " \"100KB\"",
       "upstream: bandwidth=0B/s | bandwidth must be more than 0 bytes per second, got \"0B/s\"",
       "upstream: limit_data=-1B | limit_data must be a finite number of at least 0, got \"-1B\"",
