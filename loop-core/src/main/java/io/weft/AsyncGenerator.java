@@ -74,20 +74,12 @@ public final class AsyncGenerator<T> implements AsyncIterable<T>, AutoCloseable 
   private static final Object CONTINUE = new Object();
   private static final Object EXIT = new Object();
 
-  private final EventLoop loop;
-  private final Body<T> body;
-  private State state = State.CREATED;
-  private Task<Void> task;
-  // Completed by the body with a value, END, or an error; awaited by the consumer.
-  private Future<Object> supply;
-  // Completed by the consumer with CONTINUE or EXIT; awaited by the body at its yield.
-  private Future<Object> demand;
-  private boolean hasBuffered;
-  private T buffered;
+  // Everything but the identity users hold: the body's task reaches the core, never this object, so a generator its
+  // user dropped can be collected while its body waits at a yield, and the loop closes the core (AsyncGenerators).
+  private final Core<T> core;
 
   private AsyncGenerator(EventLoop loop, Body<T> body) {
-    this.loop = loop;
-    this.body = body;
+    this.core = new Core<>(loop, body);
   }
 
   /**
@@ -114,118 +106,21 @@ public final class AsyncGenerator<T> implements AsyncIterable<T>, AutoCloseable 
         if (!advance()) {
           throw new NoSuchElementException("async generator is exhausted");
         }
-        hasBuffered = false;
-        T v = buffered;
-        buffered = null;
-        return v;
+        return core.takeBuffered();
       }
     };
   }
 
   /** Returns whether the body has finished (returned, failed or been closed). */
   public boolean isFinished() {
-    return state == State.FINISHED;
+    return core.isFinished();
   }
 
   private boolean advance() {
-    if (hasBuffered) {
-      return true;
+    if (core.state == State.CREATED && !core.hasBuffered) {
+      core.loop.asyncGeneratorFirstIteration(this, core);
     }
-    switch (state) {
-      case FINISHED -> {
-        return false;
-      }
-      case RUNNING -> throw new IllegalStateException("anext(): asynchronous generator is already running");
-      case CREATED -> start();
-      case SUSPENDED -> {
-        state = State.RUNNING;
-        supply = loop.createFuture();
-        demand.setResult(CONTINUE);
-      }
-    }
-    Object got = awaitSupply();
-    if (got == END) {
-      return false;
-    }
-    @SuppressWarnings("unchecked")
-    T v = (T) got;
-    buffered = v;
-    hasBuffered = true;
-    return true;
-  }
-
-  private void start() {
-    loop.asyncGeneratorFirstIteration(this);
-    state = State.RUNNING;
-    supply = loop.createFuture();
-    task = loop.createTask(this::runBody, null, null);
-    task.generatorBody = true;
-  }
-
-  private Object awaitSupply() {
-    Future<Object> s = supply;
-    try {
-      Object got = s.await();
-      if (got == END) {
-        state = State.FINISHED;
-      } else {
-        state = State.SUSPENDED;
-      }
-      return got;
-    } catch (CancelledError e) {
-      if (!s.isDone() || s.isCancelled()) {
-        // The consumer was cancelled while the body ran (its cancel also cancelled the supply it awaited): cancel
-        // the body too; the generator is finished.
-        state = State.FINISHED;
-        task.cancel(e.getMessage());
-      } else if (!s.isCancelled() && s.exception() == null && s.result() != END) {
-        // The wake/cancel race: the body yielded, but the consumer was cancelled before it resumed. The value is
-        // lost, as in asyncio, and the body still waits at its yield.
-        state = State.SUSPENDED;
-      } else {
-        state = State.FINISHED;
-      }
-      throw e;
-    } catch (Throwable e) {
-      state = State.FINISHED;
-      throw e;
-    }
-  }
-
-  private Void runBody() throws Exception {
-    try {
-      body.run(this::yieldValue);
-    } catch (GeneratorExit e) {
-      supply.setResult(END);
-      return null;
-    } catch (CancelledError e) {
-      if (!supply.isDone()) {
-        supply.setException(e);
-      }
-      throw e; // the body's task ends cancelled, as it was
-    } catch (Throwable e) {
-      if (!supply.isDone()) {
-        supply.setException(e);
-      }
-      return null;
-    }
-    supply.setResult(END);
-    return null;
-  }
-
-  private void yieldValue(T value) {
-    if (Task.current() != task) {
-      throw new IllegalStateException("yield() must be called from the generator's own body");
-    }
-    if (supply.isDone()) {
-      throw new IllegalStateException("async generator ignored GeneratorExit");
-    }
-    demand = loop.createFuture();
-    supply.setResult(value);
-    Object next = demand.await();
-    if (next == EXIT) {
-      throw new GeneratorExit();
-    }
+    return core.advance();
   }
 
   /**
@@ -235,29 +130,7 @@ public final class AsyncGenerator<T> implements AsyncIterable<T>, AutoCloseable 
    * @throws IllegalStateException if the body yields again instead of finishing, or if the generator is running
    */
   public void aclose() {
-    switch (state) {
-      case FINISHED -> {
-        return;
-      }
-      case CREATED -> {
-        state = State.FINISHED;
-        return;
-      }
-      case RUNNING -> throw new IllegalStateException("aclose(): asynchronous generator is already running");
-      case SUSPENDED -> {
-        state = State.RUNNING;
-        hasBuffered = false;
-        buffered = null;
-        supply = loop.createFuture();
-        demand.setResult(EXIT);
-        Object got = awaitSupply();
-        if (got != END) {
-          state = State.FINISHED;
-          task.cancel("async generator ignored GeneratorExit");
-          throw new IllegalStateException("async generator ignored GeneratorExit");
-        }
-      }
-    }
+    core.aclose();
   }
 
   /** Same as {@link #aclose()}, for try-with-resources. */
@@ -266,18 +139,184 @@ public final class AsyncGenerator<T> implements AsyncIterable<T>, AutoCloseable 
     aclose();
   }
 
-  /** Called by the loop's shutdown: closes a suspended generator, cancels a body left running. */
-  void shutdown() {
-    if (state == State.SUSPENDED) {
-      aclose();
-    } else if (task != null && !task.isDone()) {
-      state = State.FINISHED;
-      task.cancel("async generator shut down with the loop");
+  /** The generator's state and body, without the handle users hold. */
+  static final class Core<T> {
+    final EventLoop loop;
+    private final Body<T> body;
+    private State state = State.CREATED;
+    private Task<Void> task;
+    // Completed by the body with a value, END, or an error; awaited by the consumer.
+    private Future<Object> supply;
+    // Completed by the consumer with CONTINUE or EXIT; awaited by the body at its yield.
+    private Future<Object> demand;
+    private boolean hasBuffered;
+    private T buffered;
+
+    Core(EventLoop loop, Body<T> body) {
+      this.loop = loop;
+      this.body = body;
+    }
+
+    boolean isFinished() {
+      return state == State.FINISHED;
+    }
+
+    /** Whether the body waits at a yield, or runs: what a dropped generator must be closed from. */
+    boolean isStarted() {
+      return state == State.SUSPENDED || state == State.RUNNING;
+    }
+
+    T takeBuffered() {
+      hasBuffered = false;
+      T v = buffered;
+      buffered = null;
+      return v;
+    }
+
+    boolean advance() {
+      if (hasBuffered) {
+        return true;
+      }
+      switch (state) {
+        case FINISHED -> {
+          return false;
+        }
+        case RUNNING -> throw new IllegalStateException("anext(): asynchronous generator is already running");
+        case CREATED -> start();
+        case SUSPENDED -> {
+          state = State.RUNNING;
+          supply = loop.createFuture();
+          demand.setResult(CONTINUE);
+        }
+      }
+      Object got = awaitSupply();
+      if (got == END) {
+        return false;
+      }
+      @SuppressWarnings("unchecked")
+      T v = (T) got;
+      buffered = v;
+      hasBuffered = true;
+      return true;
+    }
+
+    private void start() {
+      state = State.RUNNING;
+      supply = loop.createFuture();
+      task = loop.createTask(this::runBody, null, null);
+      task.generatorBody = true;
+    }
+
+    private Object awaitSupply() {
+      Future<Object> s = supply;
+      try {
+        Object got = s.await();
+        if (got == END) {
+          state = State.FINISHED;
+        } else {
+          state = State.SUSPENDED;
+        }
+        return got;
+      } catch (CancelledError e) {
+        if (!s.isDone() || s.isCancelled()) {
+          // The consumer was cancelled while the body ran (its cancel also cancelled the supply it awaited): cancel
+          // the body too; the generator is finished.
+          state = State.FINISHED;
+          task.cancel(e.getMessage());
+        } else if (!s.isCancelled() && s.exception() == null && s.result() != END) {
+          // The wake/cancel race: the body yielded, but the consumer was cancelled before it resumed. The value is
+          // lost, as in asyncio, and the body still waits at its yield.
+          state = State.SUSPENDED;
+        } else {
+          state = State.FINISHED;
+        }
+        throw e;
+      } catch (Throwable e) {
+        state = State.FINISHED;
+        throw e;
+      }
+    }
+
+    private Void runBody() throws Exception {
+      try {
+        body.run(this::yieldValue);
+      } catch (GeneratorExit e) {
+        supply.setResult(END);
+        return null;
+      } catch (CancelledError e) {
+        if (!supply.isDone()) {
+          supply.setException(e);
+        }
+        throw e; // the body's task ends cancelled, as it was
+      } catch (Throwable e) {
+        if (!supply.isDone()) {
+          supply.setException(e);
+        }
+        return null;
+      }
+      supply.setResult(END);
+      return null;
+    }
+
+    private void yieldValue(T value) {
+      if (Task.current() != task) {
+        throw new IllegalStateException("yield() must be called from the generator's own body");
+      }
+      if (supply.isDone()) {
+        throw new IllegalStateException("async generator ignored GeneratorExit");
+      }
+      demand = loop.createFuture();
+      supply.setResult(value);
+      Object next = demand.await();
+      if (next == EXIT) {
+        throw new GeneratorExit();
+      }
+    }
+
+    void aclose() {
+      switch (state) {
+        case FINISHED -> {
+          return;
+        }
+        case CREATED -> {
+          state = State.FINISHED;
+          return;
+        }
+        case RUNNING -> throw new IllegalStateException("aclose(): asynchronous generator is already running");
+        case SUSPENDED -> {
+          state = State.RUNNING;
+          hasBuffered = false;
+          buffered = null;
+          supply = loop.createFuture();
+          demand.setResult(EXIT);
+          Object got = awaitSupply();
+          if (got != END) {
+            state = State.FINISHED;
+            task.cancel("async generator ignored GeneratorExit");
+            throw new IllegalStateException("async generator ignored GeneratorExit");
+          }
+        }
+      }
+    }
+
+    /** Called by the loop's shutdown: closes a suspended generator, cancels a body left running. */
+    void shutdown() {
+      if (state == State.SUSPENDED) {
+        aclose();
+      } else if (task != null && !task.isDone()) {
+        state = State.FINISHED;
+        task.cancel("async generator shut down with the loop");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "<AsyncGenerator " + state.name().toLowerCase(java.util.Locale.ROOT) + ">";
     }
   }
 
   @Override
   public String toString() {
-    return "<AsyncGenerator " + state.name().toLowerCase(java.util.Locale.ROOT) + ">";
+    return core.toString();
   }
 }

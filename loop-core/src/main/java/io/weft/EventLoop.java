@@ -66,8 +66,9 @@ import java.util.function.Consumer;
  * <h2>Why one large class</h2>
  *
  * <p>The iteration, scheduling, lifecycle and error routing share the loop's state and its invariants, so they stay
- * together here, split by banner comments; the wording of debug reports lives in {@code TaskReports} and the async
- * generator bookkeeping in {@code AsyncGenerators}.
+ * together here, split by banner comments; the wording of debug reports lives in {@code TaskReports}, the async
+ * generator bookkeeping in {@code AsyncGenerators}, and what happens when the collector takes a future or a generator
+ * in {@code GcReports}.
  *
  * <h2>References</h2>
  *
@@ -143,6 +144,8 @@ public final class EventLoop implements AutoCloseable {
   private long timerSeq;
   private long taskCounter;
   final TaskRegistry tasks = new TaskRegistry();
+  // Futures with unread exceptions and async generators, reported or closed when collected (see GcReports).
+  final GcReports gcReports;
   private final List<ShutdownHook> shutdownHooks = new ArrayList<>();
 
   // Invariant: the thread running iterations while RUNNING, null otherwise.
@@ -193,6 +196,7 @@ public final class EventLoop implements AutoCloseable {
     };
     this.carrier = Carrier.create(kind, new Host());
     this.sim = b.sim;
+    this.gcReports = new GcReports(this, sim != null);
     if (sim != null) {
       if (!(clock instanceof VirtualClock vc) || !(poller instanceof VirtualPoller)) {
         throw new IllegalArgumentException("a simulated loop needs a VirtualClock and a VirtualPoller, got " + clock
@@ -670,6 +674,7 @@ public final class EventLoop implements AutoCloseable {
         callExceptionHandler(withSource(new ExceptionContext(
             "Task was destroyed but it is pending!", null, null, null, t, Map.of()), t.createdAt));
       }
+      gcReports.poll(); // the last look: an object collected after close is not reported
       for (Runnable hook : closeHooks) {
         try {
           hook.run();
@@ -715,6 +720,7 @@ public final class EventLoop implements AutoCloseable {
       }
     }
     tasks.reap(this);
+    gcReports.poll();
     int n = ready.size();
     for (int i = 0; i < n; i++) {
       Handle h = ready.poll();
@@ -1374,8 +1380,8 @@ public final class EventLoop implements AutoCloseable {
 
   final AsyncGenerators asyncGenerators = new AsyncGenerators(this);
 
-  void asyncGeneratorFirstIteration(AsyncGenerator<?> generator) {
-    asyncGenerators.firstIteration(generator);
+  void asyncGeneratorFirstIteration(AsyncGenerator<?> generator, AsyncGenerator.Core<?> core) {
+    asyncGenerators.firstIteration(generator, core);
   }
 
   /** Checks the loop's invariants; for tests. */

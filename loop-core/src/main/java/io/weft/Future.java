@@ -43,6 +43,9 @@ public class Future<T> {
   private Object callbacks;
   // Invariant: true only while FINISHED with an exception that no one has read.
   boolean exceptionUnretrieved;
+  // While exceptionUnretrieved (plain futures only; tasks have their own registry): the loop's weak reference that
+  // reports the exception if this future is collected unread; else null.
+  private GcReports.UnretrievedRef unretrievedRef;
   final Throwable createdAt;
 
   /** Creates a pending future on {@code loop}; prefer {@link EventLoop#createFuture()}. */
@@ -186,8 +189,19 @@ public class Future<T> {
     result = value;
     exception = error;
     state = State.FINISHED;
-    exceptionUnretrieved = error != null;
+    if (error != null) {
+      exceptionUnretrieved = true;
+      trackUnretrieved(error);
+    }
     scheduleCallbacks();
+  }
+
+  /**
+   * Has the loop report {@code error} as "Future exception was never retrieved" if this future is collected before
+   * anyone reads it; tasks report through their own registry instead.
+   */
+  void trackUnretrieved(Throwable error) {
+    unretrievedRef = loop.gcReports.trackUnretrieved(this, error);
   }
 
   /** Cancels the future with no message; see {@link #cancel(String)}. */
@@ -207,6 +221,7 @@ public class Future<T> {
 
   final boolean cancelFuture(String message) {
     exceptionUnretrieved = false;
+    dropUnretrievedReport();
     if (state != State.PENDING) {
       return false;
     }
@@ -243,6 +258,15 @@ public class Future<T> {
 
   void markRetrieved() {
     exceptionUnretrieved = false;
+    dropUnretrievedReport();
+  }
+
+  private void dropUnretrievedReport() {
+    GcReports.UnretrievedRef r = unretrievedRef;
+    if (r != null) {
+      unretrievedRef = null;
+      loop.gcReports.unregister(r);
+    }
   }
 
   /** Adds a done callback that runs in a copy of the current context; see {@link #addDoneCallback(Consumer, Context)}. */

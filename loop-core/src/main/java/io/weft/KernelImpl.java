@@ -83,6 +83,11 @@ final class KernelImpl implements Kernel {
   }
 
   @Override
+  public int collectGarbage(EventLoop loop) {
+    return loop.gcReports.collectNow(2);
+  }
+
+  @Override
   public List<String> pendingTimers(EventLoop loop) {
     return loop.pendingTimers();
   }

@@ -239,6 +239,10 @@ public final class Task<T> extends Future<T> {
     clearUnretrieved();
   }
 
+  /** A task's unread exception is reported through the loop's task registry, not as a plain future's. */
+  @Override
+  void trackUnretrieved(Throwable error) {}
+
   private void clearUnretrieved() {
     exceptionUnretrieved = false;
     ref.unretrieved = null;

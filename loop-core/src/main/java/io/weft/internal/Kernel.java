@@ -61,6 +61,12 @@ public interface Kernel {
   /** Marks every unretrieved task exception of the loop as retrieved (after reporting them). */
   void forgetUnretrieved(EventLoop loop);
 
+  /**
+   * Runs the garbage collector and acts at once, in registration order, on the futures with unread exceptions and the
+   * async generators of {@code loop} that it took (reports and closing tasks); returns how many. Loop thread.
+   */
+  int collectGarbage(EventLoop loop);
+
   /** Descriptions of the timers still set, in the order they would fire. */
   List<String> pendingTimers(EventLoop loop);
 

@@ -333,6 +333,33 @@ public final class Simulation {
     return Kernel.get().chooseFault(loop, weights, describe);
   }
 
+  /**
+   * Runs the garbage collector now and acts on what it took, as asyncio does when objects are collected: a future
+   * whose exception nobody retrieved is reported to the loop's exception handler ("Future exception was never
+   * retrieved"), and an async generator dropped before it finished gets a task that closes it, so its {@code finally}
+   * blocks run. It all happens here, in the order the objects were registered (the future's exception set, the
+   * generator's first iteration), so a run that calls this at the same point of its program is the same run.
+   *
+   * <p>Outside this call a simulation never acts on the collector: when it runs is outside any schedule, and a report
+   * or a task it caused would make runs with the same schedule differ. (Task reports are the end-of-run checks'.) The
+   * reachability this call observes must itself not vary: drop a reference by leaving the method that held it, or by
+   * setting the variable to null, rather than by relying on a local variable's last use, which the JIT compiler and
+   * the interpreter see differently. {@code System.gc()} must collect ({@code -XX:+DisableExplicitGC} makes this a
+   * no-op).
+   *
+   * <p>With no handler of its own set, a report fails the run as a callback exception (CALLBACK_EXCEPTION).
+   *
+   * @return how many collected objects were acted on
+   * @throws IllegalStateException if called off this simulation's loop
+   */
+  public int collectGarbage() {
+    if (EventLoop.running() != loop) {
+      throw new IllegalStateException("collectGarbage must be called on the simulation's loop, not from "
+          + Thread.currentThread());
+    }
+    return Kernel.get().collectGarbage(loop);
+  }
+
   /** The simulated network: the loop's {@link EventLoop#network()}, where the run's hosts are added. */
   public SimNetwork network() {
     return network;
