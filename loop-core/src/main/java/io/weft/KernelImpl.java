@@ -88,6 +88,11 @@ final class KernelImpl implements Kernel {
   }
 
   @Override
+  public long executorWorkNanos(EventLoop loop) {
+    return loop.sim == null ? -1 : loop.sim.executorWorkNanos();
+  }
+
+  @Override
   public List<String> pendingTimers(EventLoop loop) {
     return loop.pendingTimers();
   }

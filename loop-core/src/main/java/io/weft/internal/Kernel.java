@@ -67,6 +67,12 @@ public interface Kernel {
    */
   int collectGarbage(EventLoop loop);
 
+  /**
+   * The virtual time an executor job on {@code loop} takes when its call gives none: the simulation's setting, or -1
+   * on a loop that is not simulated (where jobs take the real time they take).
+   */
+  long executorWorkNanos(EventLoop loop);
+
   /** Descriptions of the timers still set, in the order they would fire. */
   List<String> pendingTimers(EventLoop loop);
 

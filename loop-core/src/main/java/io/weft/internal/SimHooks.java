@@ -86,6 +86,11 @@ public interface SimHooks {
    */
   default void queued(Task<?> task) {}
 
+  /** The virtual time an executor job takes when its call gives none (the run's {@code SimOptions.executorWork}). */
+  default long executorWorkNanos() {
+    return 0;
+  }
+
   /** Whether chaos mode is on (the loop then asks {@link #READY}). */
   boolean chaos();
 

@@ -34,11 +34,15 @@ import java.util.Objects;
  *     is the loop's decision (the step is not stuck, it waits for a release that may never come). Only the
  *     loop-scheduled carrier sees such a task; on the fallback carriers the loop waits for it unknowingly, bounded by
  *     {@code stepTimeout} alone (see {@link Simulation#carrierDescription()})
+ * @param executorWork the virtual time each executor job ({@code io.weft.thread.Threads.runInExecutor},
+ *     {@code toThread}) takes unless the call gives its own: its completion enters the loop no earlier than this long
+ *     after the job was submitted, on virtual time (zero by default: the completion enters as soon as the
+ *     simulation delivers it, and virtual time does not move while the thread runs)
  */
 @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
 public record SimOptions(long stepLimit, Duration virtualTimeLimit, Duration watchdog, boolean checkLeaks,
     boolean checkUnretrieved, boolean checkCallbackExceptions, int traceLimit, boolean debug, Duration stepTimeout,
-    Duration blockedWait) {
+    Duration blockedWait, Duration executorWork) {
 
   /** The default {@link #stepTimeout}: 10 s of real time. */
   public static final Duration DEFAULT_STEP_TIMEOUT = Duration.ofSeconds(10);
@@ -50,13 +54,21 @@ public record SimOptions(long stepLimit, Duration virtualTimeLimit, Duration wat
    * 10 s of real time per step, 10 s of real time blocked on another thread's lock.
    */
   public static final SimOptions DEFAULTS = new SimOptions(1_000_000, Duration.ofHours(24), Duration.ofSeconds(60),
-      true, true, true, 100_000, false, DEFAULT_STEP_TIMEOUT, DEFAULT_BLOCKED_WAIT);
+      true, true, true, 100_000, false, DEFAULT_STEP_TIMEOUT, DEFAULT_BLOCKED_WAIT, Duration.ZERO);
 
   /** The options without the real-time bounds added in 0.3: {@link #stepTimeout} and {@link #blockedWait} default. */
   public SimOptions(long stepLimit, Duration virtualTimeLimit, Duration watchdog, boolean checkLeaks,
       boolean checkUnretrieved, boolean checkCallbackExceptions, int traceLimit, boolean debug) {
     this(stepLimit, virtualTimeLimit, watchdog, checkLeaks, checkUnretrieved, checkCallbackExceptions, traceLimit,
-        debug, DEFAULT_STEP_TIMEOUT, DEFAULT_BLOCKED_WAIT);
+        debug, DEFAULT_STEP_TIMEOUT, DEFAULT_BLOCKED_WAIT, Duration.ZERO);
+  }
+
+  /** The options of 0.3, without {@link #executorWork} (zero: executor work takes no virtual time). */
+  public SimOptions(long stepLimit, Duration virtualTimeLimit, Duration watchdog, boolean checkLeaks,
+      boolean checkUnretrieved, boolean checkCallbackExceptions, int traceLimit, boolean debug, Duration stepTimeout,
+      Duration blockedWait) {
+    this(stepLimit, virtualTimeLimit, watchdog, checkLeaks, checkUnretrieved, checkCallbackExceptions, traceLimit,
+        debug, stepTimeout, blockedWait, Duration.ZERO);
   }
 
   /** Checks the fields. */
@@ -83,65 +95,78 @@ public record SimOptions(long stepLimit, Duration virtualTimeLimit, Duration wat
     if (blockedWait.isNegative() || blockedWait.isZero()) {
       throw new IllegalArgumentException("blockedWait must be positive, got " + blockedWait);
     }
+    Objects.requireNonNull(executorWork, "executorWork must not be null");
+    if (executorWork.isNegative()) {
+      throw new IllegalArgumentException("executorWork must be >= 0, got " + executorWork);
+    }
   }
 
   /** With another step limit. */
   public SimOptions withStepLimit(long stepLimit) {
     return new SimOptions(stepLimit, virtualTimeLimit, watchdog, checkLeaks, checkUnretrieved,
-        checkCallbackExceptions, traceLimit, debug, stepTimeout, blockedWait);
+        checkCallbackExceptions, traceLimit, debug, stepTimeout, blockedWait, executorWork);
   }
 
   /** With another virtual-time limit. */
   public SimOptions withVirtualTimeLimit(Duration limit) {
     return new SimOptions(stepLimit, limit, watchdog, checkLeaks, checkUnretrieved, checkCallbackExceptions,
-        traceLimit, debug, stepTimeout, blockedWait);
+        traceLimit, debug, stepTimeout, blockedWait, executorWork);
   }
 
   /** With another watchdog. */
   public SimOptions withWatchdog(Duration watchdog) {
     return new SimOptions(stepLimit, virtualTimeLimit, watchdog, checkLeaks, checkUnretrieved,
-        checkCallbackExceptions, traceLimit, debug, stepTimeout, blockedWait);
+        checkCallbackExceptions, traceLimit, debug, stepTimeout, blockedWait, executorWork);
   }
 
   /** With the leak checks on or off. */
   public SimOptions withCheckLeaks(boolean on) {
     return new SimOptions(stepLimit, virtualTimeLimit, watchdog, on, checkUnretrieved, checkCallbackExceptions,
-        traceLimit, debug, stepTimeout, blockedWait);
+        traceLimit, debug, stepTimeout, blockedWait, executorWork);
   }
 
   /** With the unretrieved-exception check on or off. */
   public SimOptions withCheckUnretrieved(boolean on) {
     return new SimOptions(stepLimit, virtualTimeLimit, watchdog, checkLeaks, on, checkCallbackExceptions,
-        traceLimit, debug, stepTimeout, blockedWait);
+        traceLimit, debug, stepTimeout, blockedWait, executorWork);
   }
 
   /** With the callback-exception check on or off. */
   public SimOptions withCheckCallbackExceptions(boolean on) {
     return new SimOptions(stepLimit, virtualTimeLimit, watchdog, checkLeaks, checkUnretrieved, on, traceLimit,
-        debug, stepTimeout, blockedWait);
+        debug, stepTimeout, blockedWait, executorWork);
   }
 
   /** With another trace limit. */
   public SimOptions withTraceLimit(int traceLimit) {
     return new SimOptions(stepLimit, virtualTimeLimit, watchdog, checkLeaks, checkUnretrieved,
-        checkCallbackExceptions, traceLimit, debug, stepTimeout, blockedWait);
+        checkCallbackExceptions, traceLimit, debug, stepTimeout, blockedWait, executorWork);
   }
 
   /** With debug mode on or off. */
   public SimOptions withDebug(boolean debug) {
     return new SimOptions(stepLimit, virtualTimeLimit, watchdog, checkLeaks, checkUnretrieved,
-        checkCallbackExceptions, traceLimit, debug, stepTimeout, blockedWait);
+        checkCallbackExceptions, traceLimit, debug, stepTimeout, blockedWait, executorWork);
   }
 
   /** With another step timeout: the most real time one callback or task step may run. */
   public SimOptions withStepTimeout(Duration stepTimeout) {
     return new SimOptions(stepLimit, virtualTimeLimit, watchdog, checkLeaks, checkUnretrieved,
-        checkCallbackExceptions, traceLimit, debug, stepTimeout, blockedWait);
+        checkCallbackExceptions, traceLimit, debug, stepTimeout, blockedWait, executorWork);
   }
 
   /** With another bound on how long the loop blocks for a task waiting on another thread's monitor or lock. */
   public SimOptions withBlockedWait(Duration blockedWait) {
     return new SimOptions(stepLimit, virtualTimeLimit, watchdog, checkLeaks, checkUnretrieved,
-        checkCallbackExceptions, traceLimit, debug, stepTimeout, blockedWait);
+        checkCallbackExceptions, traceLimit, debug, stepTimeout, blockedWait, executorWork);
+  }
+
+  /**
+   * With another virtual duration for executor work: each {@code Threads.runInExecutor} and {@code toThread} job
+   * that does not give its own completes no earlier than this much virtual time after it was submitted.
+   */
+  public SimOptions withExecutorWork(Duration executorWork) {
+    return new SimOptions(stepLimit, virtualTimeLimit, watchdog, checkLeaks, checkUnretrieved,
+        checkCallbackExceptions, traceLimit, debug, stepTimeout, blockedWait, executorWork);
   }
 }

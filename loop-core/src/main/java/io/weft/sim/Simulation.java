@@ -613,6 +613,11 @@ public final class Simulation {
       trace.queued(Kernel.get().taskId(task));
     }
 
+    @Override
+    public long executorWorkNanos() {
+      return options.executorWork().toNanos();
+    }
+
     private void countStep() {
       if (phase == Phase.CLEANING_UP) {
         if (++cleanupSteps > CLEANUP_STEPS) {

@@ -4,6 +4,7 @@ import io.weft.Api;
 import io.weft.Context;
 import io.weft.EventLoop;
 import io.weft.Future;
+import io.weft.TimerHandle;
 import io.weft.internal.Kernel;
 import java.time.Duration;
 import java.util.Objects;
@@ -49,11 +50,33 @@ public final class Threads {
    * @throws RejectedExecutionException if the executor refuses the work (the future is not made)
    */
   public static <T> Future<T> runInExecutor(Executor executor, Callable<T> fn) {
+    return runInExecutor(executor, fn, null);
+  }
+
+  /**
+   * As {@link #runInExecutor(Executor, Callable)}, saying how much virtual time the job takes in a simulation: its
+   * completion enters the loop no earlier than {@code virtualDuration} after this call, on the loop's virtual clock,
+   * while other tasks and timers go on meanwhile (and no earlier than the simulation delivers it: virtual time still
+   * holds while the thread runs). The result is the same in every run of a schedule. On a loop that is not simulated
+   * the duration is ignored: the job takes the real time it takes.
+   *
+   * @param virtualDuration at least zero; null for the simulation's {@code SimOptions.executorWork} (zero by default)
+   * @throws IllegalArgumentException if {@code virtualDuration} is negative
+   */
+  public static <T> Future<T> runInExecutor(Executor executor, Callable<T> fn, Duration virtualDuration) {
     Objects.requireNonNull(fn, "fn must not be null");
+    if (virtualDuration != null && virtualDuration.isNegative()) {
+      throw new IllegalArgumentException("virtualDuration must be >= 0, got " + virtualDuration);
+    }
     EventLoop loop = EventLoop.getRunningLoop();
+    long simulated = Kernel.get().executorWorkNanos(loop);
+    long workNanos = simulated < 0 ? 0 : virtualDuration != null ? saturatedNanos(virtualDuration) : simulated;
     Executor target = executor != null ? executor : DefaultExecutor.of(loop).get(loop);
     EventLoop.RealWork work = loop.beginRealWork("runInExecutor(" + fn + ")");
     ExecutorFuture<T> future = new ExecutorFuture<>(loop);
+    if (workNanos > 0) {
+      future.dueNanos = loop.clock().nanoTime() + workNanos;
+    }
     Runnable job = () -> {
       if (!future.state.compareAndSet(JobState.WAITING, JobState.STARTED)) {
         return; // cancelled before it started
@@ -103,6 +126,10 @@ public final class Threads {
     final java.util.concurrent.atomic.AtomicReference<JobState> state =
         new java.util.concurrent.atomic.AtomicReference<>(JobState.WAITING);
     Runnable onCancelBeforeStart;
+    // In a simulation with a virtual duration: when, on the loop's clock, the job is done; else Long.MIN_VALUE.
+    long dueNanos = Long.MIN_VALUE;
+    // The timer that completes the future at dueNanos, while it is set.
+    TimerHandle delay;
 
     ExecutorFuture(EventLoop loop) {
       super(loop);
@@ -111,6 +138,10 @@ public final class Threads {
     @Override
     public boolean cancel(String message) {
       boolean cancelled = super.cancel(message);
+      if (cancelled && delay != null) {
+        delay.cancel();
+        delay = null;
+      }
       if (cancelled && state.compareAndSet(JobState.WAITING, JobState.CANCELLED_BEFORE_START)
           && onCancelBeforeStart != null) {
         onCancelBeforeStart.run();
@@ -123,6 +154,10 @@ public final class Threads {
     return java.math.BigDecimal.valueOf(d.toNanos(), 9).stripTrailingZeros().toPlainString();
   }
 
+  private static long saturatedNanos(Duration d) {
+    return d.compareTo(Duration.ofDays(365 * 70)) > 0 ? Duration.ofDays(365 * 70).toNanos() : d.toNanos();
+  }
+
   private static <T> void deliver(EventLoop loop, EventLoop.RealWork work, Future<T> future, T result,
       Throwable error) {
     try {
@@ -130,14 +165,30 @@ public final class Threads {
         if (future.isDone()) {
           return; // cancelled meanwhile
         }
-        if (error != null) {
-          future.setException(error);
-        } else {
-          future.setResult(result);
+        if (future instanceof ExecutorFuture<T> f && f.dueNanos != Long.MIN_VALUE
+            && loop.clock().nanoTime() - f.dueNanos < 0) {
+          // The job takes virtual time: it is done at dueNanos, after what is due before.
+          f.delay = loop.callAtNanos(f.dueNanos, () -> {
+            f.delay = null;
+            settle(f, result, error);
+          }, null);
+          return;
         }
+        settle(future, result, error);
       });
     } catch (IllegalStateException closed) {
       work.close(); // the loop closed: nobody waits for this any more
+    }
+  }
+
+  private static <T> void settle(Future<T> future, T result, Throwable error) {
+    if (future.isDone()) {
+      return;
+    }
+    if (error != null) {
+      future.setException(error);
+    } else {
+      future.setResult(result);
     }
   }
 
@@ -148,9 +199,21 @@ public final class Threads {
    * @throws Exception what {@code fn} threw
    */
   public static <T> T toThread(Callable<T> fn) throws Exception {
+    return toThread(null, fn);
+  }
+
+  /**
+   * As {@link #toThread(Callable)}, saying how much virtual time the job takes in a simulation (see
+   * {@link #runInExecutor(Executor, Callable, Duration)}); ignored on a loop that is not simulated.
+   *
+   * @param virtualDuration at least zero; null for the simulation's {@code SimOptions.executorWork}
+   * @throws IllegalArgumentException if {@code virtualDuration} is negative
+   * @throws Exception what {@code fn} threw
+   */
+  public static <T> T toThread(Duration virtualDuration, Callable<T> fn) throws Exception {
     Objects.requireNonNull(fn, "fn must not be null");
     Context context = Context.copyCurrent();
-    return runInExecutor(null, () -> context.call(fn)).await();
+    return runInExecutor(null, () -> context.call(fn), virtualDuration).await();
   }
 
   /**
