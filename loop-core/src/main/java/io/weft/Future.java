@@ -41,11 +41,10 @@ public class Future<T> {
   // this future, stored without allocating; the Callback is made when it is scheduled), or an ArrayList<Callback>;
   // null once the future is done and they are scheduled.
   private Object callbacks;
-  // Invariant: true only while FINISHED with an exception that no one has read.
+  // Invariant: true only while FINISHED with an exception that no one has read; while it is, a plain future (not a
+  // task: tasks have their own registry) is tracked by the loop's GcReports, found by identity, so that the field
+  // layout of every future and task stays as it was.
   boolean exceptionUnretrieved;
-  // While exceptionUnretrieved (plain futures only; tasks have their own registry): the loop's weak reference that
-  // reports the exception if this future is collected unread; else null.
-  private GcReports.UnretrievedRef unretrievedRef;
   final Throwable createdAt;
 
   /** Creates a pending future on {@code loop}; prefer {@link EventLoop#createFuture()}. */
@@ -201,7 +200,7 @@ public class Future<T> {
    * anyone reads it; tasks report through their own registry instead.
    */
   void trackUnretrieved(Throwable error) {
-    unretrievedRef = loop.gcReports.trackUnretrieved(this, error);
+    loop.gcReports.trackUnretrieved(this, error);
   }
 
   /** Cancels the future with no message; see {@link #cancel(String)}. */
@@ -220,8 +219,10 @@ public class Future<T> {
   }
 
   final boolean cancelFuture(String message) {
-    exceptionUnretrieved = false;
-    dropUnretrievedReport();
+    if (exceptionUnretrieved) {
+      exceptionUnretrieved = false;
+      loop.gcReports.untrack(this);
+    }
     if (state != State.PENDING) {
       return false;
     }
@@ -257,15 +258,9 @@ public class Future<T> {
   }
 
   void markRetrieved() {
-    exceptionUnretrieved = false;
-    dropUnretrievedReport();
-  }
-
-  private void dropUnretrievedReport() {
-    GcReports.UnretrievedRef r = unretrievedRef;
-    if (r != null) {
-      unretrievedRef = null;
-      loop.gcReports.unregister(r);
+    if (exceptionUnretrieved) {
+      exceptionUnretrieved = false;
+      loop.gcReports.untrack(this);
     }
   }
 

@@ -3,6 +3,7 @@ package io.weft;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 
 /**
@@ -39,12 +40,14 @@ final class GcReports {
 
   /** A future's unread exception: reported when the future is collected, unless it is read first. */
   static final class UnretrievedRef extends Ref {
+    final int hash;
     final Throwable exception;
     final Throwable createdAt;
     final String kind;
 
     UnretrievedRef(Future<?> future, Throwable exception, ReferenceQueue<Object> queue) {
       super(future, queue);
+      this.hash = System.identityHashCode(future);
       this.exception = exception;
       this.createdAt = future.createdAt;
       this.kind = future.getClass().getSimpleName();
@@ -66,6 +69,9 @@ final class GcReports {
   private Ref head;
   private Ref tail;
   private int size;
+  // The tracked futures' refs by the futures' identity hashes: a ref, or an ArrayList of refs whose futures share a
+  // hash. Looked up, never iterated. Futures hold no field for this, so that a future that succeeds costs nothing.
+  private final HashMap<Integer, Object> futures = new HashMap<>();
 
   GcReports(EventLoop loop, boolean simulated) {
     this.loop = loop;
@@ -77,11 +83,55 @@ final class GcReports {
     return queue;
   }
 
-  /** Tracks {@code future}'s unread {@code exception}; returns the ref that {@link #unregister} drops. */
-  UnretrievedRef trackUnretrieved(Future<?> future, Throwable exception) {
+  /** Tracks {@code future}'s unread {@code exception}, until {@link #untrack} or the future is collected. */
+  void trackUnretrieved(Future<?> future, Throwable exception) {
     UnretrievedRef r = new UnretrievedRef(future, exception, queue);
     register(r);
-    return r;
+    Object old = futures.putIfAbsent(r.hash, r);
+    if (old instanceof UnretrievedRef one) {
+      ArrayList<UnretrievedRef> list = new ArrayList<>(2);
+      list.add(one);
+      list.add(r);
+      futures.put(r.hash, list);
+    } else if (old != null) {
+      @SuppressWarnings("unchecked")
+      ArrayList<UnretrievedRef> list = (ArrayList<UnretrievedRef>) old;
+      list.add(r);
+    }
+  }
+
+  /** Stops tracking {@code future}'s exception: it was read. */
+  void untrack(Future<?> future) {
+    if (futures.isEmpty()) {
+      return;
+    }
+    Object found = futures.get(System.identityHashCode(future));
+    if (found instanceof UnretrievedRef one) {
+      if (one.refersTo(future)) {
+        unregister(one);
+      }
+    } else if (found != null) {
+      @SuppressWarnings("unchecked")
+      ArrayList<UnretrievedRef> list = (ArrayList<UnretrievedRef>) found;
+      for (UnretrievedRef r : list) {
+        if (r.refersTo(future)) {
+          unregister(r);
+          return;
+        }
+      }
+    }
+  }
+
+  private void forget(UnretrievedRef r) {
+    Object found = futures.get(r.hash);
+    if (found == r) {
+      futures.remove(r.hash);
+    } else if (found instanceof ArrayList<?> list) {
+      list.remove(r);
+      if (list.size() == 1) {
+        futures.put(r.hash, list.get(0));
+      }
+    }
   }
 
   void register(Ref r) {
@@ -96,13 +146,12 @@ final class GcReports {
     size++;
   }
 
-  /** Stops tracking: the object no longer needs a report. Idempotent. */
+  /** Stops tracking: the object no longer needs a report, or it was collected and is acted on now. Idempotent. */
   void unregister(Ref r) {
     if (!r.linked) {
       return;
     }
     r.linked = false;
-    r.clear(); // a cleared reference is never enqueued
     if (r.prev == null) {
       head = r.next;
     } else {
@@ -116,6 +165,10 @@ final class GcReports {
     r.prev = null;
     r.next = null;
     size--;
+    if (r instanceof UnretrievedRef u) {
+      forget(u);
+    }
+    r.clear(); // a cleared reference is never enqueued
   }
 
   /** How many objects are tracked. */

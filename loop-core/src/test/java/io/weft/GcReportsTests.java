@@ -131,6 +131,26 @@ class GcReportsTests {
     }
 
     @Test
+    void manyFailedFutures_areEachTrackedUntilTheirOwnExceptionIsRead() {
+      // Enough futures that some share an identity hash (about 2^31 values): each read must untrack its own.
+      int n = 200_000;
+      List<Future<String>> futures = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        Future<String> f = loop.createFuture();
+        f.setException(new IllegalStateException("#" + i));
+        futures.add(f);
+      }
+      for (int i = 0; i < n; i += 2) {
+        futures.get(i).exception();
+      }
+      assertThat(loop.gcReports.size()).isEqualTo(n / 2);
+      for (int i = 1; i < n; i += 2) {
+        assertThat(futures.get(i).cancel()).isFalse();
+      }
+      assertThat(loop.gcReports.size()).isZero();
+    }
+
+    @Test
     void aFailedTask_isReportedOnce_asATask_notAlsoAsAFuture() {
       IllegalStateException boom = new IllegalStateException("task");
       failedTask(boom);
