@@ -34,6 +34,12 @@ import java.util.Objects;
  * error. Generators still suspended when {@link Weft#run} or {@link Runner#close()} ends are closed then, all at
  * once, and errors go to the exception handler, as asyncio's {@code shutdown_asyncgens} does.
  *
+ * <p>A generator dropped while its body waits at a yield is closed by the loop once the garbage collector takes it, as
+ * asyncio's finalizer hook does: a task of the loop raises {@link GeneratorExit} at the yield, so the body's
+ * {@code finally} blocks run, and an error from closing goes once to the exception handler. The body's task holds the
+ * generator's state, never this object, so the object can be collected while the body waits. A simulated run closes
+ * dropped generators only at {@link io.weft.sim.Simulation#collectGarbage()}.
+ *
  * @param <T> the element type
  */
 @Api(status = Api.Status.EXPERIMENTAL, since = "0.1")

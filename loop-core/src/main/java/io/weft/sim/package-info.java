@@ -91,5 +91,12 @@
  * ends; task exceptions never retrieved; callback exceptions; step, virtual-time and watchdog limits; and a task
  * parking outside an await (Thread.sleep, blocking I/O, a contended monitor, a foreign thread's future), which would
  * be resumed by a thread the simulation cannot order. See {@link io.weft.sim.SimFailure.Kind}.
+ *
+ * <h2>The garbage collector</h2>
+ *
+ * <p>What a production loop does when the collector takes an object (report a future's unread exception, close a
+ * dropped async generator) reaches a simulated run only through {@link io.weft.sim.Simulation#collectGarbage()}, at a
+ * point of the program, so the collector's timing never changes a run. Executor work takes no virtual time unless
+ * {@link io.weft.sim.SimOptions#executorWork} or the call says how much.
  */
 package io.weft.sim;
