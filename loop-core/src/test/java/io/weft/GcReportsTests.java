@@ -131,6 +131,25 @@ class GcReportsTests {
     }
 
     @Test
+    void aPendingFuture_andOneWithAResult_areNotReported_whenCollected() {
+      // test_futures.py test_tb_logger_abandoned and test_tb_logger_result_unretrieved: nothing to report
+      WeakReference<Future<?>> pending = new WeakReference<>(loop.createFuture());
+      WeakReference<Future<?>> succeeded = succeededFuture();
+
+      boolean collected = collectUntil(loop, () -> pending.refersTo(null) && succeeded.refersTo(null));
+      runOnce(loop);
+
+      assertThat(collected).as("both futures were collected").isTrue();
+      assertThat(reports).isEmpty();
+    }
+
+    private WeakReference<Future<?>> succeededFuture() {
+      Future<String> f = loop.createFuture();
+      f.setResult("fine");
+      return new WeakReference<>(f);
+    }
+
+    @Test
     void manyFailedFutures_areEachTrackedUntilTheirOwnExceptionIsRead() {
       // Enough futures that some share an identity hash (about 2^31 values): each read must untrack its own.
       int n = 200_000;
