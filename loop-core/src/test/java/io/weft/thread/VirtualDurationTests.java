@@ -126,6 +126,31 @@ class VirtualDurationTests {
   }
 
   @Test
+  void aTimeoutShorterThanTheJob_firesFirst_inEveryRun() {
+    // Without a duration the job's result would always enter before any timer (virtual time holds for real work).
+    io.weft.AsyncCallable<String> program = () -> {
+      Future<String> job = Threads.runInExecutor(null, () -> "slow query", Duration.ofSeconds(2));
+      try {
+        return Weft.waitFor(job, Duration.ofSeconds(1));
+      } catch (io.weft.TimeoutError e) {
+        return "timed out at " + now() + ", job cancelled " + job.isCancelled();
+      }
+    };
+    SimResult<String> a = Simulation.run(Schedule.fifo(), program);
+    SimResult<String> b = Simulation.run(Schedule.fifo(), program);
+    assertThat(a.passed()).as("%s", a.failure()).isTrue();
+    assertThat(a.value()).isEqualTo("timed out at 1.0, job cancelled true");
+    assertThat(b.traceHash()).isEqualTo(a.traceHash());
+
+    SimResult<String> fast = Simulation.run(Schedule.fifo(), () -> {
+      Future<String> job = Threads.runInExecutor(null, () -> "fast query", Duration.ofMillis(500));
+      return Weft.waitFor(job, Duration.ofSeconds(1)) + " at " + now();
+    });
+    assertThat(fast.passed()).as("%s", fast.failure()).isTrue();
+    assertThat(fast.value()).isEqualTo("fast query at 0.5");
+  }
+
+  @Test
   void cancellingAJobThatTakesVirtualTime_leavesNoTimerSet() {
     SimResult<String> r = Simulation.run(Schedule.fifo(), () -> {
       Future<String> job = Threads.runInExecutor(null, () -> "late", Duration.ofSeconds(5));
