@@ -85,11 +85,26 @@ final class AsyncGenerators {
     loop.gcReports.register(r);
   }
 
+  /** Whether a generator is still open (started or not, not finished) or a dropped one is still being closed. */
+  boolean anyOpen() {
+    for (Dropped r : generators) {
+      if (!r.core.isFinished()) {
+        return true;
+      }
+    }
+    for (Task<Void> t : closing) {
+      if (!t.isDone()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /**
    * Closes every generator still open, all at once, and waits for those being closed because they were dropped;
    * each failure goes to the exception handler.
    */
-  private void shutdown() {
+  void shutdown() {
     shutDown = true;
     List<Dropped> open = new ArrayList<>();
     for (Dropped r : generators) {

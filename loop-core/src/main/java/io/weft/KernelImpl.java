@@ -88,6 +88,16 @@ final class KernelImpl implements Kernel {
   }
 
   @Override
+  public boolean isGeneratorWork(Task<?> task) {
+    return task.generatorBody;
+  }
+
+  @Override
+  public AsyncRunnable asyncGeneratorShutdown(EventLoop loop) {
+    return loop.asyncGenerators.anyOpen() ? loop.asyncGenerators::shutdown : null;
+  }
+
+  @Override
   public long executorWorkNanos(EventLoop loop) {
     return loop.sim == null ? -1 : loop.sim.executorWorkNanos();
   }

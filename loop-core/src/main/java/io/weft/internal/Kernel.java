@@ -67,6 +67,16 @@ public interface Kernel {
    */
   int collectGarbage(EventLoop loop);
 
+  /** Whether {@code task} runs an async generator's body or closes a dropped generator (not a task of the program). */
+  boolean isGeneratorWork(Task<?> task);
+
+  /**
+   * Closes {@code loop}'s async generators still open, as asyncio's {@code shutdown_asyncgens} does when
+   * {@code asyncio.run} ends, and waits for those being closed; null if there is none (nothing to run). Await the
+   * result's body in a task on the loop.
+   */
+  io.weft.AsyncRunnable asyncGeneratorShutdown(EventLoop loop);
+
   /**
    * The virtual time an executor job on {@code loop} takes when its call gives none: the simulation's setting, or -1
    * on a loop that is not simulated (where jobs take the real time they take).
