@@ -2,6 +2,7 @@ package io.weft.signal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.weft.ContextVar;
 import io.weft.EventLoop;
@@ -158,6 +159,40 @@ class SignalsTests {
       try {
         assertThat(Signals.removeHandler(loop, "WINCH")).isFalse();
         assertThat(Signals.removeHandler(loop, "KILL")).as("never handled, so never removed").isFalse();
+      } finally {
+        loop.close();
+      }
+    }
+
+    @Test
+    void aSignal_wakesALoopThatWaitsInItsPollerForADistantTimer() {
+      EventLoop loop = EventLoop.create();
+      try {
+        List<String> log = new ArrayList<>();
+        loop.callLater(Duration.ofSeconds(600), () -> log.add("timer"));
+        Signals.addHandler(loop, "USR1", () -> {
+          log.add("USR1");
+          loop.stop();
+        });
+        loop.callSoon(() -> Thread.ofPlatform().daemon(true).start(() -> kill("USR1")));
+        loop.runForever(); // asyncio's test_signal_handling_while_selecting
+        assertThat(log).containsExactly("USR1");
+      } finally {
+        loop.close();
+      }
+    }
+
+    @Test
+    void removingAnIntHandler_givesSigintBackToTheJvm_asAsyncioRestoresDefaultIntHandler() {
+      SignalHandler initial = disposition("INT");
+      assumeTrue(initial != SignalHandler.SIG_IGN, "SIGINT is ignored in this JVM (nohup): the JVM keeps it so");
+      String before = String.valueOf(initial);
+      EventLoop loop = EventLoop.create();
+      try {
+        Signals.addHandler(loop, "INT", () -> {});
+        assertThat(String.valueOf(disposition("INT"))).isEqualTo("Weft's handler for SIGINT");
+        assertThat(Signals.removeHandler(loop, "INT")).isTrue();
+        assertThat(String.valueOf(disposition("INT"))).isEqualTo(before);
       } finally {
         loop.close();
       }
