@@ -29,6 +29,7 @@ public final class CtrlCMain {
       case "appHandler" -> appHandler();
       case "otherThread" -> otherThread();
       case "runnerTwice" -> runnerTwice();
+      case "loopHandler" -> loopHandler();
       case "ignored" -> caught(() -> {
         say("ready");
         Weft.sleep(Duration.ofSeconds(2));
@@ -109,6 +110,22 @@ public final class CtrlCMain {
     say(r);
     SignalHandler now = Signal.handle(new Signal("INT"), mine);
     say("application's handler kept: " + (now == mine));
+  }
+
+  /**
+   * A handler that main adds for INT replaces the runner's while it is installed; the runner leaves it in place, and
+   * the loop's close removes it, giving SIGINT back to the JVM.
+   */
+  private static void loopHandler() {
+    String r = Weft.run(() -> {
+      EventLoop loop = EventLoop.getRunningLoop();
+      Future<String> stop = loop.createFuture();
+      Signals.addHandler(loop, "INT", () -> stop.setResult("main's own INT handler ran"));
+      say("ready");
+      return stop.await();
+    });
+    say(r);
+    say("SIGINT restored: " + jvmDefault());
   }
 
   /** A runner on another thread leaves SIGINT to the JVM, so Ctrl-C still ends the program. */

@@ -175,6 +175,16 @@ class CtrlCTests {
   }
 
   @Test
+  void anIntHandlerAddedByMain_replacesTheRunners_andTheLoopsCloseGivesSigintBackToTheJvm() throws Exception {
+    try (Child c = new Child("loopHandler")) {
+      c.await("ready");
+      c.sigint();
+      assertThat(c.exitCode()).isZero();
+      assertThat(c.all).containsSubsequence("main's own INT handler ran", "SIGINT restored: true");
+    }
+  }
+
+  @Test
   void aRunnerOnAnotherThread_leavesSigintToTheJvm() throws Exception {
     try (Child c = new Child("otherThread")) {
       c.await("ready");
