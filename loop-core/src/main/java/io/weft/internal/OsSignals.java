@@ -35,6 +35,9 @@ public final class OsSignals {
       "PIPE", "the JVM ignores it so that writes to a closed pipe or socket fail with an error",
       "XFSZ", "the JVM ignores it so that writes past the file size limit fail with an error");
 
+  // The JVM's shutdown signals: when one starts ignored, the JVM installs no handler for it, Java's or anyone's.
+  private static final java.util.Set<String> SHUTDOWN_SIGNALS = java.util.Set.of("HUP", "INT", "TERM");
+
   // Guarded by the class: the disposition each signal had before Weft first installed a handler for it.
   private static final Map<String, SignalHandler> DEFAULTS = new HashMap<>();
 
@@ -94,6 +97,11 @@ public final class OsSignals {
       Signal.handle(sig, old);
       throw new IllegalArgumentException("SIG" + name + " cannot be handled: the JVM has installed a native handler"
           + " for it");
+    }
+    if (old == SignalHandler.SIG_IGN && SHUTDOWN_SIGNALS.contains(name)) {
+      Signal.handle(sig, old);
+      throw new IllegalArgumentException("SIG" + name + " cannot be handled: this process started with it ignored"
+          + " (nohup, or a background job of a shell), and the JVM then leaves it ignored");
     }
     DEFAULTS.putIfAbsent(name, old);
     return old;

@@ -28,7 +28,8 @@ import sun.misc.SignalHandler;
  *   <li>Signals are named as the JVM names them, with or without {@code SIG}, in any case: {@code "INT"},
  *       {@code "SIGTERM"}, {@code "hup"}, {@code "USR1"}, {@code "WINCH"}. An unknown name, and a signal the JVM
  *       reserves (on Linux: QUIT, ILL, FPE, SEGV, BUS, USR2, PIPE, XFSZ, and KILL and STOP, which no process can
- *       catch), is refused with an {@link IllegalArgumentException} that says why.
+ *       catch), is refused with an {@link IllegalArgumentException} that says why; so are HUP, INT and TERM when
+ *       the process started with them ignored (nohup, a shell's {@code &}), which the JVM then keeps ignored.
  *   <li>The callback runs on the loop as a callback of its own (through {@link EventLoop#callSoonThreadsafe}), once
  *       per signal received, in a copy of the context current when the handler was added; an exception it throws goes
  *       to the loop's exception handler.

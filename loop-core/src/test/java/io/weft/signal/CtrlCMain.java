@@ -31,6 +31,12 @@ public final class CtrlCMain {
       case "runnerTwice" -> runnerTwice();
       case "loopHandler" -> loopHandler();
       case "ignored" -> caught(() -> {
+        try {
+          Signals.addHandler(EventLoop.getRunningLoop(), "INT", () -> say("INT handler ran"));
+          say("INT handler added");
+        } catch (IllegalArgumentException e) {
+          say(e.getMessage());
+        }
         say("ready");
         Weft.sleep(Duration.ofSeconds(2));
         say("main was not cancelled");

@@ -195,12 +195,14 @@ class CtrlCTests {
   }
 
   @Test
-  void whenSigintIsIgnored_theRunnerLeavesItIgnored_andMainRunsOn() throws Exception {
+  void whenSigintIsIgnored_theRunnerLeavesItIgnored_andAHandlerForItIsRefused() throws Exception {
     try (Child c = new Child("ignored", true)) {
       c.await("ready");
       c.sigint();
       assertThat(c.exitCode()).isZero();
-      assertThat(c.all).containsSubsequence("main was not cancelled", "run returned");
+      assertThat(c.all).containsSubsequence("SIGINT cannot be handled: this process started with it ignored (nohup,"
+          + " or a background job of a shell), and the JVM then leaves it ignored", "main was not cancelled",
+          "run returned");
     }
   }
 
