@@ -7,6 +7,8 @@
  * {@code =ALL-UNNAMED} on the class path); without it Weft falls back to a slower carrier and says so once.
  */
 module io.weft.core {
+  requires jdk.unsupported; // sun.misc.Signal, for io.weft.signal and the runner's Ctrl-C
+
   exports io.weft;
   exports io.weft.spi;
   exports io.weft.sync;
@@ -15,4 +17,5 @@ module io.weft.core {
   exports io.weft.net;
   exports io.weft.time;
   exports io.weft.thread;
+  exports io.weft.signal;
 }

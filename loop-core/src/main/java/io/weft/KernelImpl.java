@@ -63,6 +63,11 @@ final class KernelImpl implements Kernel {
   }
 
   @Override
+  public boolean simulated(EventLoop loop) {
+    return loop.sim != null;
+  }
+
+  @Override
   public void onClose(EventLoop loop, Runnable hook) {
     loop.closeHooks.add(java.util.Objects.requireNonNull(hook, "hook"));
   }

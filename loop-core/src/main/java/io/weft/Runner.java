@@ -1,9 +1,12 @@
 package io.weft;
 
+import io.weft.internal.OsSignals;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * Runs async main functions on one loop, reused across calls: asyncio's {@code Runner}.
@@ -14,7 +17,17 @@ import java.util.function.Supplier;
  * closes the loop.
  *
  * <p>{@link #interrupt()} is the Java shape of Ctrl-C: the first call cancels the main task and, once it has ended
- * because of that, {@link #run} throws {@link KeyboardInterrupt}.
+ * because of that, {@link #run} throws {@link KeyboardInterrupt}; a second call while main still runs throws
+ * {@link KeyboardInterrupt} in the loop at once.
+ *
+ * <p><b>Ctrl-C.</b> While {@link #run} runs on the main thread (the platform thread named {@code main} that the JVM
+ * starts the program on) and SIGINT has its default disposition, SIGINT calls {@link #interrupt()}, as asyncio's
+ * runner does; {@code run} then gives SIGINT its default back, unless something replaced the runner's handler
+ * meanwhile. A runner on another thread leaves SIGINT alone, so that Ctrl-C still stops the program (asyncio installs
+ * its handler only on the main thread too); such a runner can take Ctrl-C with
+ * {@code Signals.addHandler(runner.getLoop(), "INT", runner::interrupt)}. A simulated loop never takes real signals.
+ * An uncaught {@link KeyboardInterrupt} ends a Java program with status 1; one that wants the shell's 130 catches it
+ * and calls {@code System.exit(130)}.
  */
 @Api(status = Api.Status.STABLE, since = "0.1")
 public final class Runner implements AutoCloseable {
@@ -77,6 +90,7 @@ public final class Runner implements AutoCloseable {
     Task<T> task = loop.createTask(main, null, context != null ? context : this.context);
     mainTask = task;
     interruptCount = 0;
+    SignalHandler sigint = installSigint();
     try {
       return loop.runUntilComplete(task);
     } catch (CancelledError e) {
@@ -88,7 +102,36 @@ public final class Runner implements AutoCloseable {
       throw e;
     } finally {
       mainTask = null;
+      if (sigint != null) {
+        OsSignals.restoreDefault("INT", sigint);
+      }
     }
+  }
+
+  /** Installs the Ctrl-C handler if asyncio's runner would (see the class comment); returns it, or null. */
+  private SignalHandler installSigint() {
+    Thread t = Thread.currentThread();
+    boolean mainThread = !t.isVirtual() && "main".equals(t.getName()) && t.getThreadGroup() != null
+        && "main".equals(t.getThreadGroup().getName());
+    if (!mainThread || loop.sim != null) {
+      return null;
+    }
+    SignalHandler handler = new SignalHandler() {
+      @Override
+      public void handle(Signal sig) {
+        try {
+          interrupt();
+        } catch (IllegalStateException closed) {
+          // the loop closed as the signal arrived: nothing left to interrupt
+        }
+      }
+
+      @Override
+      public String toString() {
+        return "Weft's Ctrl-C handler for " + Runner.this;
+      }
+    };
+    return OsSignals.installIfDefault("INT", handler) ? handler : null;
   }
 
   /**

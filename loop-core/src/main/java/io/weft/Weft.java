@@ -28,9 +28,11 @@ public final class Weft {
   /**
    * Runs {@code main} on a new production loop, as {@code asyncio.run}: creates the loop, runs main as a task,
    * cancels and waits for the tasks left over, runs the shutdown hooks, closes the loop, and returns main's result
-   * (or throws its exception).
+   * (or throws its exception). On the main thread, Ctrl-C (SIGINT) cancels main while it runs, and {@code run} then
+   * throws {@link KeyboardInterrupt}, as {@code asyncio.run} does; see {@link Runner}.
    *
    * @throws IllegalStateException if called from a running loop
+   * @throws KeyboardInterrupt if Ctrl-C or {@link Runner#interrupt()} cancelled main
    */
   public static <T> T run(AsyncCallable<T> main) {
     return run(main, EventLoop::create);

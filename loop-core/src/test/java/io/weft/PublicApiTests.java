@@ -96,7 +96,7 @@ class PublicApiTests {
   void module_isNamedIoWeftCore_andExportsExactlyTheFacadeAndTheSpi() {
     assertThat(descriptor.name()).isEqualTo("io.weft.core");
     assertThat(exportedPackages()).containsExactlyInAnyOrder("io.weft", "io.weft.spi", "io.weft.sync", "io.weft.sim",
-        "io.weft.sim.net", "io.weft.net", "io.weft.time", "io.weft.thread");
+        "io.weft.sim.net", "io.weft.net", "io.weft.time", "io.weft.thread", "io.weft.signal");
   }
 
   @Test
@@ -107,10 +107,10 @@ class PublicApiTests {
   }
 
   @Test
-  void module_requiresOnlyTheJdkBase() {
+  void module_requiresOnlyTheJdkBase_andJdkUnsupportedForSignals() {
     Set<String> required = descriptor.requires().stream().map(ModuleDescriptor.Requires::name)
         .collect(Collectors.toSet());
-    assertThat(required).containsExactly("java.base");
+    assertThat(required).containsExactlyInAnyOrder("java.base", "jdk.unsupported"); // sun.misc.Signal
   }
 
   @Test

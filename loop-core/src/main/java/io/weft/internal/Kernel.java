@@ -135,6 +135,9 @@ public interface Kernel {
    */
   void onClose(EventLoop loop, Runnable hook);
 
+  /** Whether {@code loop} runs under a simulation (its free choices made by a scheduling strategy). Any thread. */
+  boolean simulated(EventLoop loop);
+
   /** Holds the published instance. */
   final class Holder {
     static volatile Kernel instance;
