@@ -13,6 +13,7 @@ module io.weft.core {
   exports io.weft.sim;
   exports io.weft.sim.net;
   exports io.weft.net;
+  exports io.weft.net.tls;
   exports io.weft.time;
   exports io.weft.thread;
 }
