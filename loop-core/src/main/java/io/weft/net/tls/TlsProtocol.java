@@ -287,7 +287,14 @@ final class TlsProtocol implements Protocol {
     state = State.WRAPPED;
     socket = new TlsSocket(loop, this);
     app = NetAccess.get().startTransport(loop, socket, appProtocol); // schedules the app's connectionMade
-    handshake.setResult(app); // its waiter runs after connectionMade, scheduled first
+    // The waiter must wake after connectionMade, which runs next iteration: completing the future one iteration
+    // later keeps that order even when a simulation's chaos mode permutes each iteration's batch.
+    Transport made = app;
+    loop.callSoon(() -> loop.callSoon(() -> {
+      if (!handshake.isDone()) {
+        handshake.setResult(made);
+      }
+    }));
   }
 
   private void handshakeTimedOut() {

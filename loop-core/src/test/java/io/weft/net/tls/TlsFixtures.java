@@ -23,6 +23,7 @@ final class TlsFixtures {
   static final char[] PASSWORD = "weft-test".toCharArray();
   private static KeyStore keys;
   private static KeyStore otherKeys;
+  private static KeyStore ecKeys;
 
   private TlsFixtures() {}
 
@@ -42,12 +43,24 @@ final class TlsFixtures {
     return otherKeys;
   }
 
+  /** An EC (P-256) certificate for the same names: ECDSA signatures vary in length from run to run. */
+  static synchronized KeyStore ecKeys() {
+    if (ecKeys == null) {
+      ecKeys = generate("weft-test-ec", "CN=localhost", "SAN=dns:localhost,dns:server,ip:127.0.0.1", "EC", "256");
+    }
+    return ecKeys;
+  }
+
   private static KeyStore generate(String alias, String dname, String san) {
+    return generate(alias, dname, san, "RSA", "2048");
+  }
+
+  private static KeyStore generate(String alias, String dname, String san, String algorithm, String size) {
     try {
       Path dir = Files.createTempDirectory("weft-tls");
       Path store = dir.resolve("keys.p12");
       Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-      Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-keyalg", "RSA", "-keysize", "2048",
+      Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-keyalg", algorithm, "-keysize", size,
           "-alias", alias, "-dname", dname, "-ext", san, "-validity", "3", "-storetype", "PKCS12",
           "-keystore", store.toString(), "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD))
           .redirectErrorStream(true).start();
