@@ -18,6 +18,11 @@ class NioTlsTests extends TlsContractTests {
   }
 
   @Override
+  protected boolean virtualTime() {
+    return false;
+  }
+
+  @Override
   protected Duration shortHandshakeTimeout() {
     return Duration.ofMillis(300);
   }

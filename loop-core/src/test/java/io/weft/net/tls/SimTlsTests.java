@@ -31,6 +31,11 @@ class SimTlsTests extends TlsContractTests {
   }
 
   @Override
+  protected boolean virtualTime() {
+    return true;
+  }
+
+  @Override
   protected Duration shortHandshakeTimeout() {
     return Duration.ofSeconds(60);
   }

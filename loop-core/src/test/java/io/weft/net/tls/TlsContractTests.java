@@ -50,6 +50,9 @@ abstract class TlsContractTests {
   /** The handshake timeout to test with: short on real time, asyncio's default on virtual time. */
   protected abstract Duration shortHandshakeTimeout();
 
+  /** Whether the loop runs on virtual time, where a check just before a deadline is exact. */
+  protected abstract boolean virtualTime();
+
   protected String host() {
     return "127.0.0.1";
   }
@@ -347,6 +350,31 @@ abstract class TlsContractTests {
       assertThat(peer.lostWith).isNull();
       assertThat(c.protocol().lostWith).isNull();
       assertThat(c.protocol().received.size()).isZero();
+    });
+  }
+
+  @Test
+  void aPeerThatNeverAnswersCloseNotify_isAbortedAfterTheShutdownTimeout() {
+    run(() -> {
+      List<Rec> accepted = new ArrayList<>();
+      Server server = tlsServer(accepted, r -> r.keepOpenOnEof = true); // reads EOF, never closes
+      Duration timeout = shortHandshakeTimeout().dividedBy(2);
+      Net.Connection<Rec> c = Tls.createConnection(() -> new Rec(loop), host(), port(server),
+          clientOptions().withShutdownTimeout(timeout));
+      Rec.await(() -> !accepted.isEmpty() && accepted.get(0).transport != null, "the server's connection");
+      Rec peer = accepted.get(0);
+      double start = loop.time();
+      c.transport().close();
+      Rec.await(() -> peer.events.contains("eof"), "close_notify at the server");
+      c.protocol().awaitLost();
+      assertThat(peer.lost()).isFalse();
+      if (virtualTime()) { // on real time a loaded machine may reach the deadline before this check
+        Weft.sleep(timeout.minus(Duration.ofMillis(50)));
+        assertThat(peer.lost()).as("still open just before the timeout").isFalse();
+      }
+      Rec.await(peer::lost, "the abort after the shutdown timeout");
+      assertThat(loop.time() - start).isGreaterThanOrEqualTo(timeout.toMillis() / 1000.0 - 0.01);
+      assertThat(peer.lostWith).as("a reset").isInstanceOf(IOException.class);
     });
   }
 
