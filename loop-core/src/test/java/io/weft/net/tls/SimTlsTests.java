@@ -40,6 +40,32 @@ class SimTlsTests extends TlsContractTests {
     return Duration.ofSeconds(60);
   }
 
+  @org.junit.jupiter.api.Test
+  void aConnectCancelledDuringTheHandshake_leavesNoSocketOpen_andNoApplicationProtocolMeetsIt() {
+    run(() -> {
+      java.util.List<Rec> accepted = new java.util.ArrayList<>();
+      io.weft.net.Server server = tlsServer(accepted, r -> { });
+      long before = sim.openSockets();
+      sim.setLatency(Duration.ofMillis(10));
+      java.util.List<Rec> made = new java.util.ArrayList<>();
+      io.weft.Task<?> connecting = io.weft.Weft.createTask(() -> Tls.createConnection(() -> {
+        Rec r = new Rec(loop);
+        made.add(r);
+        return r;
+      }, host(), port(server), clientOptions()));
+      io.weft.Weft.sleep(Duration.ofMillis(25)); // TCP is up (one round trip), the ClientHello is on its way
+      assertThat(made).as("the plain connection is made, the handshake under way").hasSize(1);
+      assertThat(made.get(0).events).isEmpty();
+      connecting.cancel();
+      org.assertj.core.api.Assertions.assertThatThrownBy(connecting::await)
+          .isInstanceOf(io.weft.CancelledError.class);
+      io.weft.Weft.sleep(Duration.ofMillis(100));
+      assertThat(sim.openSockets()).isEqualTo(before);
+      assertThat(made.get(0).events).as("the application never saw the connection").isEmpty();
+      assertThat(accepted).allSatisfy(r -> assertThat(r.events).doesNotContain("made"));
+    });
+  }
+
   @AfterEach
   void nothingIsLeftOpen() {
     assertThat(sim.openSocketReports()).as("sockets left open").isEmpty();
