@@ -82,6 +82,7 @@ final class TlsProtocol implements Protocol {
   private boolean plainReadingPaused;
   private boolean inboundDone; // the peer's close_notify, or a plain EOF, arrived
   private boolean plainLost;
+  private boolean outputShut; // the plain transport's output was shut down under the layer
   private IOException appError; // what the application's transport reads once unread data is gone
   private TimerHandle handshakeTimer;
   private TimerHandle shutdownTimer;
@@ -263,8 +264,12 @@ final class TlsProtocol implements Protocol {
         continue;
       }
       netOut.flip();
-      if (netOut.hasRemaining() && !plainLost && plain != null) {
-        plain.write(netOut); // the plain transport copies what it buffers
+      if (netOut.hasRemaining() && !plainLost && plain != null && !plain.isClosing() && !outputShut) {
+        try {
+          plain.write(netOut); // the plain transport copies what it buffers
+        } catch (IllegalStateException e) {
+          outputShut = true; // someone called writeEof() on the plain transport: nothing more can be sent
+        }
       }
       finished(r);
       return r;

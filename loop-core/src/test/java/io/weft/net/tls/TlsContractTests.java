@@ -453,6 +453,29 @@ abstract class TlsContractTests {
     });
   }
 
+  @Test
+  void aPlainEofWithoutCloseNotify_readsAsEof_andTheConnectionEnds() {
+    run(() -> {
+      List<Rec> accepted = new ArrayList<>();
+      Server server = tlsServer(accepted, r -> { });
+      Net.Connection<Rec> c = Net.createConnection(() -> new Rec(loop), host(), port(server));
+      Rec secure = new Rec(loop);
+      Transport t = Tls.startTls(c.transport(), secure, clientOptions());
+      t.write(bytes("before the cut"));
+      Rec.await(() -> !accepted.isEmpty() && accepted.get(0).received.size() == 14, "the data at the server");
+      Rec peer = accepted.get(0);
+      c.transport().writeEof(); // FIN on the TCP connection under TLS, no close_notify: a truncation
+      peer.awaitLost();
+      assertThat(peer.events).containsExactly("made", "eof", "lost");
+      assertThat(peer.lostWith).isNull();
+      secure.awaitLost();
+      assertThat(secure.events).contains("made", "lost");
+      Rec.await(() -> c.transport().isClosing(), "the plain transport to close");
+      assertThat(c.protocol().events).as("the old protocol heard nothing after start_tls").containsExactly("made");
+      assertThat(handled).isEmpty();
+    });
+  }
+
   /** Holds what a server task made. */
   static final class Future2 {
     volatile Transport transport;
