@@ -16,6 +16,13 @@ public interface LayeredSocket extends StreamSocket {
    */
   void watch(int ops, Poller.IoHandler handler);
 
+  /**
+   * Closes the layer ({@code reset}: at once) and runs {@code whenClosed} once the connection under it is gone, as
+   * asyncio's SSL transport reports {@code connection_lost} only after the TLS shutdown: the transport calls its
+   * protocol's {@code connectionLost} from there.
+   */
+  void close(boolean reset, Runnable whenClosed);
+
   /** What the layer adds to {@code Transport.getExtraInfo}, or null for a name it does not know. */
   Object extraInfo(String name);
 

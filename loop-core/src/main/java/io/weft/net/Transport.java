@@ -487,6 +487,15 @@ public final class Transport {
   }
 
   private void connectionLost(Throwable error, boolean reset) {
+    if (socket instanceof io.weft.internal.LayeredSocket layered) {
+      // a layer (TLS) ends its own connection first (close_notify); the protocol hears of it once that is gone
+      layered.close(reset, () -> finishLost(error, reset));
+      return;
+    }
+    finishLost(error, reset);
+  }
+
+  private void finishLost(Throwable error, boolean reset) {
     try {
       protocol.connectionLost(error);
     } catch (Throwable e) {

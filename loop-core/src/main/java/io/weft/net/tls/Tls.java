@@ -39,7 +39,8 @@ import javax.net.ssl.SSLParameters;
  * closes that connection only.
  *
  * <p>Closing sends {@code close_notify} and waits up to {@link TlsOptions#shutdownTimeout()} for the peer's before
- * closing the connection under it. The peer's {@code close_notify} reads as EOF ({@code eofReceived}); unlike
+ * closing the connection under it; the protocol's {@code connectionLost} comes after that, as in asyncio. The
+ * peer's {@code close_notify} reads as EOF ({@code eofReceived}); unlike
  * asyncio, a protocol that answers true may still write before closing where the TLS version allows it (1.3).
  */
 @Api(status = Api.Status.EXPERIMENTAL, since = "0.3")

@@ -41,7 +41,8 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  *
  * <p>The peer's {@code close_notify} (or a plain EOF without one) reads as EOF on the application's transport. The
  * application's {@code close()} sends {@code close_notify} once its buffer is flushed and waits, up to the shutdown
- * timeout, for the peer's before closing the plain transport; {@code abort()} aborts the plain transport.
+ * timeout, for the peer's before closing the plain transport; {@code abort()} aborts the plain transport. Either
+ * way the application's {@code connectionLost} comes once the plain transport is lost, as in asyncio.
  */
 final class TlsProtocol implements Protocol {
 
@@ -84,6 +85,7 @@ final class TlsProtocol implements Protocol {
   private boolean plainLost;
   private boolean outputShut; // the plain transport's output was shut down under the layer
   private IOException appError; // what the application's transport reads once unread data is gone
+  private Runnable appLost; // the application's transport's connectionLost, waiting for the plain transport's
   private TimerHandle handshakeTimer;
   private TimerHandle shutdownTimer;
 
@@ -180,6 +182,11 @@ final class TlsProtocol implements Protocol {
     if (was == State.UNWRAPPED || was == State.HANDSHAKING) {
       failHandshake(cause != null ? cause
           : new SocketException("Connection lost during the TLS handshake" + peer()));
+    }
+    Runnable lost = appLost;
+    if (lost != null) {
+      appLost = null;
+      lost.run(); // the application's connectionLost, after the TLS shutdown as in asyncio
     }
     if (app != null && !app.isClosing()) {
       if (cause != null) {
@@ -483,8 +490,16 @@ final class TlsProtocol implements Protocol {
     return src.position() - start;
   }
 
-  /** The application's transport closed ({@code abort}: at once). */
-  void appClosed(boolean abort) {
+  /**
+   * The application's transport closed ({@code abort}: at once); {@code whenClosed} runs once the plain transport
+   * is lost (at once if it is already).
+   */
+  void appClosed(boolean abort, Runnable whenClosed) {
+    if (plainLost) {
+      whenClosed.run();
+      return;
+    }
+    appLost = whenClosed;
     if (state == State.CLOSED) {
       return;
     }

@@ -103,19 +103,23 @@ final class TlsSocket implements LayeredSocket {
   }
 
   @Override
-  public void abort() {
+  public void close(boolean reset, Runnable whenClosed) {
     if (open) {
       open = false;
-      tls.appClosed(true);
+      tls.appClosed(reset, whenClosed);
+    } else {
+      whenClosed.run();
     }
   }
 
   @Override
+  public void abort() {
+    close(true, () -> { });
+  }
+
+  @Override
   public void close() {
-    if (open) {
-      open = false;
-      tls.appClosed(false);
-    }
+    close(false, () -> { });
   }
 
   @Override

@@ -343,6 +343,8 @@ abstract class TlsContractTests {
       Rec.await(() -> peer.events.contains("eof"), "close_notify at the server");
       assertThat(peer.received.toString(StandardCharsets.UTF_8)).isEqualTo("last words");
       assertThat(peer.lost()).as("kept open after eofReceived returned true").isFalse();
+      Weft.sleep(Duration.ofMillis(20));
+      assertThat(c.protocol().lost()).as("the client's connectionLost waits for the server's close_notify").isFalse();
       peer.transport.write(bytes("dropped: the client closed"));
       peer.transport.close(); // answers close_notify: the client's plain transport closes
       peer.awaitLost();
@@ -366,12 +368,15 @@ abstract class TlsContractTests {
       double start = loop.time();
       c.transport().close();
       Rec.await(() -> peer.events.contains("eof"), "close_notify at the server");
-      c.protocol().awaitLost();
-      assertThat(peer.lost()).isFalse();
-      if (virtualTime()) { // on real time a loaded machine may reach the deadline before this check
+      if (virtualTime()) { // on real time a loaded machine may reach the deadline before these checks
+        assertThat(c.protocol().lost()).as("connectionLost waits for the peer's close_notify").isFalse();
         Weft.sleep(timeout.minus(Duration.ofMillis(50)));
         assertThat(peer.lost()).as("still open just before the timeout").isFalse();
+        assertThat(c.protocol().lost()).isFalse();
       }
+      Weft.sleep(timeout);
+      c.protocol().awaitLost();
+      assertThat(c.protocol().lostWith).isNull();
       Rec.await(peer::lost, "the abort after the shutdown timeout");
       assertThat(loop.time() - start).isGreaterThanOrEqualTo(timeout.toMillis() / 1000.0 - 0.01);
       assertThat(peer.lostWith).as("a reset").isInstanceOf(IOException.class);
