@@ -10,14 +10,10 @@ import io.weft.net.Transport;
 import java.io.IOException;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateException;
 import java.util.Locale;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * The TLS layer, asyncio's {@code SSLProtocol}: the protocol of a plain {@link Transport}, which runs the JDK's
@@ -43,6 +39,9 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * application's {@code close()} sends {@code close_notify} once its buffer is flushed and waits, up to the shutdown
  * timeout, for the peer's before closing the plain transport; {@code abort()} aborts the plain transport. Either
  * way the application's {@code connectionLost} comes once the plain transport is lost, as in asyncio.
+ *
+ * <p>(A little over 500 lines: the layer is one state machine whose states every callback consults, so its whole
+ * life reads in one place, as {@code Transport}'s does; the application's view of it is {@link TlsSocket}.)
  */
 final class TlsProtocol implements Protocol {
 
@@ -365,7 +364,8 @@ final class TlsProtocol implements Protocol {
         // the alert is a courtesy; the connection ends either way
       }
     }
-    Throwable reported = was == State.HANDSHAKING ? handshakeError(error) : error;
+    Throwable reported = was == State.HANDSHAKING ? HandshakeErrors.describe(error, engine.getPeerHost(), peer())
+        : error;
     if (plain != null) {
       plain.close(); // flushes the alert, if any
     }
@@ -384,26 +384,6 @@ final class TlsProtocol implements Protocol {
         handshake.exception(); // nobody awaits a server connection's handshake: asyncio only logs it in debug
       }
     }
-  }
-
-  /** The handshake's error as the connect caller gets it: saying what failed, and with whom. */
-  private Throwable handshakeError(Throwable error) {
-    if (!(error instanceof SSLException)) {
-      return error;
-    }
-    String name = engine.getPeerHost();
-    for (Throwable c = error; c != null; c = c.getCause()) {
-      if (c instanceof CertificateException && c.getMessage() != null
-          && c.getMessage().toLowerCase(Locale.ROOT).contains("matching")) {
-        SSLHandshakeException e = new SSLHandshakeException("hostname mismatch: the certificate of the server"
-            + peer() + " is not valid for '" + name + "' (" + c.getMessage() + ")");
-        e.initCause(error);
-        return e;
-      }
-    }
-    SSLHandshakeException e = new SSLHandshakeException("TLS handshake failed" + peer() + ": " + error.getMessage());
-    e.initCause(error);
-    return e;
   }
 
   private String peer() {
@@ -535,29 +515,14 @@ final class TlsProtocol implements Protocol {
     });
   }
 
-  /** What the application's transport adds to {@code getExtraInfo}. */
-  Object extraInfo(String name) {
-    javax.net.ssl.SSLSession session = engine.getSession();
-    return switch (name) {
-      case "sslsession", "ssl_object" -> session;
-      case "sslcontext" -> options.context();
-      case "cipher" -> session.getCipherSuite();
-      case "protocol" -> session.getProtocol();
-      case "peercert" -> {
-        Certificate[] chain = peerCertificates(session);
-        yield chain == null || chain.length == 0 ? null : chain[0];
-      }
-      case "peercerts" -> peerCertificates(session);
-      default -> plain.getExtraInfo(name);
-    };
+  /** The TLS session (negotiated once the handshake is done). */
+  javax.net.ssl.SSLSession session() {
+    return engine.getSession();
   }
 
-  private static Certificate[] peerCertificates(javax.net.ssl.SSLSession session) {
-    try {
-      return session.getPeerCertificates();
-    } catch (SSLPeerUnverifiedException e) {
-      return null; // a client without a certificate
-    }
+  /** The options this layer was made with. */
+  TlsOptions options() {
+    return options;
   }
 
   Object plainInfo(String name) {

@@ -8,6 +8,9 @@ import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.security.cert.Certificate;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 
 /**
  * The application's side of a TLS connection, as a stream socket the ordinary {@code Transport} reads and writes:
@@ -66,9 +69,30 @@ final class TlsSocket implements LayeredSocket {
     return (tls.readable() ? Poller.READ : 0) | (tls.writable() ? Poller.WRITE : 0);
   }
 
+  /** What the application's transport adds to {@code getExtraInfo}: the session's facts, else the plain one's. */
   @Override
   public Object extraInfo(String name) {
-    return tls.extraInfo(name);
+    SSLSession session = tls.session();
+    return switch (name) {
+      case "sslsession", "ssl_object" -> session;
+      case "sslcontext" -> tls.options().context();
+      case "cipher" -> session.getCipherSuite();
+      case "protocol" -> session.getProtocol();
+      case "peercert" -> {
+        Certificate[] chain = peerCertificates(session);
+        yield chain == null || chain.length == 0 ? null : chain[0];
+      }
+      case "peercerts" -> peerCertificates(session);
+      default -> tls.plainInfo(name);
+    };
+  }
+
+  private static Certificate[] peerCertificates(SSLSession session) {
+    try {
+      return session.getPeerCertificates();
+    } catch (SSLPeerUnverifiedException e) {
+      return null; // a client without a certificate
+    }
   }
 
   @Override
