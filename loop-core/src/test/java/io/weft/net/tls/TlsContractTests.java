@@ -481,6 +481,35 @@ abstract class TlsContractTests {
     });
   }
 
+  @Test
+  void aBufferedProtocol_readsTheDecryptedStreamIntoItsOwnBuffer() {
+    run(() -> {
+      List<Rec> accepted = new ArrayList<>();
+      Server server = tlsServer(accepted, r -> r.echo = true);
+      java.nio.ByteBuffer into = java.nio.ByteBuffer.allocate(7); // smaller than a record: several reads each
+      java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+      List<Integer> updates = new ArrayList<>();
+      Net.Connection<io.weft.net.BufferedProtocol> c = Tls.createConnection(() -> new io.weft.net.BufferedProtocol() {
+        @Override
+        public java.nio.ByteBuffer getBuffer(int sizeHint) {
+          return into.clear();
+        }
+
+        @Override
+        public void bufferUpdated(int nbytes) {
+          updates.add(nbytes);
+          got.write(into.array(), 0, nbytes);
+        }
+      }, host(), port(server), clientOptions());
+      c.transport().write(bytes("twenty bytes of text"));
+      Rec.await(() -> got.size() == 20, "the echo through a 7-byte buffer");
+      assertThat(got.toString(StandardCharsets.UTF_8)).isEqualTo("twenty bytes of text");
+      assertThat(updates).allSatisfy(n -> assertThat(n).isBetween(1, 7));
+      assertThat(updates.size()).isGreaterThanOrEqualTo(3);
+      c.transport().close();
+    });
+  }
+
   /** Holds what a server task made. */
   static final class Future2 {
     volatile Transport transport;
