@@ -129,7 +129,7 @@ public final class StreamWriter {
     transport.writeEof();
   }
 
-  /** Returns true; see {@link Transport#canWriteEof()}. */
+  /** Returns whether the transport can half-close: true, but false over TLS; see {@link Transport#canWriteEof()}. */
   public boolean canWriteEof() {
     return transport.canWriteEof();
   }
