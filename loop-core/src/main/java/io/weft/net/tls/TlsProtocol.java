@@ -187,14 +187,12 @@ final class TlsProtocol implements Protocol {
       appLost = null;
       lost.run(); // the application's connectionLost, after the TLS shutdown as in asyncio
     }
-    if (app != null && !app.isClosing()) {
-      if (cause != null) {
-        NetAccess.get().forceClose(app, cause);
-      } else if (appIn.position() == 0) {
-        NetAccess.get().forceClose(app, null); // nothing left to read: lost as asyncio reports it, without error
-      } else {
-        inboundDone = true; // the application reads what is left, then EOF
+    if (app != null && lost == null) { // the application's transport has not reached its connectionLost yet
+      if (cause == null && appIn.position() > 0 && !app.isClosing()) {
+        inboundDone = true; // the application reads what is left, then EOF (and then loses the connection)
         socket.kick();
+      } else {
+        NetAccess.get().forceClose(app, cause); // even one closing: its buffer can never be flushed now
       }
     }
   }
@@ -436,6 +434,12 @@ final class TlsProtocol implements Protocol {
     }
     if (appError != null) {
       throw appError;
+    }
+    if (inboundDone && plainLost) {
+      // nothing under this connection any more: after its EOF the application's transport ends, even if its
+      // protocol asked to stay half-open
+      Transport t = app;
+      loop.callSoon(() -> NetAccess.get().forceClose(t, null));
     }
     return inboundDone ? -1 : 0;
   }

@@ -510,6 +510,32 @@ abstract class TlsContractTests {
     });
   }
 
+  @Test
+  void aConnectionLostWhileClosingWithABufferedBacklog_stillReachesConnectionLost() {
+    run(() -> {
+      List<Rec> accepted = new ArrayList<>();
+      Server server = tlsServer(accepted, r -> r.pauseReadingAtStart = true);
+      Net.Connection<Rec> c = Tls.createConnection(() -> new Rec(loop), host(), port(server), clientOptions());
+      byte[] chunk = new byte[64 * 1024];
+      for (int i = 0, stalled = 0; stalled < 20; i++) {
+        assertThat(i).as("writes before the TLS transport stayed paused").isLessThan(5000);
+        if (c.protocol().pauses > c.protocol().resumes) {
+          stalled++;
+        } else {
+          stalled = 0;
+          c.transport().write(chunk);
+        }
+        Weft.sleep(Duration.ofMillis(1));
+      }
+      c.transport().close(); // closing, with a backlog the stalled connection will never take
+      assertThat(c.transport().getWriteBufferSize()).isPositive();
+      Rec.await(() -> !accepted.isEmpty() && accepted.get(0).transport != null, "the server's connection");
+      accepted.get(0).transport.abort(); // a reset under the client's TLS
+      c.protocol().awaitLost();
+      assertThat(c.protocol().lostWith).isInstanceOf(IOException.class);
+    });
+  }
+
   /** Holds what a server task made. */
   static final class Future2 {
     volatile Transport transport;
