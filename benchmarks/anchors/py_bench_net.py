@@ -19,20 +19,30 @@ Cases:
                  bytes; data_received closes once 64 came back; the cycle ends at the client's connection_lost.
                  The server (same loop) echoes and closes on EOF. rate = cycles/s. fd count checked after (back to the count before, less the listener).
   connects_conc  the same, 100 client tasks each doing n/100 cycles one after another.
+  echo_tls       TLS echo: 100 client connections with ssl= (TLS 1.3, an RSA-2048 certificate for 127.0.0.1 made by
+                 the openssl CLI into a temporary directory; the client checks the hostname), each doing n/100
+                 round trips of 64 bytes (default n = 50,000) with Protocols on both sides, as py_bench.py's
+                 echo_proto_both. Connects and handshakes come before the clock starts. rate = round trips/s.
+  echo_plain     the same program without TLS, for the ratio measured in the same run.
 
-Weft's side of each case: io.weft.bench.IdleConnections and io.weft.bench.ConnectBench.
+Weft's side of each case: io.weft.bench.IdleConnections, io.weft.bench.ConnectBench and io.weft.bench.TlsEchoBench.
 """
 import argparse
 import asyncio
 import gc
 import os
 import resource
+import ssl
+import subprocess
+import tempfile
 import time
 
 DEFAULTS = {
     "idle_conns": 10_000,
     "connects_seq": 10_000,
     "connects_conc": 10_000,
+    "echo_tls": 50_000,
+    "echo_plain": 50_000,
 }
 
 MSG = b"x" * 64
@@ -201,6 +211,90 @@ async def case_connects_seq(n):
 
 async def case_connects_conc(n):
     return await _connects(n, CLIENTS)
+
+
+# ---- echo, plain and TLS
+def tls_contexts():
+    """A server and a client context for a fresh self-signed RSA-2048 certificate for 127.0.0.1 and localhost."""
+    d = tempfile.mkdtemp(prefix="weft-anchor-tls")
+    key, cert = os.path.join(d, "key.pem"), os.path.join(d, "cert.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                    "-days", "2", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
+                   check=True, capture_output=True)
+    server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server.load_cert_chain(cert, key)
+    client = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # check_hostname and CERT_REQUIRED by default
+    client.load_verify_locations(cert)
+    for f in (key, cert):
+        os.unlink(f)
+    os.rmdir(d)
+    return server, client
+
+
+class EchoClientProtocol(asyncio.Protocol):
+    """Sends 64 bytes, and again each time 64 came back, until `rounds`; then closes and counts down."""
+
+    def __init__(self, rounds, remaining, done):
+        self.rounds = rounds
+        self.remaining = remaining
+        self.done = done
+        self.got = 0
+        self.count = 0
+
+    def connection_made(self, transport):
+        self.transport = transport
+
+    def start(self):
+        self.transport.write(MSG)
+
+    def data_received(self, data):
+        self.got += len(data)
+        while self.got >= len(MSG):
+            self.got -= len(MSG)
+            self.count += 1
+            if self.count == self.rounds:
+                self.transport.close()
+                self.remaining[0] -= 1
+                if self.remaining[0] == 0:
+                    self.done.set_result(None)
+                return
+            self.transport.write(MSG)
+
+
+async def _echo(n, tls):
+    loop = asyncio.get_running_loop()
+    server_ctx, client_ctx = tls_contexts() if tls else (None, None)
+    server = await loop.create_server(EchoServerProtocol, "127.0.0.1", 0, backlog=1024, ssl=server_ctx)
+    port = server.sockets[0].getsockname()[1]
+    rounds = n // CLIENTS
+    remaining = [CLIENTS]
+    done = loop.create_future()
+    clients = []
+    for _ in range(CLIENTS):
+        _, p = await loop.create_connection(lambda: EchoClientProtocol(rounds, remaining, done), "127.0.0.1", port,
+                                            ssl=client_ctx)
+        clients.append(p)
+    t0 = time.perf_counter()
+    for c in clients:
+        c.start()
+    await done
+    dt = time.perf_counter() - t0
+    total = sum(c.count for c in clients)
+    if total != rounds * CLIENTS:
+        raise SystemExit(f"echo: expected {rounds * CLIENTS} round trips, got {total}")
+    server.close()
+    await server.wait_closed()
+    version = clients[0].transport.get_extra_info("ssl_object").version() if tls else "none"
+    return dt, total, "round_trips/s", {"clients": CLIENTS, "tls": version}
+
+
+async def case_echo_tls(n):
+    return await _echo(n, True)
+
+
+async def case_echo_plain(n):
+    return await _echo(n, False)
 
 
 CASES = {name: globals()["case_" + name] for name in DEFAULTS}

@@ -15,6 +15,7 @@ module io.weft.core {
   exports io.weft.sim;
   exports io.weft.sim.net;
   exports io.weft.net;
+  exports io.weft.net.tls;
   exports io.weft.time;
   exports io.weft.thread;
   exports io.weft.signal;

@@ -10,6 +10,10 @@ import io.weft.net.Net;
 import io.weft.net.Protocol;
 import io.weft.net.Server;
 import io.weft.net.Transport;
+import io.weft.net.Streams;
+import io.weft.net.tls.Tls;
+import io.weft.net.tls.TlsOptions;
+import javax.net.ssl.SSLContext;
 import java.net.InetSocketAddress;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import io.weft.Task;
@@ -183,6 +187,63 @@ class ReadmeExampleTests {
   @Timeout(30)
   void readmeEcho_theServerEchoesTheClientsBytes() {
     assertThat(readmeEcho()).isEqualTo("hello");
+  }
+
+  /** The README's TLS echo, verbatim, with contexts for a certificate made by keytool (see {@link #tlsContexts}). */
+  static String readmeTls(SSLContext serverContext, SSLContext clientContext) {
+    String reply = Weft.run(() -> {
+      Server server = Tls.startServer((reader, writer) -> {
+        writer.write(reader.readLine());                                       // echo one line
+        writer.close();                                                        // close_notify, then FIN
+      }, "127.0.0.1", 0, TlsOptions.server(serverContext));
+      int port = ((InetSocketAddress) server.sockets().get(0).localAddress()).getPort();
+
+      Streams.Pair c = Tls.openConnection("127.0.0.1", port, TlsOptions.client(clientContext));
+      c.writer().write("hello\n".getBytes(UTF_8));
+      String answer = new String(c.reader().readLine(), UTF_8).trim() + " over " + c.writer().getExtraInfo("protocol");
+      c.writer().close();
+      server.close();
+      server.waitClosed();
+      return answer;                                                           // "hello over TLSv1.3"
+    });
+    return reply;
+  }
+
+  /** A server context for a fresh RSA certificate for 127.0.0.1 (made by the JDK's keytool) and one trusting it. */
+  static SSLContext[] tlsContexts() throws Exception {
+    char[] password = "readme".toCharArray();
+    Path dir = Files.createTempDirectory("weft-readme-tls");
+    Path store = dir.resolve("keys.p12");
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+        "-genkeypair", "-keyalg", "RSA", "-keysize", "2048", "-alias", "readme", "-dname", "CN=localhost",
+        "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(),
+        "-storepass", new String(password), "-keypass", new String(password)).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
+    java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+    try (java.io.InputStream in = Files.newInputStream(store)) {
+      keys.load(in, password);
+    }
+    Files.delete(store);
+    Files.delete(dir);
+    javax.net.ssl.KeyManagerFactory kmf =
+        javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(keys, password);
+    SSLContext server = SSLContext.getInstance("TLS");
+    server.init(kmf.getKeyManagers(), null, null);
+    javax.net.ssl.TrustManagerFactory tmf =
+        javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(keys);
+    SSLContext client = SSLContext.getInstance("TLS");
+    client.init(null, tmf.getTrustManagers(), null);
+    return new SSLContext[] {server, client};
+  }
+
+  @Test
+  @Timeout(60)
+  void readmeTls_echoesALineOverTls13() throws Exception {
+    SSLContext[] contexts = tlsContexts();
+    assertThat(readmeTls(contexts[0], contexts[1])).isEqualTo("hello over TLSv1.3");
   }
 
   /** The README's simulation example, verbatim; returns passed, and whether the replay had the same trace. */

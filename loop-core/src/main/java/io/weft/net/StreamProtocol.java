@@ -30,6 +30,11 @@ final class StreamProtocol implements Protocol {
 
   @Override
   public void connectionMade(Transport transport) {
+    if (writer != null) { // start_tls: the same pair goes on over the new (TLS) transport
+      reader.replaceTransport(transport);
+      writer.replaceTransport(transport);
+      return;
+    }
     reader.setTransport(transport);
     writer = new StreamWriter(transport, this, reader);
     if (onConnected != null) {

@@ -70,6 +70,12 @@ public final class StreamReader implements AsyncIterable<byte[]> {
     this.transport = Objects.requireNonNull(transport, "transport must not be null");
   }
 
+  /** Pauses and resumes {@code transport} from now on (start_tls: the TLS transport over the old one). */
+  void replaceTransport(Transport transport) {
+    this.transport = Objects.requireNonNull(transport, "transport must not be null");
+    paused = false;
+  }
+
   /** Adds bytes that arrived; wakes a waiting read. */
   public void feedData(byte[] data) {
     if (eof) {

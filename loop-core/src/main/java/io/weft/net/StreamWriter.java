@@ -39,7 +39,7 @@ public final class StreamWriter {
    */
   static final int WRITES_ABOVE_MARK_BEFORE_WARNING = 100;
 
-  private final Transport transport;
+  private Transport transport; // replaced once by start_tls
   private final StreamProtocol protocol;
   private final StreamReader reader;
   private final EventLoop loop; // null if made outside a loop: then nothing is checked
@@ -52,6 +52,16 @@ public final class StreamWriter {
     this.protocol = protocol;
     this.reader = reader;
     this.loop = EventLoop.running();
+  }
+
+  /** Returns the protocol under this writer. */
+  StreamProtocol protocol() {
+    return protocol;
+  }
+
+  /** Makes the writer write to {@code transport} from now on (start_tls: the TLS transport over the old one). */
+  void replaceTransport(Transport transport) {
+    this.transport = transport;
   }
 
   /** Returns the transport; never null. */
@@ -119,7 +129,7 @@ public final class StreamWriter {
     transport.writeEof();
   }
 
-  /** Returns true; see {@link Transport#canWriteEof()}. */
+  /** Returns whether the transport can half-close: true, but false over TLS; see {@link Transport#canWriteEof()}. */
   public boolean canWriteEof() {
     return transport.canWriteEof();
   }

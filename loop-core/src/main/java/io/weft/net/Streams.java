@@ -126,7 +126,7 @@ public final class Streams {
     return Net.createUnixServer(protocols(loop, handler, limit), path, Net.DEFAULT_BACKLOG, true);
   }
 
-  private static Supplier<StreamProtocol> protocols(EventLoop loop, ClientHandler handler, int limit) {
+  static Supplier<StreamProtocol> protocols(EventLoop loop, ClientHandler handler, int limit) {
     return () -> new StreamProtocol(loop, new StreamReader(limit), p ->
         loop.createTask(() -> {
           handler.handle(p.reader, p.writer);

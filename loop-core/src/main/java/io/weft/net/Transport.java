@@ -50,6 +50,10 @@ import java.util.Objects;
 @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
 public final class Transport {
 
+  static {
+    io.weft.internal.NetAccess.publish(new NetAccessImpl());
+  }
+
   /** The default high-water mark of the write buffer: 64 KiB. */
   public static final int DEFAULT_HIGH_WATER = 64 * 1024;
 
@@ -213,8 +217,13 @@ public final class Transport {
   /**
    * Shuts down this side's output once the buffer is flushed (TCP's FIN); the peer's protocol gets
    * {@link Protocol#eofReceived}. Reading goes on. A no-op when closing or already called.
+   *
+   * @throws UnsupportedOperationException over TLS, which cannot half-close (asyncio's {@code NotImplementedError})
    */
   public void writeEof() {
+    if (!canWriteEof()) {
+      throw new UnsupportedOperationException("TLS does not support half-closes: writeEof() on " + this);
+    }
     if (phase != Phase.OPEN || eofWritten) {
       return;
     }
@@ -224,9 +233,9 @@ public final class Transport {
     }
   }
 
-  /** Returns true: a stream transport can always half-close. */
+  /** Returns whether {@link #writeEof()} can half-close: true, but false over TLS (as asyncio's). */
   public boolean canWriteEof() {
-    return true;
+    return !(socket instanceof io.weft.internal.LayeredSocket layered) || layered.canHalfClose();
   }
 
   /** Returns how many bytes are buffered, waiting for the socket. */
@@ -446,6 +455,11 @@ public final class Transport {
     return phase != Phase.OPEN;
   }
 
+  /** Aborts with {@code error} passed to {@code connectionLost}, for a layer under this transport that failed. */
+  void forceCloseWith(Throwable error) {
+    forceClose(error);
+  }
+
   /** Reports {@code error} (unless it is an I/O error: the connection's own failure) and aborts. */
   private void fatalError(Throwable error, String message) {
     if (!(error instanceof IOException)) {
@@ -473,6 +487,15 @@ public final class Transport {
   }
 
   private void connectionLost(Throwable error, boolean reset) {
+    if (socket instanceof io.weft.internal.LayeredSocket layered) {
+      // a layer (TLS) ends its own connection first (close_notify); the protocol hears of it once that is gone
+      layered.close(reset, () -> finishLost(error, reset));
+      return;
+    }
+    finishLost(error, reset);
+  }
+
+  private void finishLost(Throwable error, boolean reset) {
     try {
       protocol.connectionLost(error);
     } catch (Throwable e) {
@@ -511,7 +534,9 @@ public final class Transport {
   /**
    * Returns what asyncio's {@code get_extra_info} returns: {@code "peername"} and {@code "sockname"} (the
    * {@link SocketAddress}es, read when the connection was made), {@code "socket"} (the
-   * {@link io.weft.spi.Network.StreamSocket}); null for any other name.
+   * {@link io.weft.spi.Network.StreamSocket}); over TLS also {@code "peercert"}, {@code "cipher"},
+   * {@code "protocol"}, {@code "sslsession"}, {@code "sslcontext"} (see {@code io.weft.net.tls.Tls}); null for any
+   * other name.
    */
   public Object getExtraInfo(String name) {
     return getExtraInfo(name, null);
@@ -523,7 +548,7 @@ public final class Transport {
       case "socket" -> socket;
       case "sockname" -> sockname;
       case "peername" -> peername;
-      default -> null;
+      default -> socket instanceof io.weft.internal.LayeredSocket layered ? layered.extraInfo(name) : null;
     };
     return v != null ? v : fallback;
   }

@@ -68,6 +68,10 @@ final class Watch implements Poller.IoHandler {
       return;
     }
     interest = ops;
+    if (socket instanceof io.weft.internal.LayeredSocket layered) {
+      layered.watch(ops, this); // a layer's socket says itself when it is ready
+      return;
+    }
     if (registration == null) {
       try {
         registration = loop.poller().register(socket.pollable(), ops, this);
@@ -84,6 +88,9 @@ final class Watch implements Poller.IoHandler {
     Sockets.release(loop, socket);
     interest = 0;
     target = null;
+    if (socket instanceof io.weft.internal.LayeredSocket layered) {
+      layered.watch(0, null);
+    }
     if (registration != null && registration.isValid()) {
       registration.cancel();
     }
