@@ -15,4 +15,5 @@ module io.weft.core {
   exports io.weft.net;
   exports io.weft.time;
   exports io.weft.thread;
+  exports io.weft.process;
 }

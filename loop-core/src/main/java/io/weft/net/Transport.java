@@ -48,7 +48,7 @@ import java.util.Objects;
  * place, a little over 500 lines; its write buffer and flow-control state live in {@code WriteBuffer}.)
  */
 @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
-public final class Transport {
+public final class Transport implements ReadTransport, WriteTransport {
 
   /** The default high-water mark of the write buffer: 64 KiB. */
   public static final int DEFAULT_HIGH_WATER = 64 * 1024;
