@@ -22,6 +22,11 @@ final class PipeThreads {
 
   private PipeThreads() {}
 
+  /** The pool, for {@code CompletableFuture}'s async callbacks. */
+  static java.util.concurrent.Executor executor() {
+    return POOL;
+  }
+
   /** Runs {@code body} on a pipe thread. */
   static void start(Runnable body) {
     POOL.execute(body);

@@ -11,12 +11,11 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The transport of a child's stdout or stderr: asyncio's {@code _UnixReadPipeTransport}, over a blocking JDK stream.
  *
- * <p>A pipe thread ({@link PipeThreads}, the pump) reads the stream and sends each chunk to the loop as a message of its
- * {@linkplain EventLoop#beginRealWork real work}, so a simulation decides where the bytes enter and replays them.
- * Backpressure: while reading is paused (the reader's buffer is over its limit) the pump stops reading, so the pipe
- * fills and the child blocks on its write; the pump also stops while {@value #MAX_IN_FLIGHT} chunks are on their way
- * to a busy loop. A paused pump closes its work (it will send nothing until the loop resumes it), and resuming begins
- * a new one, so a simulation never waits for a pump that waits for it.
+ * <p>A pipe thread ({@link PipeThreads}, the pump) reads the stream and sends each chunk to the loop as a message of
+ * the child's {@linkplain EventLoop#beginRealWork real work} ({@link SubprocessTransport#send}), so a simulation
+ * decides where the bytes enter. Backpressure: while reading is paused (the reader's buffer is over its limit) the
+ * pump stops reading, so the pipe fills and the child blocks on its write; the pump also stops while
+ * {@value #MAX_IN_FLIGHT} chunks are on their way to a busy loop.
  *
  * <p>The pump owns the stream and closes it when it ends (EOF, error, or a {@link #close()} it sees): closing a JDK
  * pipe stream while another thread reads it would block the closer on the reader's lock.
@@ -44,8 +43,6 @@ final class ReadPipe implements ReadTransport {
   private boolean paused;
   private boolean closing;
   private int inFlight;
-  // Invariant: null only while the pump waits, paused, having closed it (or after it ended).
-  private EventLoop.RealWork work;
 
   ReadPipe(EventLoop loop, SubprocessTransport owner, int fd, InputStream in, String description) {
     this.loop = loop;
@@ -57,7 +54,6 @@ final class ReadPipe implements ReadTransport {
 
   /** Starts the pump. Loop thread. */
   void start() {
-    work = loop.beginRealWork("reading " + description);
     PipeThreads.start(this::pump);
   }
 
@@ -69,21 +65,14 @@ final class ReadPipe implements ReadTransport {
     byte[] buf = new byte[CHUNK];
     try {
       while (true) {
-        EventLoop.RealWork w;
         lock.lock();
         try {
           while (!closing && (paused || inFlight >= MAX_IN_FLIGHT)) {
-            if (paused && work != null) {
-              work.close(); // nothing comes from here until resumed
-              work = null;
-            }
             wake.awaitUninterruptibly();
           }
           if (closing) {
-            endQuietly();
             return;
           }
-          w = work;
         } finally {
           lock.unlock();
         }
@@ -96,28 +85,22 @@ final class ReadPipe implements ReadTransport {
           error = e;
         }
         byte[] data = n > 0 ? Arrays.copyOf(buf, n) : null;
-        lock.lock();
+        IOException cause = error;
+        lock.lock(); // sent under the lock: once close() has run, nothing more is sent
         try {
           if (closing) {
-            endQuietly();
             return;
           }
-          if (data != null) {
-            inFlight++;
+          if (data == null) {
+            owner.send(() -> ended(cause));
+            return;
+          }
+          inFlight++;
+          if (!owner.send(() -> received(data))) {
+            return; // the loop closed
           }
         } finally {
           lock.unlock();
-        }
-        if (data == null) {
-          IOException cause = error;
-          sendLast(w, () -> ended(cause));
-          return;
-        }
-        try {
-          w.callSoon(() -> received(data));
-        } catch (IllegalStateException loopClosed) {
-          w.close();
-          return;
         }
       }
     } finally {
@@ -126,33 +109,6 @@ final class ReadPipe implements ReadTransport {
       } catch (IOException e) {
         // nothing to do: the child's end is gone either way
       }
-    }
-  }
-
-  /** Closes the pump's work, if it has one, with nothing more to send. Under lock or from the pump. */
-  private void endQuietly() {
-    lock.lock();
-    try {
-      if (work != null) {
-        work.close();
-        work = null;
-      }
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private void sendLast(EventLoop.RealWork w, Runnable message) {
-    try {
-      w.complete(message);
-    } catch (IllegalStateException loopClosed) {
-      w.close();
-    }
-    lock.lock();
-    try {
-      work = null;
-    } finally {
-      lock.unlock();
     }
   }
 
@@ -203,9 +159,6 @@ final class ReadPipe implements ReadTransport {
     lock.lock();
     try {
       paused = false;
-      if (work == null && !closing) {
-        work = loop.beginRealWork("reading " + description);
-      }
       wake.signal();
     } finally {
       lock.unlock();
@@ -226,15 +179,12 @@ final class ReadPipe implements ReadTransport {
     lost = true;
     lock.lock();
     try {
-      closing = true;
-      if (work != null) {
-        work.close(); // the pump will send nothing more (it checks closing before each message)
-        work = null;
-      }
+      closing = true; // the pump sends nothing more: it checks before each message
       wake.signal();
     } finally {
       lock.unlock();
     }
+    owner.readDone(fd);
     SubprocessTransport.soon(loop, () -> owner.pipeConnectionLost(fd, null));
   }
 

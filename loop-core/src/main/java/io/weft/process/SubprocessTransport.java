@@ -22,9 +22,9 @@ import java.util.Set;
  *
  * <p>The child starts when the transport is made; the protocol hears {@code connectionMade} once the pipes are
  * connected, and every pipe event or exit that happened before that is held and delivered after it, in order. The
- * JDK's reaper waits for the child; its exit enters the loop as the last message of a declared
- * {@linkplain EventLoop#beginRealWork real work}, so a simulation decides where it falls among the pipe events and
- * replays it. {@code connectionLost} comes last, once the child exited and every pipe was lost; it also wakes
+ * JDK's reaper waits for the child. The child's output, its stdin flushes and its exit all enter the loop as messages
+ * of one declared {@linkplain EventLoop#beginRealWork real work}, so a simulation decides where they fall among the
+ * loop's other callbacks (see {@link #send}). {@code connectionLost} comes last, once the child exited and every pipe was lost; it also wakes
  * every {@link #awaitExit()}.
  *
  * <h2>Closing</h2>
@@ -62,6 +62,8 @@ public final class SubprocessTransport implements BaseTransport {
   private final ReadPipe stdout;
   private final ReadPipe stderr;
   private final boolean[] pipeLost = new boolean[3];
+  // readDone[fd]: the pump of stdout or stderr will send nothing more (its EOF arrived, or the loop closed it).
+  private final boolean[] readDone = new boolean[3];
   // Calls held until connectionMade has been scheduled; null after that.
   private ArrayDeque<Runnable> pendingCalls = new ArrayDeque<>();
   private Integer returncode;
@@ -71,6 +73,11 @@ public final class SubprocessTransport implements BaseTransport {
   // Invariant: null once connectionLost ran.
   private List<Future<Integer>> exitWaiters = new ArrayList<>();
   private Future<Void> connected;
+  private final boolean simulated;
+  private EventLoop.RealWork events; // the child's real work: open from the start until it finished
+  private final Object exitLock = new Object();
+  private Integer exitValueSeen; // guarded by exitLock; null until the reaper saw the exit
+  private boolean exitReleased; // guarded by exitLock
 
   private SubprocessTransport(EventLoop loop, SubprocessProtocol protocol, java.lang.Process process,
       String program, ProcessOptions options) {
@@ -89,6 +96,9 @@ public final class SubprocessTransport implements BaseTransport {
     pipeLost[0] = stdin == null;
     pipeLost[1] = stdout == null;
     pipeLost[2] = stderr == null;
+    readDone[1] = stdout == null;
+    readDone[2] = stderr == null;
+    this.simulated = loop.poller() instanceof io.weft.spi.VirtualPoller;
   }
 
   // ------------------------------------------------------------------------------------------------------------
@@ -124,14 +134,15 @@ public final class SubprocessTransport implements BaseTransport {
     java.lang.Process process = pb.start(); // IOException: nothing was made
     SubprocessTransport t = new SubprocessTransport(loop, protocol, process, argv.getFirst(), options);
     t.connected = loop.createFuture();
+    t.events = loop.beginRealWork("pid " + t.pid + " (" + t.program + "): its output and exit");
     OpenSubprocesses.of(loop).add(t);
-    t.watchExit();
     if (t.stdout != null) {
       t.stdout.start();
     }
     if (t.stderr != null) {
       t.stderr.start();
     }
+    t.watchExit();
     loop.callSoon(t::connectPipes);
     return t;
   }
@@ -145,16 +156,97 @@ public final class SubprocessTransport implements BaseTransport {
     };
   }
 
+  // ------------------------------------------------------------------------------------------------------------
+  // The child's events: one real work carries its output, its flushes and its exit to the loop
+  // ------------------------------------------------------------------------------------------------------------
+
+  /**
+   * Sends {@code message} to the loop as the next message of the child's real work; false if the loop closed (the
+   * message is dropped). Any thread.
+   *
+   * <p>All the child's events go through one work, so a simulated loop with nothing else to do waits for the child's
+   * next event, whichever pipe or the reaper sends it; one work per pipe would have it wait for one pipe while the
+   * child waits for a flush whose completion sits in another's inbox.
+   */
+  boolean send(Runnable message) {
+    try {
+      events.callSoon(message);
+      return true;
+    } catch (IllegalStateException loopClosed) {
+      return false;
+    }
+  }
+
+  /** Watches for the exit: released at once, or (simulated) once the output pipes ended. Loop thread. */
   private void watchExit() {
-    EventLoop.RealWork work = loop.beginRealWork("waiting for pid " + pid + " (" + program + ") to exit");
-    process.onExit().whenComplete((p, error) -> {
-      int exitValue = process.exitValue();
-      try {
-        work.complete(() -> processExited(exitValue));
-      } catch (IllegalStateException loopClosed) {
-        work.close();
+    process.onExit().whenCompleteAsync((p, error) -> exitSeen(process.exitValue()), PipeThreads.executor());
+    if (!simulated || (readDone[STDOUT] && readDone[STDERR])) {
+      releaseExit();
+    }
+  }
+
+  /**
+   * Lets the exit be sent. On a simulated loop this waits until the stdout and stderr pipes ended, so a child's exit
+   * reaches the loop after its last byte, never in the order two threads happened to run: asyncio leaves that order
+   * open, and a replay needs it fixed. A production loop releases it at once, so an exit is seen even while a
+   * grandchild holds the pipes open. Loop thread.
+   */
+  private void releaseExit() {
+    Integer seen;
+    synchronized (exitLock) {
+      if (exitReleased) {
+        return;
       }
-    });
+      exitReleased = true;
+      seen = exitValueSeen;
+      if (seen == null) {
+        return; // the reaper sends it
+      }
+    }
+    int value = seen;
+    PipeThreads.executor().execute(() -> send(() -> processExited(value))); // through the inbox, never the loop
+  }
+
+  /** The reaper saw the exit. Never the loop's thread. */
+  private void exitSeen(int exitValue) {
+    synchronized (exitLock) {
+      exitValueSeen = exitValue;
+      if (!exitReleased) {
+        return; // the loop sends it when it releases the exit
+      }
+    }
+    send(() -> processExited(exitValue));
+  }
+
+  /** A flush of stdin ended. Loop thread. */
+  void flushEnded() {
+    maybeEndEvents();
+  }
+
+  /**
+   * The pump of {@code fd} (stdout or stderr) will send nothing more: its EOF arrived, or the loop closed the pipe.
+   * Loop thread.
+   */
+  void readDone(int fd) {
+    if (readDone[fd]) {
+      return;
+    }
+    readDone[fd] = true;
+    if (readDone[STDOUT] && readDone[STDERR]) {
+      releaseExit();
+    }
+    maybeEndEvents();
+  }
+
+  /**
+   * Closes the child's work as soon as nothing more can come (its exit arrived, both pumps are done, no flush is
+   * writing), in the callback that learnt it: a simulation must never wait for a message that will not come.
+   * Loop thread.
+   */
+  private void maybeEndEvents() {
+    if (returncode != null && readDone[STDOUT] && readDone[STDERR] && (stdin == null || !stdin.isFlushing())) {
+      events.close();
+    }
   }
 
   /** The future that completes once {@code connectionMade} is scheduled (asyncio's {@code waiter}). */
@@ -202,6 +294,9 @@ public final class SubprocessTransport implements BaseTransport {
     }
     pipeLost[fd] = true;
     call(() -> protocol.pipeConnectionLost(fd, cause));
+    if (fd != STDIN) {
+      readDone(fd);
+    }
     tryFinish();
   }
 
@@ -219,6 +314,7 @@ public final class SubprocessTransport implements BaseTransport {
           + exitValue);
     }
     returncode = Signals.returncode(exitValue, signalsSent);
+    maybeEndEvents();
     call(protocol::processExited);
     tryFinish();
   }
@@ -412,6 +508,7 @@ public final class SubprocessTransport implements BaseTransport {
           Kernel.get().warn(loop, "unclosed transport " + t + ": closing it, which kills the child if it runs");
           t.close();
         }
+        t.events.close(); // nothing waits for the child any more
       }
       open.clear();
     }

@@ -16,8 +16,8 @@ import java.util.Objects;
  * The transport of a child's stdin: asyncio's {@code _UnixWritePipeTransport}, over a blocking JDK stream.
  *
  * <p>{@link #write} never waits: it buffers. While nothing is being written, a write starts a flush: a pipe thread
- * writes everything buffered so far, as one declared {@linkplain EventLoop#beginRealWork real work} whose completion
- * (bytes written, or the error) is its last message, so a simulation decides where it enters. Above the high-water
+ * writes everything buffered so far, and sends its completion (bytes written, or the error) as a message of the
+ * child's {@linkplain EventLoop#beginRealWork real work}, so a simulation decides where it enters. Above the high-water
  * mark (64 KiB) the owner's protocol hears {@code pauseWriting}; at the low-water mark, {@code resumeWriting}. No
  * thread waits while nothing is buffered. {@link #writeEof()} is {@link #close()}, as for asyncio's pipes: the stream
  * closes once flushed. A failed write (the child closed its end: a broken pipe) loses the pipe with that error.
@@ -111,7 +111,6 @@ final class WritePipe implements WriteTransport {
     }
     pending.clear();
     flushing = true;
-    EventLoop.RealWork work = loop.beginRealWork("writing " + batch.length + " bytes to " + description);
     PipeThreads.start(() -> {
       IOException error = null;
       try {
@@ -121,17 +120,15 @@ final class WritePipe implements WriteTransport {
         error = e;
       }
       IOException cause = error;
-      try {
-        work.complete(() -> flushed(batch.length, cause));
-      } catch (IllegalStateException loopClosed) {
-        work.close();
-        closeStream();
+      if (!owner.send(() -> flushed(batch.length, cause))) {
+        closeStream(); // the loop closed
       }
     });
   }
 
   private void flushed(int n, IOException error) {
     flushing = false;
+    owner.flushEnded();
     if (phase == Phase.CLOSED) {
       closeStream(); // aborted meanwhile
       return;
@@ -163,6 +160,11 @@ final class WritePipe implements WriteTransport {
       protocolPaused = false;
       owner.resumeWriting();
     }
+  }
+
+  /** Whether a flush thread is writing. */
+  boolean isFlushing() {
+    return flushing;
   }
 
   @Override
