@@ -340,29 +340,4 @@ class ReadmeExampleTests {
         .containsExactly("[tea, toast, no eggs: no time for eggs]");
   }
 
-  /** The README's "Subprocesses" block: communicate through {@code tr}, and a line through {@code cat}. */
-  @Test
-  @Timeout(60)
-  void readmeSubprocesses() {
-    io.weft.process.Process.Output out = Weft.run(() -> {
-      io.weft.process.Process p = io.weft.process.Subprocesses.createSubprocessExec(
-          io.weft.process.ProcessOptions.defaults().allPiped(), "tr", "a-z", "A-Z");
-      return p.communicate("hello\n".getBytes(UTF_8)); // writes, reads stdout and stderr at once, then waits
-    });
-    assertThat(new String(out.stdout(), UTF_8)).isEqualTo("HELLO\n");
-    assertThat(out.stderr()).isEmpty();
-
-    int code = Weft.run(() -> {
-      io.weft.process.Process p = io.weft.process.Subprocesses.createSubprocessExec(
-          io.weft.process.ProcessOptions.defaults().stdin(io.weft.process.Stdio.PIPE)
-              .stdout(io.weft.process.Stdio.PIPE), "cat");
-      p.stdin().write("one line\n".getBytes(UTF_8));
-      p.stdin().drain();
-      byte[] line = p.stdout().readLine();
-      assertThat(new String(line, UTF_8)).isEqualTo("one line\n");
-      p.stdin().close();
-      return p.waitFor();
-    });
-    assertThat(code).isZero();
-  }
 }
