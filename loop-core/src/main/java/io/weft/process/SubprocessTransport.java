@@ -316,6 +316,9 @@ public final class SubprocessTransport implements BaseTransport {
     returncode = Signals.returncode(exitValue, signalsSent);
     maybeEndEvents();
     call(protocol::processExited);
+    if (stdin != null) {
+      stdin.childExited(); // its read end closed with it
+    }
     tryFinish();
   }
 

@@ -162,6 +162,20 @@ final class WritePipe implements WriteTransport {
     }
   }
 
+  /**
+   * The child exited, so its end of the pipe is closed: the pipe is lost now, with no error, unless a flush is
+   * writing (it fails with a broken pipe and loses the pipe with that error). asyncio learns the same from the
+   * selector (the write end of a pipe whose read end closed polls as an error); the JDK's stream cannot be polled,
+   * so the exit stands for it (a grandchild that inherited the pipe's read end is not waited for). Loop thread.
+   */
+  void childExited() {
+    if (phase != Phase.CLOSED && !flushing) {
+      pending.clear();
+      buffered = 0;
+      lose(null);
+    }
+  }
+
   /** Whether a flush thread is writing. */
   boolean isFlushing() {
     return flushing;

@@ -62,6 +62,16 @@ class SubprocessTests {
     }
 
     @Test
+    void waitFor_withAStdinPipeNobodyCloses_returnsOnceTheChildExits() {
+      String got = Weft.run(() -> {
+        Process p = Subprocesses.createSubprocessExec(PIPES, "true");
+        int code = p.waitFor();
+        return code + " " + p.stdin().isClosing();
+      });
+      assertThat(got).isEqualTo("0 true");
+    }
+
+    @Test
     void aMissingProgram_raisesIOExceptionNamingIt_andLeavesNothingRunning() {
       long before = ProcessHandle.current().children().count();
       assertThatThrownBy(() -> Weft.run(() -> Subprocesses.createSubprocessExec(PIPES, "/no/such/program-xyz")))
