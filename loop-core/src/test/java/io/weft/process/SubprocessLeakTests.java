@@ -75,7 +75,7 @@ class SubprocessLeakTests {
         || openFds() > fdsBefore) && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
-    assertThat(ProcessHandle.current().children().count()).as("children left").isEqualTo(childrenBefore);
+    assertThat(ProcessHandle.current().children().count()).as("children left").isLessThanOrEqualTo(childrenBefore);
     assertThat(zombies()).as("zombies left").isEmpty();
     assertThat(openFds()).as("file descriptors open after 1000 children (before: %d)", fdsBefore)
         .isLessThanOrEqualTo(fdsBefore);
