@@ -236,6 +236,32 @@ class SubprocessLifecycleTests {
     }
 
     @Test
+    void aStdinWriteAboveTheHighWaterMark_pausesTheProtocol_andResumesWhenTheChildReads() {
+      List<String> events = Weft.run(() -> {
+        List<String> heard = new ArrayList<>();
+        Subprocesses.Connection<SubprocessProtocol> c = Subprocesses.subprocessShell(() -> new SubprocessProtocol() {
+          @Override
+          public void pauseWriting() {
+            heard.add("pause");
+          }
+
+          @Override
+          public void resumeWriting() {
+            heard.add("resume");
+          }
+        }, ProcessOptions.defaults().stdin(Stdio.PIPE), "sleep 0.2; cat > /dev/null");
+        io.weft.net.WriteTransport stdin = (io.weft.net.WriteTransport) c.transport().getPipeTransport(0);
+        stdin.write(new byte[256 * 1024]);
+        heard.add("wrote " + stdin.getWriteBufferSize());
+        stdin.close();
+        c.transport().awaitExit();
+        c.transport().close();
+        return heard;
+      });
+      assertThat(events).containsExactly("pause", "wrote 262144", "resume");
+    }
+
+    @Test
     void getPipeTransport_isNullForStreamsThatAreNotPipes_andRefusesOtherFds() {
       Weft.run(() -> {
         Subprocesses.Connection<SubprocessProtocol> c = Subprocesses.subprocessExec(() -> new SubprocessProtocol() { },

@@ -51,6 +51,10 @@ class SubprocessSimulationTests {
       assertThat(again.passed()).as("replay of seed %d: %s", seed, again.failure()).isTrue();
       assertThat(again.value()).as("seed %d replayed", seed).isEqualTo(r.value());
       assertThat(again.traceHash()).as("seed %d replayed", seed).isEqualTo(r.traceHash());
+      for (String child : r.value().split("\\]\\[")) {
+        assertThat(child.indexOf("exited:0")).as("seed %d, in a simulation the exit enters after the EOF: %s", seed,
+            child).isGreaterThan(child.indexOf("pipeLost1"));
+      }
       seen.add(r.value());
     }
     assertThat(seen).as("orders seen").isNotEmpty();

@@ -80,6 +80,15 @@ class SubprocessTests {
     }
 
     @Test
+    void aMissingDirectory_raisesIOException_andLeavesNothingRunning(@TempDir Path dir) {
+      Path missing = dir.resolve("not-here");
+      long before = ProcessHandle.current().children().count();
+      assertThatThrownBy(() -> Weft.run(() -> Subprocesses.createSubprocessExec(PIPES.cwd(missing), "true")))
+          .isInstanceOf(IOException.class).hasMessageContaining("not-here");
+      assertThat(ProcessHandle.current().children().count()).isLessThanOrEqualTo(before);
+    }
+
+    @Test
     void cwdAndEnv_reachTheChild(@TempDir Path dir) throws Exception {
       Path real = dir.toRealPath();
       String out = Weft.run(() -> {
