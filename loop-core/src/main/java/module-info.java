@@ -19,4 +19,5 @@ module io.weft.core {
   exports io.weft.time;
   exports io.weft.thread;
   exports io.weft.signal;
+  exports io.weft.process;
 }

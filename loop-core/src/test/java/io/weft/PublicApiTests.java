@@ -96,7 +96,8 @@ class PublicApiTests {
   void module_isNamedIoWeftCore_andExportsExactlyTheFacadeAndTheSpi() {
     assertThat(descriptor.name()).isEqualTo("io.weft.core");
     assertThat(exportedPackages()).containsExactlyInAnyOrder("io.weft", "io.weft.spi", "io.weft.sync", "io.weft.sim",
-        "io.weft.sim.net", "io.weft.net", "io.weft.net.tls", "io.weft.time", "io.weft.thread", "io.weft.signal");
+        "io.weft.sim.net", "io.weft.net", "io.weft.net.tls", "io.weft.time", "io.weft.thread", "io.weft.signal",
+        "io.weft.process");
   }
 
   @Test

@@ -400,4 +400,5 @@ class ReadmeExampleTests {
     assertThat(captured.toString(StandardCharsets.UTF_8).lines().toList())
         .containsExactly("[tea, toast, no eggs: no time for eggs]");
   }
+
 }

@@ -6,11 +6,13 @@ import io.weft.net.StreamReader;
 import io.weft.net.StreamWriter;
 import io.weft.net.Streams;
 import io.weft.net.Transport;
+import io.weft.net.WriteTransport;
 import io.weft.spi.Network.StreamSocket;
 import java.util.function.Supplier;
 
 /**
- * The package-private operations of {@code io.weft.net} that layers above it (TLS) need, published by
+ * The package-private operations of {@code io.weft.net} that other packages of this module need (the TLS layer,
+ * the subprocess pipes), published by
  * {@code io.weft.net} when its {@link Transport} loads, as {@link Kernel} is by {@code io.weft}.
  */
 public interface NetAccess {
@@ -54,6 +56,21 @@ public interface NetAccess {
 
   /** Stream server protocols running {@code handler} per connection, as {@code Streams.startServer} makes them. */
   Supplier<Protocol> streamServerProtocols(EventLoop loop, Streams.ClientHandler handler, int limit);
+
+  /**
+   * Makes a writer with no reader over {@code transport}, as asyncio's subprocess stdin: the returned
+   * {@code flow} protocol must hear the transport's {@code pauseWriting}, {@code resumeWriting} and
+   * {@code connectionLost}, so that {@link StreamWriter#drain()} waits and wakes as on a connection. Loop thread.
+   */
+  WriterAndFlow newWriter(WriteTransport transport);
+
+  /**
+   * A writer and the protocol its transport's flow control must reach.
+   *
+   * @param writer the writer; never null
+   * @param flow what hears pause, resume and loss; never null
+   */
+  record WriterAndFlow(StreamWriter writer, Protocol flow) {}
 
   /** Holds the published instance. */
   final class Holder {

@@ -5,7 +5,10 @@ import io.weft.internal.LayeredSocket;
 import io.weft.internal.NetAccess;
 import java.util.function.Supplier;
 
-/** This package's side of {@link NetAccess}: what the TLS layer needs of transports and streams. */
+/**
+ * This package's side of {@link NetAccess}: what the TLS layer needs of transports and streams, and the subprocess
+ * package of writers.
+ */
 final class NetAccessImpl implements NetAccess {
 
   @Override
@@ -39,5 +42,13 @@ final class NetAccessImpl implements NetAccess {
   public Supplier<Protocol> streamServerProtocols(EventLoop loop, Streams.ClientHandler handler, int limit) {
     Supplier<StreamProtocol> protocols = Streams.protocols(loop, handler, limit);
     return protocols::get;
+  }
+
+  @Override
+  public WriterAndFlow newWriter(WriteTransport transport) {
+    StreamProtocol flow = new StreamProtocol(EventLoop.getRunningLoop(), null, null);
+    StreamWriter writer = new StreamWriter(transport, flow, null);
+    flow.writer = writer;
+    return new WriterAndFlow(writer, flow);
   }
 }

@@ -56,10 +56,14 @@ final class StreamProtocol implements Protocol {
   @Override
   public void connectionLost(Throwable cause) {
     if (cause == null) {
-      reader.feedEof();
+      if (reader != null) {
+        reader.feedEof();
+      }
       closed.setResult(null);
     } else {
-      reader.setException(cause);
+      if (reader != null) {
+        reader.setException(cause);
+      }
       closed.setException(cause);
       closed.exception(); // retrieved: nobody need await it
     }

@@ -36,7 +36,7 @@ public final class StreamReader implements AsyncIterable<byte[]> {
   private boolean eof;
   private Throwable exception;
   private Future<Void> waiter;
-  private Transport transport;
+  private ReadTransport transport;
   private boolean paused;
 
   /**
@@ -63,7 +63,7 @@ public final class StreamReader implements AsyncIterable<byte[]> {
   // ------------------------------------------------------------------------------------------------------------
 
   /** Sets the transport to pause and resume; once. */
-  public void setTransport(Transport transport) {
+  public void setTransport(ReadTransport transport) {
     if (this.transport != null) {
       throw new IllegalStateException("Transport already set: " + this.transport);
     }

@@ -39,7 +39,7 @@ public final class StreamWriter {
    */
   static final int WRITES_ABOVE_MARK_BEFORE_WARNING = 100;
 
-  private Transport transport; // replaced once by start_tls
+  private WriteTransport transport; // replaced once by start_tls
   private final StreamProtocol protocol;
   private final StreamReader reader;
   private final EventLoop loop; // null if made outside a loop: then nothing is checked
@@ -47,7 +47,7 @@ public final class StreamWriter {
   private int writesAboveMark;
   private boolean warned; // the forgotten-drain warning was sent; it is sent once per writer
 
-  StreamWriter(Transport transport, StreamProtocol protocol, StreamReader reader) {
+  StreamWriter(WriteTransport transport, StreamProtocol protocol, StreamReader reader) {
     this.transport = transport;
     this.protocol = protocol;
     this.reader = reader;
@@ -64,8 +64,16 @@ public final class StreamWriter {
     this.transport = transport;
   }
 
-  /** Returns the transport; never null. */
+  /**
+   * Returns the connection's transport, or null for a writer that is not over a connection (a subprocess' stdin:
+   * see {@link #writeTransport()}).
+   */
   public Transport transport() {
+    return transport instanceof Transport t ? t : null;
+  }
+
+  /** Returns the transport written to: the connection's {@link Transport}, or a subprocess' stdin pipe; never null. */
+  public WriteTransport writeTransport() {
     return transport;
   }
 
@@ -152,7 +160,7 @@ public final class StreamWriter {
    */
   public void drain() throws IOException {
     writesAboveMark = 0;
-    Throwable e = reader.exception();
+    Throwable e = reader == null ? null : reader.exception(); // a subprocess' stdin has no reader
     if (e != null) {
       throw io.weft.internal.Sneaky.<RuntimeException>raise(e);
     }

@@ -48,7 +48,7 @@ import java.util.Objects;
  * place, a little over 500 lines; its write buffer and flow-control state live in {@code WriteBuffer}.)
  */
 @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
-public final class Transport {
+public final class Transport implements ReadTransport, WriteTransport {
 
   static {
     io.weft.internal.NetAccess.publish(new NetAccessImpl());

@@ -167,9 +167,14 @@ public final class Tls {
    *
    * @throws javax.net.ssl.SSLHandshakeException if the handshake fails; the connection is closed by then
    * @throws io.weft.TimeoutError if the handshake takes longer than the handshake timeout
+   * @throws IllegalArgumentException if {@code writer} is not over a connection (a subprocess' stdin)
    */
   public static void startTls(StreamWriter writer, TlsOptions tls) throws IOException {
     Objects.requireNonNull(writer, "writer must not be null");
+    if (writer.transport() == null) {
+      throw new IllegalArgumentException("startTls needs a connection's writer, got one over " + writer.writeTransport()
+          + " (a subprocess pipe cannot speak TLS)");
+    }
     writer.drain();
     startTls(writer.transport(), NetAccess.get().protocolOf(writer), tls);
   }
