@@ -210,6 +210,9 @@ public final class Tls {
     if (name != null && !isIpLiteral(name)) {
       parameters.setServerNames(List.of(new SNIHostName(name)));
     }
+    if (tls.parameters() != null) {
+      tls.parameters().accept(parameters);
+    }
     engine.setSSLParameters(parameters);
     return engine;
   }
@@ -217,6 +220,11 @@ public final class Tls {
   static SSLEngine serverEngine(TlsOptions tls) {
     SSLEngine engine = tls.context().createSSLEngine();
     engine.setUseClientMode(false);
+    if (tls.parameters() != null) {
+      SSLParameters parameters = engine.getSSLParameters();
+      tls.parameters().accept(parameters);
+      engine.setSSLParameters(parameters);
+    }
     return engine;
   }
 

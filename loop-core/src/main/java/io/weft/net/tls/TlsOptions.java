@@ -3,7 +3,9 @@ package io.weft.net.tls;
 import io.weft.Api;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * How one side of a connection speaks TLS: asyncio's {@code ssl=}, {@code server_side=}, {@code server_hostname=},
@@ -27,10 +29,14 @@ import javax.net.ssl.SSLContext;
  * @param handshakeTimeout how long the handshake may take before the connection is aborted (asyncio's 60 s); > 0
  * @param shutdownTimeout how long closing waits for the peer's {@code close_notify} before aborting (asyncio's
  *     30 s); > 0
+ * @param parameters what the application sets on each connection's {@link SSLParameters} after Weft's own settings
+ *     (what asyncio's users set on their {@code ssl.SSLContext}: {@code setNeedClientAuth(true)} for
+ *     {@code verify_mode = CERT_REQUIRED} on a server, {@code setApplicationProtocols} for ALPN, protocols, cipher
+ *     suites), or null for none
  */
 @Api(status = Api.Status.EXPERIMENTAL, since = "0.3")
 public record TlsOptions(SSLContext context, boolean serverSide, String serverHostname, boolean checkHostname,
-    Duration handshakeTimeout, Duration shutdownTimeout) {
+    Duration handshakeTimeout, Duration shutdownTimeout, Consumer<SSLParameters> parameters) {
 
   /** asyncio's {@code SSL_HANDSHAKE_TIMEOUT}: 60 seconds. */
   public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(60);
@@ -59,31 +65,45 @@ public record TlsOptions(SSLContext context, boolean serverSide, String serverHo
 
   /** A client's options: hostname checking on, the default timeouts. */
   public static TlsOptions client(SSLContext context) {
-    return new TlsOptions(context, false, null, true, DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT);
+    return new TlsOptions(context, false, null, true, DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT, null);
   }
 
   /** A server's options: the default timeouts. */
   public static TlsOptions server(SSLContext context) {
-    return new TlsOptions(context, true, null, false, DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT);
+    return new TlsOptions(context, true, null, false, DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT, null);
   }
 
   /** Returns these options with the name a client checks and sends as SNI (null: the host connected to). */
   public TlsOptions withServerHostname(String serverHostname) {
-    return new TlsOptions(context, serverSide, serverHostname, checkHostname, handshakeTimeout, shutdownTimeout);
+    return new TlsOptions(context, serverSide, serverHostname, checkHostname, handshakeTimeout, shutdownTimeout,
+        parameters);
   }
 
   /** Returns these options with hostname checking on or off (a client's only). */
   public TlsOptions withCheckHostname(boolean checkHostname) {
-    return new TlsOptions(context, serverSide, serverHostname, checkHostname, handshakeTimeout, shutdownTimeout);
+    return new TlsOptions(context, serverSide, serverHostname, checkHostname, handshakeTimeout, shutdownTimeout,
+        parameters);
   }
 
   /** Returns these options with another handshake timeout; see {@link #handshakeTimeout()}. */
   public TlsOptions withHandshakeTimeout(Duration handshakeTimeout) {
-    return new TlsOptions(context, serverSide, serverHostname, checkHostname, handshakeTimeout, shutdownTimeout);
+    return new TlsOptions(context, serverSide, serverHostname, checkHostname, handshakeTimeout, shutdownTimeout,
+        parameters);
   }
 
   /** Returns these options with another shutdown timeout; see {@link #shutdownTimeout()}. */
   public TlsOptions withShutdownTimeout(Duration shutdownTimeout) {
-    return new TlsOptions(context, serverSide, serverHostname, checkHostname, handshakeTimeout, shutdownTimeout);
+    return new TlsOptions(context, serverSide, serverHostname, checkHostname, handshakeTimeout, shutdownTimeout,
+        parameters);
+  }
+
+  /**
+   * Returns these options with {@code parameters} applied to each connection's {@link SSLParameters}, after Weft's
+   * own settings (hostname checking, SNI), for what a context alone cannot say in Java: a server that requires client
+   * certificates ({@code p -> p.setNeedClientAuth(true)}), ALPN, protocol versions, cipher suites.
+   */
+  public TlsOptions withParameters(Consumer<SSLParameters> parameters) {
+    return new TlsOptions(context, serverSide, serverHostname, checkHostname, handshakeTimeout, shutdownTimeout,
+        parameters);
   }
 }

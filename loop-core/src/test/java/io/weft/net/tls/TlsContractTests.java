@@ -307,6 +307,78 @@ abstract class TlsContractTests {
     });
   }
 
+  /** A context with {@code keys}' certificate as its identity, trusting {@code trust}'s only. */
+  static SSLContext mutual(java.security.KeyStore keys, java.security.KeyStore trust) throws Exception {
+    javax.net.ssl.KeyManagerFactory kmf =
+        javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(keys, TlsFixtures.PASSWORD);
+    javax.net.ssl.TrustManagerFactory tmf =
+        javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    SSLContext c = SSLContext.getInstance("TLS");
+    c.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+    return c;
+  }
+
+  @Test
+  void aServerThatNeedsClientCertificates_getsTheClientsCertificate_andAlpnIsAgreed() {
+    run(() -> {
+      List<Rec> accepted = new ArrayList<>();
+      Server server = Tls.createServer(() -> {
+        Rec r = new Rec(loop);
+        r.echo = true;
+        accepted.add(r);
+        return r;
+      }, host(), 0, TlsOptions.server(mutual(TlsFixtures.keys(), TlsFixtures.otherKeys()))
+          .withParameters(p -> {
+            p.setNeedClientAuth(true);
+            p.setApplicationProtocols(new String[] {"weft/1", "h2"});
+          }));
+      servers.add(server);
+      TlsOptions client = TlsOptions.client(mutual(TlsFixtures.otherKeys(), TlsFixtures.keys()))
+          .withParameters(p -> p.setApplicationProtocols(new String[] {"h2"}));
+      Net.Connection<Rec> c = Tls.createConnection(() -> new Rec(loop), host(), port(server), client);
+      c.transport().write(bytes("mutual"));
+      c.protocol().awaitBytes(6);
+      X509Certificate clientCert = (X509Certificate) TlsFixtures.otherKeys().getCertificate("weft-test-other");
+      Rec peer = accepted.get(0);
+      assertThat(peer.transport.getExtraInfo("peercert")).as("the client's certificate, on the server")
+          .isEqualTo(clientCert);
+      SSLSession session = (SSLSession) c.transport().getExtraInfo("sslsession");
+      assertThat(session.getPeerCertificates()[0]).isEqualTo(TlsFixtures.keys().getCertificate("weft-test-server"));
+      c.transport().close();
+      c.protocol().awaitLost();
+      peer.awaitLost();
+      assertThat(handled).isEmpty();
+    });
+  }
+
+  @Test
+  void aServerThatNeedsClientCertificates_refusesAClientWithout_andItsProtocolNeverStarts() {
+    run(() -> {
+      List<Rec> accepted = new ArrayList<>();
+      Server server = Tls.createServer(() -> {
+        Rec r = new Rec(loop);
+        accepted.add(r);
+        return r;
+      }, host(), 0, TlsOptions.server(mutual(TlsFixtures.keys(), TlsFixtures.otherKeys()))
+          .withParameters(p -> p.setNeedClientAuth(true)));
+      servers.add(server);
+      Throwable failure;
+      try {
+        // TLS 1.3: the client may finish its side of the handshake before the server checks its (missing)
+        // certificate, so the refusal reaches it either at connect or as the connection's loss.
+        Net.Connection<Rec> c = Tls.createConnection(() -> new Rec(loop), host(), port(server), clientOptions());
+        c.protocol().awaitLost();
+        failure = c.protocol().lostWith;
+      } catch (javax.net.ssl.SSLException e) {
+        failure = e;
+      }
+      assertThat(failure).as("the client learns it was refused").isInstanceOf(javax.net.ssl.SSLException.class);
+      assertThat(accepted).allSatisfy(r -> assertThat(r.events).as("the server's protocol").doesNotContain("made"));
+    });
+  }
+
   @Test
   void aHandshakeThatNeverAnswers_timesOut_abortingTheConnection() {
     run(() -> {
