@@ -49,6 +49,22 @@ class SubprocessTests {
     }
 
     @Test
+    void stdin_isAWriterWithNoConnection_soStartTlsRefusesIt_byName_andTheChildRunsOn() {
+      int code = Weft.run(() -> {
+        Process p = Subprocesses.createSubprocessExec(PIPES, "cat");
+        assertThat(p.stdin().transport()).as("no connection under a pipe").isNull();
+        assertThatThrownBy(() -> io.weft.net.tls.Tls.startTls(p.stdin(),
+            io.weft.net.tls.TlsOptions.client(javax.net.ssl.SSLContext.getDefault())))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("subprocess pipe cannot speak TLS");
+        p.stdin().write("still open\n".getBytes(UTF_8));
+        assertThat(text(p.stdout().readLine())).isEqualTo("still open\n");
+        p.stdin().close();
+        return p.waitFor();
+      });
+      assertThat(code).isZero();
+    }
+
+    @Test
     void returncode_isNullWhileRunning_thenTheExitStatus() {
       String got = Weft.run(() -> {
         Process p = Subprocesses.createSubprocessShell(PIPES, "read line; exit 3");
