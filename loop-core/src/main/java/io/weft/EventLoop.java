@@ -4,6 +4,7 @@ import io.weft.internal.Carrier;
 import io.weft.internal.CarrierHost;
 import io.weft.internal.SimHooks;
 import io.weft.internal.Sneaky;
+import io.weft.internal.jfr.WeftEvents;
 import io.weft.spi.Clock;
 import io.weft.spi.Network;
 import io.weft.spi.NioNetwork;
@@ -1116,7 +1117,7 @@ public final class EventLoop implements AutoCloseable {
     try {
       c.enterForStep();
       entered = true;
-      if (debug) {
+      if (debug || WeftEvents.slowCallbackEnabled()) {
         runTimed(h);
       } else {
         h.invoke();
@@ -1140,21 +1141,34 @@ public final class EventLoop implements AutoCloseable {
     }
   }
 
+  // Debug mode's slow-callback warning, and the flight recorder's weft.SlowCallback when a recording enables it.
   private void runTimed(Handle h) {
+    Object jfr = WeftEvents.slowCallbackEnabled() ? WeftEvents.beginCallback() : null;
     long t0 = SystemClock.INSTANCE.nanoTime();
     try {
       h.invoke();
     } finally {
       long took = SystemClock.INSTANCE.nanoTime() - t0;
       if (took >= slowCallbackNanos) {
-        StringBuilder sb = new StringBuilder("Executing ").append(h).append(" took ")
-            .append(String.format(java.util.Locale.ROOT, "%.3f", took / 1e9)).append(" seconds");
-        Task<?> stepped = h.steppedTask();
-        if (stepped != null) {
-          TaskReports.appendStack(sb.append("\n").append(stepped).append(" is now at:"), stepped.stack());
-        }
-        warn(sb.toString());
+        slowCallback(h, took, jfr);
       }
+    }
+  }
+
+  private void slowCallback(Handle h, long took, Object jfr) {
+    Task<?> stepped = h.steppedTask();
+    StackTraceElement[] stack = stepped != null ? stepped.stack() : null;
+    if (debug) {
+      StringBuilder sb = new StringBuilder("Executing ").append(h).append(" took ")
+          .append(String.format(java.util.Locale.ROOT, "%.3f", took / 1e9)).append(" seconds");
+      if (stepped != null) {
+        TaskReports.appendStack(sb.append("\n").append(stepped).append(" is now at:"), stack);
+      }
+      warn(sb.toString());
+    }
+    if (jfr != null && WeftEvents.endCallback(jfr)) {
+      WeftEvents.slowCallback(jfr, h.describeCallback(), stepped != null ? stepped.id() : 0,
+          stepped != null ? stepped.getName() : null, stack, slowCallbackNanos, this);
     }
   }
 
@@ -1169,8 +1183,14 @@ public final class EventLoop implements AutoCloseable {
   /** A task's step ended with its body blocked outside await; returns how long to wait for it (0: do not wait). */
   long taskBlocked(Task<?> task) {
     long wait = sim != null ? sim.taskBlocked(task) : 0;
-    if (debug && wait <= 0) {
-      warn(TaskReports.blocked(task));
+    if (wait <= 0) {
+      if (debug) {
+        warn(TaskReports.blocked(task));
+      }
+      if (WeftEvents.blockingCallEnabled()) {
+        StackTraceElement[] stack = task.stack();
+        WeftEvents.blockingCall(task.id(), task.getName(), TaskReports.waitsForThreadLock(task, stack), stack, this);
+      }
     }
     return wait;
   }

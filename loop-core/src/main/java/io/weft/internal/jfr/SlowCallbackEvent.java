@@ -1,0 +1,46 @@
+package io.weft.internal.jfr;
+
+import jdk.jfr.Category;
+import jdk.jfr.Description;
+import jdk.jfr.Label;
+import jdk.jfr.Name;
+import jdk.jfr.StackTrace;
+import jdk.jfr.Threshold;
+import jdk.jfr.Timespan;
+
+/**
+ * A callback or a task's step held the loop for at least the loop's slow-callback duration (debug mode's "Executing
+ * ... took ... seconds"). On by default: it costs only while a recording runs, and then a clock read per callback.
+ */
+@Name(WeftEvents.SLOW_CALLBACK)
+@Label("Slow Callback")
+@Category("Weft")
+@Description("A callback or task step ran on the loop for at least the loop's slow-callback duration")
+@Threshold("0 ms")
+@StackTrace(false)
+final class SlowCallbackEvent extends jdk.jfr.Event {
+
+  @Label("Callback")
+  @Description("What ran: the handle's description")
+  String callback;
+
+  @Label("Task Id")
+  @Description("The id of the task this step ran, or 0 for a plain callback")
+  long taskId;
+
+  @Label("Task Name")
+  String taskName;
+
+  @Label("Task Stack")
+  @Description("Where the task is after the step (suspended, blocked or done), innermost frame first")
+  String taskStack;
+
+  @Label("Slow Callback Duration")
+  @Description("The loop's threshold (EventLoop.setSlowCallbackDuration)")
+  @Timespan(Timespan.NANOSECONDS)
+  long threshold;
+
+  @Label("Loop")
+  @Description("Tells loops apart within one recording (the loop's identity hash code)")
+  int loop;
+}
