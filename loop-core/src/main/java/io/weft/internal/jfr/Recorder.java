@@ -88,7 +88,7 @@ final class Recorder {
     e.callback = callback;
     e.taskId = taskId;
     e.taskName = taskName;
-    e.taskStack = taskStack == null ? null : format(taskStack);
+    e.taskStack = taskStack == null || taskStack.length == 0 ? null : format(taskStack); // none: the step ended it
     e.threshold = thresholdNanos;
     e.loop = System.identityHashCode(loop);
     syncWriter();

@@ -32,7 +32,8 @@ final class SlowCallbackEvent extends jdk.jfr.Event {
   String taskName;
 
   @Label("Task Stack")
-  @Description("Where the task is after the step (suspended, blocked or done), innermost frame first")
+  @Description("Where the task is after the step, innermost frame first; null for a plain callback or a step that"
+      + " finished the task")
   String taskStack;
 
   @Label("Slow Callback Duration")
