@@ -723,11 +723,36 @@ public final class EventLoop implements AutoCloseable {
     tasks.reap(this);
     gcReports.poll();
     int n = ready.size();
+    if (!debug && WeftEvents.slowCallbackEnabled()) {
+      runTimedBatch(n);
+      return;
+    }
     for (int i = 0; i < n; i++) {
       Handle h = ready.poll();
       if (!h.cancelled) {
         runHandle(h);
       }
+    }
+  }
+
+  /**
+   * Runs the iteration's {@code n} callbacks while a flight recording wants weft.SlowCallback (outside debug mode):
+   * one clock read per callback, its end being the next one's start.
+   */
+  private void runTimedBatch(int n) {
+    long t = SystemClock.INSTANCE.nanoTime();
+    for (int i = 0; i < n; i++) {
+      Handle h = ready.poll();
+      if (h.cancelled) {
+        continue;
+      }
+      runHandle(h);
+      long now = SystemClock.INSTANCE.nanoTime();
+      if (now - t >= slowCallbackNanos) {
+        slowCallback(h, now - t);
+        now = SystemClock.INSTANCE.nanoTime(); // the report's own time is no callback's
+      }
+      t = now;
     }
   }
 
@@ -1117,7 +1142,7 @@ public final class EventLoop implements AutoCloseable {
     try {
       c.enterForStep();
       entered = true;
-      if (debug || WeftEvents.slowCallbackEnabled()) {
+      if (debug) {
         runTimed(h);
       } else {
         h.invoke();
@@ -1141,21 +1166,21 @@ public final class EventLoop implements AutoCloseable {
     }
   }
 
-  // Debug mode's slow-callback warning, and the flight recorder's weft.SlowCallback when a recording enables it.
+  // Debug mode: times each callback for the slow-callback warning (and weft.SlowCallback if a recording wants it).
   private void runTimed(Handle h) {
-    Object jfr = WeftEvents.slowCallbackEnabled() ? WeftEvents.beginCallback() : null;
     long t0 = SystemClock.INSTANCE.nanoTime();
     try {
       h.invoke();
     } finally {
       long took = SystemClock.INSTANCE.nanoTime() - t0;
       if (took >= slowCallbackNanos) {
-        slowCallback(h, took, jfr);
+        slowCallback(h, took);
       }
     }
   }
 
-  private void slowCallback(Handle h, long took, Object jfr) {
+  // A callback or step held the loop for took >= slowCallbackNanos: debug mode's warning, the recorder's event.
+  private void slowCallback(Handle h, long took) {
     Task<?> stepped = h.steppedTask();
     StackTraceElement[] stack = stepped != null ? stepped.stack() : null;
     if (debug) {
@@ -1166,8 +1191,8 @@ public final class EventLoop implements AutoCloseable {
       }
       warn(sb.toString());
     }
-    if (jfr != null && WeftEvents.endCallback(jfr)) {
-      WeftEvents.slowCallback(jfr, h.describeCallback(), stepped != null ? stepped.id() : 0,
+    if (WeftEvents.slowCallbackEnabled()) {
+      WeftEvents.slowCallback(h.describeCallback(), took, stepped != null ? stepped.id() : 0,
           stepped != null ? stepped.getName() : null, stack, slowCallbackNanos, this);
     }
   }

@@ -35,7 +35,7 @@ class ReadmeJfrTests {
     RecordingStream rs = new RecordingStream();          // this JVM's events, as they are committed
     rs.enable("weft.SlowCallback");
     rs.onEvent("weft.SlowCallback", e -> report.accept(
-        e.getString("taskName") + " held the loop for " + e.getDuration().toMillis() + " ms"));
+        e.getString("taskName") + " held the loop for " + e.getDuration("elapsed").toMillis() + " ms"));
     rs.startAsync();
     return rs;                                           // close() it to stop watching
   }

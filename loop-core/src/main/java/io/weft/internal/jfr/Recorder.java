@@ -67,32 +67,21 @@ final class Recorder {
     return SLOW_PROBE.isEnabled();
   }
 
-  /** Begins timing a callback for {@code weft.SlowCallback}; pass the token to {@link #slowCallback}. */
-  static Object beginCallback() {
-    SlowCallbackEvent e = new SlowCallbackEvent();
-    e.begin();
-    return e;
-  }
-
-  /** Returns whether the callback timed by {@code token} would be recorded (call once it was found slow). */
-  static boolean endCallback(Object token) {
-    SlowCallbackEvent e = (SlowCallbackEvent) token;
-    e.end();
-    return e.shouldCommit();
-  }
-
-  /** Commits the {@code weft.SlowCallback} begun by {@link #beginCallback} and ended by {@link #endCallback}. */
-  static void slowCallback(Object token, String callback, long taskId, String taskName,
+  /** Commits {@code weft.SlowCallback}: {@code callback} held the loop for {@code elapsedNanos}. */
+  static void slowCallback(String callback, long elapsedNanos, long taskId, String taskName,
       StackTraceElement[] taskStack, long thresholdNanos, Object loop) {
-    SlowCallbackEvent e = (SlowCallbackEvent) token;
-    e.callback = callback;
-    e.taskId = taskId;
-    e.taskName = taskName;
-    e.taskStack = taskStack == null || taskStack.length == 0 ? null : format(taskStack); // none: the step ended it
-    e.threshold = thresholdNanos;
-    e.loop = System.identityHashCode(loop);
-    syncWriter();
-    e.commit();
+    SlowCallbackEvent e = new SlowCallbackEvent();
+    if (e.shouldCommit()) {
+      e.callback = callback;
+      e.elapsed = elapsedNanos;
+      e.taskId = taskId;
+      e.taskName = taskName;
+      e.taskStack = taskStack == null || taskStack.length == 0 ? null : format(taskStack); // none: the step ended it
+      e.threshold = thresholdNanos;
+      e.loop = System.identityHashCode(loop);
+      syncWriter();
+      e.commit();
+    }
   }
 
   /** Returns whether {@code weft.BlockingCall} is enabled in a running recording. */

@@ -5,20 +5,27 @@ import jdk.jfr.Description;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
-import jdk.jfr.Threshold;
 import jdk.jfr.Timespan;
 
 /**
  * A callback or a task's step held the loop for at least the loop's slow-callback duration (debug mode's "Executing
- * ... took ... seconds"). On by default: it costs only while a recording runs, and then a clock read per callback.
+ * ... took ... seconds"). On by default: it costs only while a recording runs, and then one clock read per callback.
+ *
+ * <p>An instant event, committed when the callback returns, with the time it took in {@code elapsed}: a duration
+ * event would need its start taken before every callback (an event object and two more clock reads each), which is
+ * what a recording would pay on the loop's hottest path.
  */
 @Name(WeftEvents.SLOW_CALLBACK)
 @Label("Slow Callback")
 @Category("Weft")
 @Description("A callback or task step ran on the loop for at least the loop's slow-callback duration")
-@Threshold("0 ms")
 @StackTrace(false)
 final class SlowCallbackEvent extends jdk.jfr.Event {
+
+  @Label("Elapsed")
+  @Description("How long the callback or step held the loop")
+  @Timespan(Timespan.NANOSECONDS)
+  long elapsed;
 
   @Label("Callback")
   @Description("What ran: the handle's description")

@@ -73,20 +73,10 @@ public final class WeftEvents {
     return AVAILABLE && Recorder.slowCallbackEnabled();
   }
 
-  /** Begins timing a callback for {@code weft.SlowCallback}; call only after {@link #slowCallbackEnabled()}. */
-  public static Object beginCallback() {
-    return Recorder.beginCallback();
-  }
-
-  /** Ends the timing {@link #beginCallback} began; returns whether the recording wants the event. */
-  public static boolean endCallback(Object token) {
-    return Recorder.endCallback(token);
-  }
-
-  /** Commits the {@code weft.SlowCallback} begun by {@link #beginCallback} and ended by {@link #endCallback}. */
-  public static void slowCallback(Object token, String callback, long taskId, String taskName,
+  /** Commits {@code weft.SlowCallback}: {@code callback} held the loop for {@code elapsedNanos}. */
+  public static void slowCallback(String callback, long elapsedNanos, long taskId, String taskName,
       StackTraceElement[] taskStack, long thresholdNanos, Object loop) {
-    Recorder.slowCallback(token, callback, taskId, taskName, taskStack, thresholdNanos, loop);
+    Recorder.slowCallback(callback, elapsedNanos, taskId, taskName, taskStack, thresholdNanos, loop);
   }
 
   /** Returns whether {@code weft.BlockingCall} is enabled in a running recording. */

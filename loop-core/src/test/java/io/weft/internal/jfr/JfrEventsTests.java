@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import jdk.jfr.Configuration;
@@ -215,7 +216,7 @@ class JfrEventsTests {
         }
       });
       RecordedEvent slow = one(events, WeftEvents.SLOW_CALLBACK, "jfr-slow");
-      assertThat(slow.getDuration()).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+      assertThat(slow.getDuration("elapsed")).isGreaterThanOrEqualTo(Duration.ofMillis(300));
       assertThat(slow.getDuration("threshold")).isEqualTo(Duration.ofMillis(200));
       assertThat(slow.getLong("taskId")).isEqualTo(one(events, WeftEvents.TASK_CREATED, "jfr-slow").getLong("taskId"));
       assertThat(slow.getString("callback")).contains("jfr-slow");
@@ -246,8 +247,32 @@ class JfrEventsTests {
         assertThat(e.getString("taskName")).isNull();
         assertThat(e.getString("taskStack")).isNull();
         assertThat(e.getString("callback")).isEqualTo(String.valueOf(slowCallback));
-        assertThat(e.getDuration()).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+        assertThat(e.getDuration("elapsed")).isGreaterThanOrEqualTo(Duration.ofMillis(300));
       });
+    }
+  }
+
+  @Nested
+  class SlowCallbacksInDebugMode {
+    @Test
+    void theWarningAndTheEvent_bothReportASlowStep() throws IOException {
+      List<String> warnings = new CopyOnWriteArrayList<>();
+      List<RecordedEvent> events = record(JfrEventsTests::enableAll, () -> {
+        EventLoop loop = EventLoop.builder().debug(true).build();
+        loop.setWarningHandler(warnings::add);
+        loop.setSlowCallbackDuration(Duration.ofMillis(200));
+        try {
+          loop.runUntilComplete(loop.createTask(() -> {
+            spin(Duration.ofMillis(300));
+            return null;
+          }, "jfr-debug-slow", null));
+        } finally {
+          loop.close();
+        }
+      });
+      RecordedEvent slow = one(events, WeftEvents.SLOW_CALLBACK, "jfr-debug-slow");
+      assertThat(slow.getDuration("elapsed")).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+      assertThat(warnings).anySatisfy(w -> assertThat(w).contains("jfr-debug-slow").contains("took"));
     }
   }
 
