@@ -9,11 +9,11 @@ import jdk.jfr.Timespan;
 
 /**
  * A callback or a task's step held the loop for at least the loop's slow-callback duration (debug mode's "Executing
- * ... took ... seconds"). On by default: it costs only while a recording runs, and then one clock read per callback.
+ * ... took ... seconds"). On by default: it costs only while a recording runs, and then one volatile read per callback.
  *
- * <p>An instant event, committed when the callback returns, with the time it took in {@code elapsed}: a duration
- * event would need its start taken before every callback (an event object and two more clock reads each), which is
- * what a recording would pay on the loop's hottest path.
+ * <p>An instant event, committed when the callback returns, with the time it took in {@code elapsed}. Outside debug
+ * mode that time is read from {@link CoarseTicker} (about 1 ms resolution): a duration event would need an event
+ * object and two clock reads around every callback, on the loop's hottest path.
  */
 @Name(WeftEvents.SLOW_CALLBACK)
 @Label("Slow Callback")
