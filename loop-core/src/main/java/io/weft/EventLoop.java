@@ -751,7 +751,7 @@ public final class EventLoop implements AutoCloseable {
       runHandle(h);
       long now = CoarseTicker.nanoTime();
       if (now - t >= slowCallbackNanos) {
-        slowCallback(h, now - t);
+        TaskReports.slowCallback(this, h, now - t, slowCallbackNanos);
         now = CoarseTicker.nanoTime(); // the report's own time is no callback's
       }
       t = now;
@@ -1176,26 +1176,8 @@ public final class EventLoop implements AutoCloseable {
     } finally {
       long took = SystemClock.INSTANCE.nanoTime() - t0;
       if (took >= slowCallbackNanos) {
-        slowCallback(h, took);
+        TaskReports.slowCallback(this, h, took, slowCallbackNanos);
       }
-    }
-  }
-
-  // A callback or step held the loop for took >= slowCallbackNanos: debug mode's warning, the recorder's event.
-  private void slowCallback(Handle h, long took) {
-    Task<?> stepped = h.steppedTask();
-    StackTraceElement[] stack = stepped != null ? stepped.stack() : null;
-    if (debug) {
-      StringBuilder sb = new StringBuilder("Executing ").append(h).append(" took ")
-          .append(String.format(java.util.Locale.ROOT, "%.3f", took / 1e9)).append(" seconds");
-      if (stepped != null) {
-        TaskReports.appendStack(sb.append("\n").append(stepped).append(" is now at:"), stack);
-      }
-      warn(sb.toString());
-    }
-    if (WeftEvents.slowCallbackEnabled()) {
-      WeftEvents.slowCallback(h.describeCallback(), took, stepped != null ? stepped.id() : 0,
-          stepped != null ? stepped.getName() : null, stack, slowCallbackNanos, this);
     }
   }
 
@@ -1211,13 +1193,7 @@ public final class EventLoop implements AutoCloseable {
   long taskBlocked(Task<?> task) {
     long wait = sim != null ? sim.taskBlocked(task) : 0;
     if (wait <= 0) {
-      if (debug) {
-        warn(TaskReports.blocked(task));
-      }
-      if (WeftEvents.blockingCallEnabled()) {
-        StackTraceElement[] stack = task.stack();
-        WeftEvents.blockingCall(task.id(), task.getName(), TaskReports.waitsForThreadLock(task, stack), stack, this);
-      }
+      TaskReports.blockedOutsideAwait(this, task);
     }
     return wait;
   }
