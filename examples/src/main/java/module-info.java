@@ -13,4 +13,5 @@ module io.weft.examples {
   exports io.weft.examples.echo;
   exports io.weft.examples.chat;
   exports io.weft.examples.kv;
+  exports io.weft.examples.jfr;
 }

@@ -8,6 +8,8 @@
  */
 module io.weft.core {
   requires jdk.unsupported; // sun.misc.Signal, for io.weft.signal and the runner's Ctrl-C
+  // Flight-recorder events (io.weft.internal.jfr); without jdk.jfr in the runtime they are simply never recorded.
+  requires static jdk.jfr;
 
   exports io.weft;
   exports io.weft.spi;

@@ -4,6 +4,8 @@ import io.weft.internal.Carrier;
 import io.weft.internal.CarrierHost;
 import io.weft.internal.SimHooks;
 import io.weft.internal.Sneaky;
+import io.weft.internal.jfr.CoarseTicker;
+import io.weft.internal.jfr.WeftEvents;
 import io.weft.spi.Clock;
 import io.weft.spi.Network;
 import io.weft.spi.NioNetwork;
@@ -722,11 +724,37 @@ public final class EventLoop implements AutoCloseable {
     tasks.reap(this);
     gcReports.poll();
     int n = ready.size();
+    if (!debug && WeftEvents.slowCallbackEnabled()) {
+      runTimedBatch(n);
+      return;
+    }
     for (int i = 0; i < n; i++) {
       Handle h = ready.poll();
       if (!h.cancelled) {
         runHandle(h);
       }
+    }
+  }
+
+  /**
+   * Runs the iteration's {@code n} callbacks while a flight recording wants weft.SlowCallback (outside debug mode),
+   * timed end to end with {@link CoarseTicker}: one volatile read per callback, no clock read.
+   */
+  private void runTimedBatch(int n) {
+    CoarseTicker.ensureRunning();
+    long t = CoarseTicker.nanoTime();
+    for (int i = 0; i < n; i++) {
+      Handle h = ready.poll();
+      if (h.cancelled) {
+        continue;
+      }
+      runHandle(h);
+      long now = CoarseTicker.nanoTime();
+      if (now - t >= slowCallbackNanos) {
+        TaskReports.slowCallback(this, h, now - t, slowCallbackNanos);
+        now = CoarseTicker.nanoTime(); // the report's own time is no callback's
+      }
+      t = now;
     }
   }
 
@@ -1140,6 +1168,7 @@ public final class EventLoop implements AutoCloseable {
     }
   }
 
+  // Debug mode: times each callback for the slow-callback warning (and weft.SlowCallback if a recording wants it).
   private void runTimed(Handle h) {
     long t0 = SystemClock.INSTANCE.nanoTime();
     try {
@@ -1147,13 +1176,7 @@ public final class EventLoop implements AutoCloseable {
     } finally {
       long took = SystemClock.INSTANCE.nanoTime() - t0;
       if (took >= slowCallbackNanos) {
-        StringBuilder sb = new StringBuilder("Executing ").append(h).append(" took ")
-            .append(String.format(java.util.Locale.ROOT, "%.3f", took / 1e9)).append(" seconds");
-        Task<?> stepped = h.steppedTask();
-        if (stepped != null) {
-          TaskReports.appendStack(sb.append("\n").append(stepped).append(" is now at:"), stepped.stack());
-        }
-        warn(sb.toString());
+        TaskReports.slowCallback(this, h, took, slowCallbackNanos);
       }
     }
   }
@@ -1169,8 +1192,8 @@ public final class EventLoop implements AutoCloseable {
   /** A task's step ended with its body blocked outside await; returns how long to wait for it (0: do not wait). */
   long taskBlocked(Task<?> task) {
     long wait = sim != null ? sim.taskBlocked(task) : 0;
-    if (debug && wait <= 0) {
-      warn(TaskReports.blocked(task));
+    if (wait <= 0) {
+      TaskReports.blockedOutsideAwait(this, task);
     }
     return wait;
   }

@@ -2,6 +2,7 @@ package io.weft;
 
 import io.weft.internal.Coroutine;
 import io.weft.internal.Sneaky;
+import io.weft.internal.jfr.WeftEvents;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -69,6 +70,8 @@ public final class Task<T> extends Future<T> {
   boolean generatorBody;
   // The task's step callback, and the done callback that wakes it: one object for both.
   final Step step = new Step();
+  // The flight recorder's weft.TaskDone, begun at creation; null unless that event was on when the task was created.
+  private Object jfrDone;
 
   Task(EventLoop loop, AsyncCallable<T> body, String name, Context context) {
     super(loop);
@@ -78,7 +81,20 @@ public final class Task<T> extends Future<T> {
     this.context = context != null ? context : loop.currentContext().copy();
     this.currentContext = this.context;
     this.ref = loop.tasks.register(this);
+    if (WeftEvents.taskEventsEnabled()) {
+      Task<?> parent = loop.steppingTask;
+      jfrDone = WeftEvents.taskCreated(id, getName(), parent == null ? 0 : parent.id, loop);
+    }
     loop.callSoonInternal(step, this.context);
+  }
+
+  /** Commits the flight recorder's weft.TaskDone, if it was begun; called once, where the task becomes done. */
+  private void recordDone(WeftEvents.Outcome outcome, Throwable error) {
+    Object e = jfrDone;
+    if (e != null) {
+      jfrDone = null;
+      WeftEvents.taskDone(e, getName(), outcome, error);
+    }
   }
 
   // A hint for current(): the task some loop is stepping. Written and read without synchronization; current()
@@ -272,6 +288,7 @@ public final class Task<T> extends Future<T> {
         phase = Phase.DONE;
         cancelWith((CancelledError) exc);
         ref.done = true;
+        recordDone(WeftEvents.Outcome.CANCELLED, null);
         return;
       }
       coroutine = loop.carrier.create(this::runBody);
@@ -320,6 +337,7 @@ public final class Task<T> extends Future<T> {
       phase = Phase.DONE;
       ref.done = true;
       cancelWith(e);
+      recordDone(WeftEvents.Outcome.CANCELLED, null);
       return;
     } catch (Throwable e) {
       leaveBlocked();
@@ -327,6 +345,7 @@ public final class Task<T> extends Future<T> {
       ref.done = true;
       finish(null, e);
       ref.unretrieved = e;
+      recordDone(WeftEvents.Outcome.EXCEPTION, e);
       if (EventLoop.escapes(e)) {
         loop.escape(e);
       }
@@ -339,11 +358,13 @@ public final class Task<T> extends Future<T> {
       // The body cancelled itself (or was cancelled with nothing to interrupt) and then returned.
       mustCancel = false;
       cancelFuture(cancelRequestMessage);
+      recordDone(WeftEvents.Outcome.CANCELLED, null);
     } else {
       if (numCancelsRequested > 0 && cancellationDelivered) {
         loop.taskSwallowedCancellation(this);
       }
       finish(value, null);
+      recordDone(WeftEvents.Outcome.RESULT, null);
     }
   }
 

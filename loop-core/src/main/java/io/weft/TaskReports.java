@@ -1,9 +1,43 @@
 package io.weft;
 
-/** The wording of debug mode's reports about tasks: what went wrong, and where the task is. */
+import io.weft.internal.jfr.WeftEvents;
+
+/**
+ * The wording of debug mode's reports about tasks (what went wrong, and where the task is), and the flight-recorder
+ * events that report the same things outside debug mode.
+ */
 final class TaskReports {
 
   private TaskReports() {}
+
+  /** A callback or step held the loop for {@code took} >= the threshold: debug mode's warning, weft.SlowCallback. */
+  static void slowCallback(EventLoop loop, Handle h, long took, long thresholdNanos) {
+    Task<?> stepped = h.steppedTask();
+    StackTraceElement[] stack = stepped != null ? stepped.stack() : null;
+    if (loop.isDebug()) {
+      StringBuilder sb = new StringBuilder("Executing ").append(h).append(" took ")
+          .append(String.format(java.util.Locale.ROOT, "%.3f", took / 1e9)).append(" seconds");
+      if (stepped != null) {
+        appendStack(sb.append("\n").append(stepped).append(" is now at:"), stack);
+      }
+      loop.warn(sb.toString());
+    }
+    if (WeftEvents.slowCallbackEnabled()) {
+      WeftEvents.slowCallback(h.describeCallback(), took, stepped != null ? stepped.id() : 0,
+          stepped != null ? stepped.getName() : null, stack, thresholdNanos, loop);
+    }
+  }
+
+  /** A task's body parked outside any await and the loop goes on: debug mode's warning, weft.BlockingCall. */
+  static void blockedOutsideAwait(EventLoop loop, Task<?> task) {
+    if (loop.isDebug()) {
+      loop.warn(blocked(task));
+    }
+    if (WeftEvents.blockingCallEnabled()) {
+      StackTraceElement[] stack = task.stack();
+      WeftEvents.blockingCall(task.id(), task.getName(), waitsForThreadLock(task, stack), stack, loop);
+    }
+  }
 
   /** A task parked outside any await: a thread lock, or another blocking call. */
   static String blocked(Task<?> task) {

@@ -108,10 +108,16 @@ class PublicApiTests {
   }
 
   @Test
-  void module_requiresOnlyTheJdkBase_andJdkUnsupportedForSignals() {
-    Set<String> required = descriptor.requires().stream().map(ModuleDescriptor.Requires::name)
-        .collect(Collectors.toSet());
+  void module_requiresOnlyTheJdkBase_jdkUnsupportedForSignals_andTheFlightRecorderOptionally() {
+    Set<String> required = descriptor.requires().stream()
+        .filter(r -> !r.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC))
+        .map(ModuleDescriptor.Requires::name).collect(Collectors.toSet());
     assertThat(required).containsExactlyInAnyOrder("java.base", "jdk.unsupported"); // sun.misc.Signal
+    Set<String> optional = descriptor.requires().stream()
+        .filter(r -> r.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC))
+        .map(ModuleDescriptor.Requires::name).collect(Collectors.toSet());
+    assertThat(optional).as("requires static: only the JFR events, which are never recorded without it")
+        .containsExactly("jdk.jfr");
   }
 
   @Test

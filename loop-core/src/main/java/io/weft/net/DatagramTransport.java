@@ -4,6 +4,7 @@ import io.weft.Api;
 import io.weft.EventLoop;
 import io.weft.ExceptionContext;
 import io.weft.internal.Kernel;
+import io.weft.internal.jfr.WeftEvents;
 import io.weft.spi.Network.DatagramSocket;
 import io.weft.spi.Poller;
 import java.io.IOException;
@@ -156,7 +157,7 @@ public final class DatagramTransport {
           return;
         }
       } catch (IOException e) {
-        errorReceived(e);
+        errorReceived(e, "send");
         return;
       }
       watch.add(Poller.WRITE);
@@ -185,7 +186,7 @@ public final class DatagramTransport {
       } catch (IOException e) {
         buffer.removeFirst();
         bufferSize -= p.data().length;
-        errorReceived(e);
+        errorReceived(e, "send");
         return; // asyncio's _sendto_ready returns here; the WRITE interest stays for the rest
       }
       buffer.removeFirst();
@@ -275,7 +276,7 @@ public final class DatagramTransport {
     try {
       from = socket.receive(receiveBuffer.clear());
     } catch (IOException e) {
-      errorReceived(e);
+      errorReceived(e, "receive");
       return;
     }
     if (from == null) {
@@ -291,7 +292,10 @@ public final class DatagramTransport {
     }
   }
 
-  private void errorReceived(IOException error) {
+  private void errorReceived(IOException error, String operation) {
+    if (WeftEvents.transportErrorEnabled()) {
+      WeftEvents.transportError("datagram", operation, extra.get("sockname"), peer, error);
+    }
     try {
       protocol.errorReceived(error);
     } catch (Throwable e) {

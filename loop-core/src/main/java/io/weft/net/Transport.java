@@ -7,6 +7,7 @@ import io.weft.KeyboardInterrupt;
 import io.weft.SystemExit;
 import io.weft.internal.Kernel;
 import io.weft.internal.Sneaky;
+import io.weft.internal.jfr.WeftEvents;
 import io.weft.spi.Network.StreamSocket;
 import io.weft.spi.Poller;
 import java.io.IOException;
@@ -174,7 +175,7 @@ public final class Transport implements ReadTransport, WriteTransport {
       try {
         socket.write(data);
       } catch (IOException e) {
-        fatalError(e, "Fatal write error on socket transport");
+        ioError(e, "write", "Fatal write error on socket transport");
         return;
       }
       if (!data.hasRemaining()) {
@@ -301,7 +302,7 @@ public final class Transport implements ReadTransport, WriteTransport {
     } catch (IOException e) {
       watch.remove(Poller.WRITE);
       buffer.clear();
-      fatalError(e, "Fatal write error on socket transport");
+      ioError(e, "write", "Fatal write error on socket transport");
       return;
     }
     maybeResumeProtocol();
@@ -319,7 +320,7 @@ public final class Transport implements ReadTransport, WriteTransport {
     try {
       socket.shutdownOutput();
     } catch (IOException e) {
-      fatalError(e, "Fatal error on socket transport: shutdown of the output failed");
+      ioError(e, "shutdown", "Fatal error on socket transport: shutdown of the output failed");
     }
   }
 
@@ -383,7 +384,7 @@ public final class Transport implements ReadTransport, WriteTransport {
     try {
       n = socket.read(into);
     } catch (IOException e) {
-      fatalError(e, "Fatal read error on socket transport");
+      ioError(e, "read", "Fatal read error on socket transport");
       return;
     }
     if (n <= 0) {
@@ -458,6 +459,14 @@ public final class Transport implements ReadTransport, WriteTransport {
   /** Aborts with {@code error} passed to {@code connectionLost}, for a layer under this transport that failed. */
   void forceCloseWith(Throwable error) {
     forceClose(error);
+  }
+
+  /** The socket failed while doing {@code operation}: records it for the flight recorder, then aborts. */
+  private void ioError(IOException error, String operation, String message) {
+    if (WeftEvents.transportErrorEnabled()) {
+      WeftEvents.transportError("stream", operation, sockname, peername, error);
+    }
+    fatalError(error, message);
   }
 
   /** Reports {@code error} (unless it is an I/O error: the connection's own failure) and aborts. */
