@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
  * Sending POSIX signals to a child, which the JDK's {@link java.lang.Process} cannot do beyond SIGTERM
  * ({@code destroy}) and SIGKILL ({@code destroyForcibly}).
  *
- * <p>SIGTERM and SIGKILL go through the JDK, which checks under its own lock that the child was not reaped (so a
- * reused pid is never hit). Any other signal goes to libc's {@code kill(2)} through the foreign function API
+ * <p>SIGTERM and SIGKILL go through the child's {@link ProcessHandle}, which checks the process' start time so a
+ * reused pid is never hit, and which, unlike {@code Process.destroy}, leaves the child's pipes open. Any other signal goes to libc's {@code kill(2)} through the foreign function API
  * (Java 22+; without {@code --enable-native-access} the JDK prints a one-time warning) and, where native access is
  * denied, through the {@code kill} program. Those two check that the child is alive first: between that check and
  * the signal the child could exit and be reaped, and its pid reused, a window of microseconds that asyncio's
@@ -56,8 +56,10 @@ final class Signals {
       return false;
     }
     switch (signal) {
-      case SIGTERM -> process.destroy();
-      case SIGKILL -> process.destroyForcibly();
+      // Through the handle, not Process.destroy(): that also closes the child's pipes, so output the child writes after
+      // SIGTERM (a graceful stop saying goodbye) would be lost and its readers fail; asyncio keeps them open.
+      case SIGTERM -> process.toHandle().destroy();
+      case SIGKILL -> process.toHandle().destroyForcibly();
       default -> other(process.pid(), signal);
     }
     return true;

@@ -61,6 +61,20 @@ class SubprocessLifecycleTests {
     }
 
     @Test
+    void terminate_leavesThePipesOpen_soAChildThatStopsGracefullyIsHeard() {
+      // Process.destroy() would close the child's pipes; asyncio's terminate() only sends SIGTERM.
+      String got = Weft.run(() -> {
+        Process p = Subprocesses.createSubprocessShell(PIPES,
+            "trap 'echo bye; exit 0' TERM; echo ready; while :; do sleep 0.05; done");
+        String ready = new String(p.stdout().readLine(), UTF_8);
+        p.terminate();
+        String after = new String(p.stdout().read(-1), UTF_8);
+        return ready + after + p.waitFor();
+      });
+      assertThat(got).isEqualTo("ready\nbye\n0");
+    }
+
+    @Test
     void sendSignal_sighup_givesMinusSighup() {
       int code = Weft.run(() -> {
         Process p = Subprocesses.createSubprocessExec(ProcessOptions.defaults(), "sleep", "100");
