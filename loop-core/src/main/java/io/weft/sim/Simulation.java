@@ -607,8 +607,10 @@ public final class Simulation {
       }
       ChoicePoint point = new ChoicePoint(Decision.REAL_WORK, owners.length + 1, i -> i == 0 ? -1 : owners[i - 1],
           choiceCount);
-      if (strategy instanceof Strategies.Replay r && r.hasNext()) {
-        return ask(point, REAL_WORK); // the recorded branch, whatever has arrived meanwhile
+      if (strategy instanceof Strategies.Replay) {
+        // The recorded branch, whatever has arrived meanwhile; 0 (time moves) once the choices run out, as a replay's
+        // trailing zeros are dropped
+        return ask(point, REAL_WORK);
       }
       int c = observe.getAsInt();
       if (c < 0 || c > owners.length) {

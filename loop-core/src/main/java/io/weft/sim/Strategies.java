@@ -83,11 +83,6 @@ final class Strategies {
       return c;
     }
 
-    /** Whether a recorded choice is left. */
-    boolean hasNext() {
-      return next < choices.length;
-    }
-
     /**
      * Says, once the run is over, how the choices did not fit it: the first choice beyond its decision's alternatives
      * and how many more there were, and how many choices the run never reached; null if they fitted.
