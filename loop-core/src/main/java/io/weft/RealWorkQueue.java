@@ -331,7 +331,7 @@ final class RealWorkQueue {
    * its end, or its thread ended); returns 1 + the index of the first (in creation order) that has, or 0 if none did.
    */
   private int firstToSpeak(SimHooks s, List<RealWorkItem> open) {
-    long left = s.quietGraceNanos();
+    long left = Math.min(s.quietGraceNanos(), s.realWaitNanos()); // the loop waits for real work, up to the watchdog
     long deadline = SystemClock.INSTANCE.nanoTime() + left;
     waiter = Thread.currentThread();
     try {
