@@ -783,7 +783,8 @@ public final class EventLoop implements AutoCloseable {
     if (!stopping && realWorkQueue.hasDeliverable()) {
       TimerHandle next = timers.peek();
       boolean due = next != null && next.whenNanos - (clock.nanoTime() + resolutionNanos) < 0;
-      RealWorkQueue.Outcome o = realWorkQueue.deliver(s, ready, ready.isEmpty() && due ? next : ready.peekFirst());
+      RealWorkQueue.Outcome o = realWorkQueue.deliver(s, ready, ready.isEmpty() && due ? next : ready.peekFirst(),
+          next != null);
       if (o == RealWorkQueue.Outcome.STOP) {
         stopping = true;
       }

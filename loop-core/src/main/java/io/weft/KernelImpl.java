@@ -63,6 +63,15 @@ final class KernelImpl implements Kernel {
   }
 
   @Override
+  public EventLoop.RealWork beginQuietRealWork(EventLoop loop, String description) {
+    EventLoop.RealWork work = loop.beginRealWork(description);
+    if (work instanceof RealWorkItem item) {
+      item.mayBeQuiet = true;
+    }
+    return work;
+  }
+
+  @Override
   public boolean simulated(EventLoop loop) {
     return loop.sim != null;
   }

@@ -37,6 +37,9 @@ final class RealWorkItem implements EventLoop.RealWork {
   // Loop thread only: the sender ended with nothing more in the inbox, so nothing more can come (unless the work is
   // misused by another thread); the work is then waited for no longer.
   boolean silent;
+  // Whether the work may be quiet: wait for the program without saying so (a child process), so the idle loop need
+  // not wait for it past a grace period when a timer is set (see RealWorkQueue). Set once, just after creation.
+  volatile boolean mayBeQuiet;
   // How many callbacks attributed to no work the loop had collected when this work began (see RealWorkQueue).
   final long unattributedAtBegin;
 

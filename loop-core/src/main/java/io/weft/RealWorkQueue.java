@@ -33,6 +33,19 @@ import java.util.concurrent.locks.LockSupport;
  * message, not the work's end, so a thread that sends progress or waits for a round trip is never waited for past
  * what it can send. Virtual time does not move while any work is deliverable.
  *
+ * <h2>Work that may be quiet</h2>
+ *
+ * <p>A child process may wait for the program (read its stdin) while the program waits for a virtual timer: waiting
+ * for the child's next message would never end. So work declared as possibly quiet ({@code Kernel.beginQuietRealWork},
+ * used for subprocesses) is waited for differently when the loop is idle, a timer is set, and every deliverable work
+ * is of that kind: the loop waits only a grace period ({@code SimOptions.quietGrace}, real time) for something from
+ * them, and if nothing came it lets virtual time move to the timer. The outcome is a recorded {@link
+ * SimHooks#REAL_WORK} choice made by the world rather than the strategy (0: time moved; i: work i's next message
+ * entered), so a replay takes the same branch whatever has arrived by then (for i, waiting up to the watchdog). A
+ * child that answers within the grace period answers with no virtual time passing, as before. When the loop is busy
+ * and the strategy chose such a work's next message, the loop waits for it only the grace period too, and if nothing
+ * came, delivers nothing now (another recorded choice of the world: 0 quiet, 1 it spoke).
+ *
  * <h2>Waits that cannot end</h2>
  *
  * <p>A wait for a message that will never come would hold the run until the watchdog. Two cases are told apart
@@ -211,11 +224,12 @@ final class RealWorkQueue {
    * ({@code head}, what runs first: the first ready callback, or a due timer), if it chooses to; when it would be idle
    * ({@code head} null), always, consuming the works that ended meanwhile. Returns DELIVERED or NONE when the
    * iteration goes on, INTERRUPTED when it must end here (a callback no work claimed arrived while the idle loop
-   * waited), STOP when the run stops. Loop thread.
+   * waited), STOP when the run stops; NONE with {@code head} null when virtual time may move to the next timer
+   * ({@code timerSet}) because the only deliverable work may be quiet and stayed so. Loop thread.
    */
-  Outcome deliver(SimHooks s, java.util.Deque<Handle> ready, Handle head) {
+  Outcome deliver(SimHooks s, java.util.Deque<Handle> ready, Handle head, boolean timerSet) {
     while (true) {
-      Object taken = take(s, head);
+      Object taken = take(s, head, timerSet);
       if (taken instanceof Handle h) {
         ready.add(h);
         return Outcome.DELIVERED;
@@ -235,7 +249,7 @@ final class RealWorkQueue {
    * time if need be; {@code head} is what the loop will run first, or null when it is idle. Returns the message's
    * handle (to queue now), or an {@link Outcome}. Loop thread.
    */
-  Object take(SimHooks s, Handle head) {
+  Object take(SimHooks s, Handle head, boolean timerSet) {
     List<RealWorkItem> open = new ArrayList<>(items.size());
     for (RealWorkItem item : items) {
       if (deliverable(item, head != null)) {
@@ -244,6 +258,9 @@ final class RealWorkQueue {
     }
     if (open.isEmpty()) {
       return Outcome.NONE;
+    }
+    if (head == null && timerSet && allMayBeQuiet(open)) {
+      return takeOrLetTimePass(s, open);
     }
     RealWorkItem item;
     if (head == null && open.size() == 1) {
@@ -260,8 +277,81 @@ final class RealWorkQueue {
         return Outcome.NONE;
       }
       item = open.get(head != null ? c - 1 : c);
+      if (head != null && item.mayBeQuiet && !spoke(s, item)) {
+        return Outcome.NONE; // the busy loop does not wait for a child that may be waiting for it
+      }
     }
     return waitForNext(s, item);
+  }
+
+  private static boolean allMayBeQuiet(List<RealWorkItem> open) {
+    for (RealWorkItem item : open) {
+      if (!item.mayBeQuiet) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The idle loop with a timer set, and only work that may be quiet (a child that may wait for the program): the
+   * world decides, as a recorded {@link SimHooks#REAL_WORK} choice, whether a message enters (alternative i, the next
+   * message of {@code open.get(i - 1)}, waited for as usual) or virtual time moves to the timer (0, NONE). A run that
+   * is not a replay decides by waiting up to the grace period for something from the works.
+   */
+  private Object takeOrLetTimePass(SimHooks s, List<RealWorkItem> open) {
+    long[] owners = new long[open.size()];
+    String[] names = new String[open.size()];
+    for (int i = 0; i < owners.length; i++) {
+      owners[i] = open.get(i).owner();
+      names[i] = open.get(i).name();
+    }
+    int c = s.observeRealWork(owners, names, () -> firstToSpeak(s, open));
+    if (c > 0) {
+      return waitForNext(s, open.get(c - 1));
+    }
+    if (s.failed()) {
+      return Outcome.STOP;
+    }
+    // A callback that no work claimed ends the iteration here, before time moves: the next one collects it.
+    return loop.unattributedPending() ? Outcome.INTERRUPTED : Outcome.NONE;
+  }
+
+  /**
+   * The busy loop chose the next message of {@code item}, which may be quiet: whether it came within the grace period
+   * (or the replay says it did), as a recorded choice of two (0: it stayed quiet, and nothing enters now).
+   */
+  private boolean spoke(SimHooks s, RealWorkItem item) {
+    List<RealWorkItem> one = List.of(item);
+    return s.observeRealWork(new long[] {item.owner()}, new String[] {item.name()}, () -> firstToSpeak(s, one)) != 0;
+  }
+
+  /**
+   * Waits up to the grace period, in real time, for any of {@code open} to have something for the loop (a message,
+   * its end, or its thread ended); returns 1 + the index of the first (in creation order) that has, or 0 if none did.
+   */
+  private int firstToSpeak(SimHooks s, List<RealWorkItem> open) {
+    long left = Math.min(s.quietGraceNanos(), s.realWaitNanos()); // the loop waits for real work, up to the watchdog
+    long deadline = SystemClock.INSTANCE.nanoTime() + left;
+    waiter = Thread.currentThread();
+    try {
+      while (true) {
+        for (int i = 0; i < open.size(); i++) {
+          RealWorkItem item = open.get(i);
+          Thread sender = item.sender;
+          if (!item.inbox.isEmpty() || (sender != null && !sender.isAlive())) {
+            return i + 1;
+          }
+        }
+        if (left <= 0 || loop.unattributedPending() || s.failed() || Thread.currentThread().isInterrupted()) {
+          return 0;
+        }
+        LockSupport.parkNanos(this, Math.min(left, WAIT_SLICE_NANOS));
+        left = deadline - SystemClock.INSTANCE.nanoTime();
+      }
+    } finally {
+      waiter = null;
+    }
   }
 
   private Object waitForNext(SimHooks s, RealWorkItem item) {

@@ -135,6 +135,14 @@ public interface Kernel {
    */
   void onClose(EventLoop loop, Runnable hook);
 
+  /**
+   * As {@link EventLoop#beginRealWork}, for work that may be quiet: work that may wait for the program without
+   * saying so (a child process reading its stdin). When a simulated loop is idle with a timer set and only such work
+   * could send a message, it waits for one only a short grace period, then lets virtual time move to the timer (a
+   * recorded choice). Any thread.
+   */
+  EventLoop.RealWork beginQuietRealWork(EventLoop loop, String description);
+
   /** Whether {@code loop} runs under a simulation (its free choices made by a scheduling strategy). Any thread. */
   boolean simulated(EventLoop loop);
 

@@ -67,6 +67,23 @@ public interface SimHooks {
    */
   int chooseRealWork(io.weft.Handle head, long[] owners, String[] works);
 
+  /**
+   * Records a {@link #REAL_WORK} decision that the world makes, not the strategy: the loop is idle, a timer is set, and
+   * every work that may send a message now may be quiet (a child process, which may be waiting for the program).
+   * Alternative 0 lets virtual time move to the timer; alternative {@code i} delivers the next message of work
+   * {@code i - 1} (owner ids and names as for {@link #chooseRealWork}). A run that replays a recorded decision
+   * returns it without calling {@code observe}; otherwise {@code observe} (which waits up to
+   * {@link #quietGraceNanos()} in real time for a message) gives the alternative, and it is recorded.
+   */
+  default int observeRealWork(long[] owners, String[] works, java.util.function.IntSupplier observe) {
+    return observe.getAsInt();
+  }
+
+  /** How long, in real nanoseconds, the idle loop waits for quiet work's next message before time may move. */
+  default long quietGraceNanos() {
+    return 10_000_000L;
+  }
+
   /** Records an event (not a task step: see {@link #step}). */
   void event(int kind, long id);
 

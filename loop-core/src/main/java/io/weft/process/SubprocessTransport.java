@@ -134,7 +134,7 @@ public final class SubprocessTransport implements BaseTransport {
     java.lang.Process process = pb.start(); // IOException: nothing was made
     SubprocessTransport t = new SubprocessTransport(loop, protocol, process, argv.getFirst(), options);
     t.connected = loop.createFuture();
-    t.events = loop.beginRealWork("pid " + t.pid + " (" + t.program + "): its output and exit");
+    t.events = Kernel.get().beginQuietRealWork(loop, "pid " + t.pid + " (" + t.program + "): its output and exit");
     OpenSubprocesses.of(loop).add(t);
     if (t.stdout != null) {
       t.stdout.start();

@@ -34,6 +34,12 @@ public enum Decision {
    * i-th work that may send one (in creation order), behind what is ready. When the loop would otherwise be idle:
    * alternative i takes the i-th work's next message, 0 the oldest's. The owners are the works' ids (-2, -3, ...),
    * and, while the loop is busy, alternative 0's is that of the callback that runs first.
+   *
+   * <p>For a child process (work that may be waiting for the program) some of these choices are made by the world,
+   * not the strategy, and recorded so a replay follows them: when the idle loop has a timer set and only children
+   * could send, alternative 0 lets virtual time move to the timer and alternative i takes the i-th child's next
+   * message (the first that sent something within {@link SimOptions#quietGrace}); and when the busy loop chose a
+   * child's message, a second choice says whether it came within the grace (1) or not (0: nothing enters now).
    */
   REAL_WORK(SimHooks.REAL_WORK);
 

@@ -38,29 +38,36 @@ import java.util.Objects;
  *     {@code toThread}) takes unless the call gives its own: its completion enters the loop no earlier than this long
  *     after the job was submitted, on virtual time (zero by default: the completion enters as soon as the
  *     simulation delivers it, and virtual time does not move while the thread runs)
+ * @param quietGrace the real time the idle loop waits for the next message of work that may be quiet (a child
+ *     process, which may be waiting for the program) when a timer is set, before it lets virtual time move to that
+ *     timer instead; whether it moved or delivered is a recorded choice, so a replay takes the same branch (10 ms by
+ *     default, {@link #DEFAULT_QUIET_GRACE}; zero moves at once when nothing has arrived)
  */
 @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
 public record SimOptions(long stepLimit, Duration virtualTimeLimit, Duration watchdog, boolean checkLeaks,
     boolean checkUnretrieved, boolean checkCallbackExceptions, int traceLimit, boolean debug, Duration stepTimeout,
-    Duration blockedWait, Duration executorWork) {
+    Duration blockedWait, Duration executorWork, Duration quietGrace) {
 
   /** The default {@link #stepTimeout}: 10 s of real time. */
   public static final Duration DEFAULT_STEP_TIMEOUT = Duration.ofSeconds(10);
   /** The default {@link #blockedWait}: 10 s of real time. */
   public static final Duration DEFAULT_BLOCKED_WAIT = Duration.ofSeconds(10);
+  /** The default {@link #quietGrace}: 10 ms of real time. */
+  public static final Duration DEFAULT_QUIET_GRACE = Duration.ofMillis(10);
 
   /**
    * The defaults: 1,000,000 steps, 24 hours of virtual time, 60 s of real time per run, every check, 100,000 events,
    * 10 s of real time per step, 10 s of real time blocked on another thread's lock.
    */
   public static final SimOptions DEFAULTS = new SimOptions(1_000_000, Duration.ofHours(24), Duration.ofSeconds(60),
-      true, true, true, 100_000, false, DEFAULT_STEP_TIMEOUT, DEFAULT_BLOCKED_WAIT, Duration.ZERO);
+      true, true, true, 100_000, false, DEFAULT_STEP_TIMEOUT, DEFAULT_BLOCKED_WAIT, Duration.ZERO,
+      DEFAULT_QUIET_GRACE);
 
   /** The options without the real-time bounds added in 0.3: {@link #stepTimeout} and {@link #blockedWait} default. */
   public SimOptions(long stepLimit, Duration virtualTimeLimit, Duration watchdog, boolean checkLeaks,
       boolean checkUnretrieved, boolean checkCallbackExceptions, int traceLimit, boolean debug) {
     this(stepLimit, virtualTimeLimit, watchdog, checkLeaks, checkUnretrieved, checkCallbackExceptions, traceLimit,
-        debug, DEFAULT_STEP_TIMEOUT, DEFAULT_BLOCKED_WAIT, Duration.ZERO);
+        debug, DEFAULT_STEP_TIMEOUT, DEFAULT_BLOCKED_WAIT, Duration.ZERO, DEFAULT_QUIET_GRACE);
   }
 
   /** The options of 0.3, without {@link #executorWork} (zero: executor work takes no virtual time). */
@@ -68,7 +75,15 @@ public record SimOptions(long stepLimit, Duration virtualTimeLimit, Duration wat
       boolean checkUnretrieved, boolean checkCallbackExceptions, int traceLimit, boolean debug, Duration stepTimeout,
       Duration blockedWait) {
     this(stepLimit, virtualTimeLimit, watchdog, checkLeaks, checkUnretrieved, checkCallbackExceptions, traceLimit,
-        debug, stepTimeout, blockedWait, Duration.ZERO);
+        debug, stepTimeout, blockedWait, Duration.ZERO, DEFAULT_QUIET_GRACE);
+  }
+
+  /** The options of 0.4, without {@link #quietGrace} (it takes its default, {@link #DEFAULT_QUIET_GRACE}). */
+  public SimOptions(long stepLimit, Duration virtualTimeLimit, Duration watchdog, boolean checkLeaks,
+      boolean checkUnretrieved, boolean checkCallbackExceptions, int traceLimit, boolean debug, Duration stepTimeout,
+      Duration blockedWait, Duration executorWork) {
+    this(stepLimit, virtualTimeLimit, watchdog, checkLeaks, checkUnretrieved, checkCallbackExceptions, traceLimit,
+        debug, stepTimeout, blockedWait, executorWork, DEFAULT_QUIET_GRACE);
   }
 
   /** Checks the fields. */
@@ -99,66 +114,70 @@ public record SimOptions(long stepLimit, Duration virtualTimeLimit, Duration wat
     if (executorWork.isNegative()) {
       throw new IllegalArgumentException("executorWork must be >= 0, got " + executorWork);
     }
+    Objects.requireNonNull(quietGrace, "quietGrace must not be null");
+    if (quietGrace.isNegative()) {
+      throw new IllegalArgumentException("quietGrace must be >= 0, got " + quietGrace);
+    }
   }
 
   /** With another step limit. */
   public SimOptions withStepLimit(long stepLimit) {
     return new SimOptions(stepLimit, virtualTimeLimit, watchdog, checkLeaks, checkUnretrieved,
-        checkCallbackExceptions, traceLimit, debug, stepTimeout, blockedWait, executorWork);
+        checkCallbackExceptions, traceLimit, debug, stepTimeout, blockedWait, executorWork, quietGrace);
   }
 
   /** With another virtual-time limit. */
   public SimOptions withVirtualTimeLimit(Duration limit) {
     return new SimOptions(stepLimit, limit, watchdog, checkLeaks, checkUnretrieved, checkCallbackExceptions,
-        traceLimit, debug, stepTimeout, blockedWait, executorWork);
+        traceLimit, debug, stepTimeout, blockedWait, executorWork, quietGrace);
   }
 
   /** With another watchdog. */
   public SimOptions withWatchdog(Duration watchdog) {
     return new SimOptions(stepLimit, virtualTimeLimit, watchdog, checkLeaks, checkUnretrieved,
-        checkCallbackExceptions, traceLimit, debug, stepTimeout, blockedWait, executorWork);
+        checkCallbackExceptions, traceLimit, debug, stepTimeout, blockedWait, executorWork, quietGrace);
   }
 
   /** With the leak checks on or off. */
   public SimOptions withCheckLeaks(boolean on) {
     return new SimOptions(stepLimit, virtualTimeLimit, watchdog, on, checkUnretrieved, checkCallbackExceptions,
-        traceLimit, debug, stepTimeout, blockedWait, executorWork);
+        traceLimit, debug, stepTimeout, blockedWait, executorWork, quietGrace);
   }
 
   /** With the unretrieved-exception check on or off. */
   public SimOptions withCheckUnretrieved(boolean on) {
     return new SimOptions(stepLimit, virtualTimeLimit, watchdog, checkLeaks, on, checkCallbackExceptions,
-        traceLimit, debug, stepTimeout, blockedWait, executorWork);
+        traceLimit, debug, stepTimeout, blockedWait, executorWork, quietGrace);
   }
 
   /** With the callback-exception check on or off. */
   public SimOptions withCheckCallbackExceptions(boolean on) {
     return new SimOptions(stepLimit, virtualTimeLimit, watchdog, checkLeaks, checkUnretrieved, on, traceLimit,
-        debug, stepTimeout, blockedWait, executorWork);
+        debug, stepTimeout, blockedWait, executorWork, quietGrace);
   }
 
   /** With another trace limit. */
   public SimOptions withTraceLimit(int traceLimit) {
     return new SimOptions(stepLimit, virtualTimeLimit, watchdog, checkLeaks, checkUnretrieved,
-        checkCallbackExceptions, traceLimit, debug, stepTimeout, blockedWait, executorWork);
+        checkCallbackExceptions, traceLimit, debug, stepTimeout, blockedWait, executorWork, quietGrace);
   }
 
   /** With debug mode on or off. */
   public SimOptions withDebug(boolean debug) {
     return new SimOptions(stepLimit, virtualTimeLimit, watchdog, checkLeaks, checkUnretrieved,
-        checkCallbackExceptions, traceLimit, debug, stepTimeout, blockedWait, executorWork);
+        checkCallbackExceptions, traceLimit, debug, stepTimeout, blockedWait, executorWork, quietGrace);
   }
 
   /** With another step timeout: the most real time one callback or task step may run. */
   public SimOptions withStepTimeout(Duration stepTimeout) {
     return new SimOptions(stepLimit, virtualTimeLimit, watchdog, checkLeaks, checkUnretrieved,
-        checkCallbackExceptions, traceLimit, debug, stepTimeout, blockedWait, executorWork);
+        checkCallbackExceptions, traceLimit, debug, stepTimeout, blockedWait, executorWork, quietGrace);
   }
 
   /** With another bound on how long the loop blocks for a task waiting on another thread's monitor or lock. */
   public SimOptions withBlockedWait(Duration blockedWait) {
     return new SimOptions(stepLimit, virtualTimeLimit, watchdog, checkLeaks, checkUnretrieved,
-        checkCallbackExceptions, traceLimit, debug, stepTimeout, blockedWait, executorWork);
+        checkCallbackExceptions, traceLimit, debug, stepTimeout, blockedWait, executorWork, quietGrace);
   }
 
   /**
@@ -167,6 +186,15 @@ public record SimOptions(long stepLimit, Duration virtualTimeLimit, Duration wat
    */
   public SimOptions withExecutorWork(Duration executorWork) {
     return new SimOptions(stepLimit, virtualTimeLimit, watchdog, checkLeaks, checkUnretrieved,
-        checkCallbackExceptions, traceLimit, debug, stepTimeout, blockedWait, executorWork);
+        checkCallbackExceptions, traceLimit, debug, stepTimeout, blockedWait, executorWork, quietGrace);
+  }
+
+  /**
+   * With another grace period for work that may be quiet (a child process): how long, in real time, the idle loop
+   * waits for such work's next message before it lets virtual time move to the next timer instead.
+   */
+  public SimOptions withQuietGrace(Duration quietGrace) {
+    return new SimOptions(stepLimit, virtualTimeLimit, watchdog, checkLeaks, checkUnretrieved,
+        checkCallbackExceptions, traceLimit, debug, stepTimeout, blockedWait, executorWork, quietGrace);
   }
 }

@@ -570,6 +570,12 @@ public final class Simulation {
         throw new IllegalStateException("strategy " + strategy.name() + " chose " + c + " of " + n + " at "
             + point.decision());
       }
+      return record(point, code, c);
+    }
+
+    /** Records and traces alternative {@code c} of {@code point} (decision code {@code code}); returns it. */
+    private int record(ChoicePoint point, int code, int c) {
+      int n = point.alternatives();
       if (choiceCount == choices.length) {
         choices = Arrays.copyOf(choices, choices.length * 2);
       }
@@ -592,6 +598,30 @@ public final class Simulation {
         deviations.noteRealWork(n, c, clock.nanoTime(), head, works);
       }
       return c;
+    }
+
+    @Override
+    public int observeRealWork(long[] owners, String[] works, java.util.function.IntSupplier observe) {
+      if (phase == Phase.CLEANING_UP) {
+        return observe.getAsInt(); // cleaning up after the run: nothing recorded
+      }
+      ChoicePoint point = new ChoicePoint(Decision.REAL_WORK, owners.length + 1, i -> i == 0 ? -1 : owners[i - 1],
+          choiceCount);
+      if (strategy instanceof Strategies.Replay) {
+        // The recorded branch, whatever has arrived meanwhile; 0 (time moves) once the choices run out, as a replay's
+        // trailing zeros are dropped
+        return ask(point, REAL_WORK);
+      }
+      int c = observe.getAsInt();
+      if (c < 0 || c > owners.length) {
+        throw new IllegalStateException("observed " + c + " of " + (owners.length + 1) + " at a quiet REAL_WORK");
+      }
+      return record(point, REAL_WORK, c);
+    }
+
+    @Override
+    public long quietGraceNanos() {
+      return saturatedNanos(options.quietGrace());
     }
 
     @Override

@@ -62,7 +62,10 @@
  * <h2>Time</h2>
  *
  * <p>Virtual time jumps to the next timer when nothing is ready. Real work declared with
- * {@link io.weft.EventLoop#beginRealWork} holds it still while in flight; a real-time watchdog bounds each run;
+ * {@link io.weft.EventLoop#beginRealWork} holds it still while in flight, except a child process, which may be waiting
+ * for the program: when only children could send anything and a timer is set, the idle loop waits for them
+ * {@link io.weft.sim.SimOptions#quietGrace} and then lets time move to the timer (a recorded
+ * {@link io.weft.sim.Decision#REAL_WORK} choice, so a replay does the same); a real-time watchdog bounds each run;
  * timeouts on a virtual clock say "(virtual time)" in their message.
  *
  * <h2>Real threads</h2>
