@@ -38,6 +38,8 @@ import java.util.function.Function;
  * @param stepTimeout the most real time one callback or task step may run ({@code weft.watchdog})
  * @param runTimeout the most real time one run may take ({@code weft.runTimeout})
  * @param blockedWait the most real time the loop waits for a lock held outside the run ({@code weft.blockedWait})
+ * @param quietGrace how long an idle loop with a timer set waits for child processes before virtual time moves
+ *     ({@code weft.quietGrace})
  * @param printEntries whether the report entries of a failure are also printed on standard output
  * @param requireBlockingDetection whether a run on a carrier that cannot detect blocking calls fails
  * @param faults the fault plan set on each run's simulated network ({@code FaultPlan.NONE}: none)
@@ -46,7 +48,7 @@ import java.util.function.Function;
 record Settings(int schedules, long seed, boolean seedWasRandom, String strategy, Mode mode, long stepLimit,
     long virtualTimeLimitSeconds, long earlyBoundNanos, long lateBoundNanos, boolean shrink, Schedule replay,
     boolean selfCheck, int shardIndex, int shardCount, Path regressions, Path traceDir, int shrinkRuns,
-    Duration shrinkTime, boolean stopAfterFailure, long progressNanos, int progressEvery, Duration stepTimeout, Duration runTimeout, Duration blockedWait, boolean printEntries, boolean requireBlockingDetection,
+    Duration shrinkTime, boolean stopAfterFailure, long progressNanos, int progressEvery, Duration stepTimeout, Duration runTimeout, Duration blockedWait, Duration quietGrace, boolean printEntries, boolean requireBlockingDetection,
     io.weft.fault.FaultPlan faults, java.util.List<String> hosts) {
 
   static final String DEFAULT_REGRESSIONS = "src/test/resources/weft-regressions.txt";
@@ -107,6 +109,7 @@ record Settings(int schedules, long seed, boolean seedWasRandom, String strategy
     Duration stepTimeout = durationValue(config, "weft.watchdog", SimOptions.DEFAULT_STEP_TIMEOUT);
     Duration runTimeout = durationValue(config, "weft.runTimeout", SimOptions.DEFAULTS.watchdog());
     Duration blockedWait = durationValue(config, "weft.blockedWait", SimOptions.DEFAULT_BLOCKED_WAIT);
+    Duration quietGrace = durationValue(config, "weft.quietGrace", SimOptions.DEFAULT_QUIET_GRACE);
     boolean printEntries = boolValue(config, "weft.printReportEntries", true);
     boolean requireDetection = boolValue(config, "weft.requireBlockingDetection", false);
     String faultsText = config.apply("weft.faults").orElse(a.faults());
@@ -126,7 +129,7 @@ record Settings(int schedules, long seed, boolean seedWasRandom, String strategy
     }
     Settings s = new Settings(schedules, seed, random, strategy, mode, stepLimit, vtl, earlyNanos, lateNanos, shrink, replay, selfCheck, shardIndex, shardCount, regressions, traceDir, shrinkRuns,
         Duration.ofSeconds(shrinkSeconds), after.equals("stop"), Math.multiplyExact(progress, 1_000_000_000L),
-        progressEvery, stepTimeout, runTimeout, blockedWait, printEntries, requireDetection, faults, hosts(a));
+        progressEvery, stepTimeout, runTimeout, blockedWait, quietGrace, printEntries, requireDetection, faults, hosts(a));
     s.options(); // checks the limits
     return s;
   }
@@ -157,7 +160,8 @@ record Settings(int schedules, long seed, boolean seedWasRandom, String strategy
 
   SimOptions options() {
     return SimOptions.DEFAULTS.withStepLimit(stepLimit).withVirtualTimeLimit(Duration.ofSeconds(
-        virtualTimeLimitSeconds)).withStepTimeout(stepTimeout).withWatchdog(runTimeout).withBlockedWait(blockedWait);
+        virtualTimeLimitSeconds)).withStepTimeout(stepTimeout).withWatchdog(runTimeout).withBlockedWait(blockedWait)
+        .withQuietGrace(quietGrace);
   }
 
   static Mode parseMode(String text) {

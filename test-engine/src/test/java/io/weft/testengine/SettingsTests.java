@@ -45,6 +45,17 @@ class SettingsTests {
   }
 
   @Test
+  void quietGrace_defaultsTo10ms_isReadAsADuration_andANegativeOneIsRefusedByName() throws Exception {
+    assertThat(settings("defaults", Map.of()).options().quietGrace()).isEqualTo(Duration.ofMillis(10));
+    assertThat(settings("defaults", Map.of("weft.quietGrace", "250ms")).options().quietGrace())
+        .isEqualTo(Duration.ofMillis(250));
+    assertThat(settings("defaults", Map.of("weft.quietGrace", "2s")).options().quietGrace())
+        .isEqualTo(Duration.ofSeconds(2));
+    assertThatThrownBy(() -> settings("defaults", Map.of("weft.quietGrace", "-5ms")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("quietGrace");
+  }
+
+  @Test
   void attributes_areRead() throws Exception {
     Settings s = settings("annotated", Map.of());
 
