@@ -70,8 +70,6 @@ public final class Task<T> extends Future<T> {
   boolean generatorBody;
   // The task's step callback, and the done callback that wakes it: one object for both.
   final Step step = new Step();
-  // The flight recorder's weft.TaskDone, begun at creation; null unless that event was on when the task was created.
-  private Object jfrDone;
 
   Task(EventLoop loop, AsyncCallable<T> body, String name, Context context) {
     super(loop);
@@ -83,16 +81,16 @@ public final class Task<T> extends Future<T> {
     this.ref = loop.tasks.register(this);
     if (WeftEvents.taskEventsEnabled()) {
       Task<?> parent = loop.steppingTask;
-      jfrDone = WeftEvents.taskCreated(id, getName(), parent == null ? 0 : parent.id, loop);
+      ref.jfrDone = WeftEvents.taskCreated(id, getName(), parent == null ? 0 : parent.id, loop);
     }
     loop.callSoonInternal(step, this.context);
   }
 
   /** Commits the flight recorder's weft.TaskDone, if it was begun; called once, where the task becomes done. */
   private void recordDone(WeftEvents.Outcome outcome, Throwable error) {
-    Object e = jfrDone;
+    Object e = ref.jfrDone;
     if (e != null) {
-      jfrDone = null;
+      ref.jfrDone = null;
       WeftEvents.taskDone(e, getName(), outcome, error);
     }
   }

@@ -24,6 +24,9 @@ final class TaskRegistry {
     boolean done;
     Throwable unretrieved;
     final Throwable createdAt;
+    // The flight recorder's weft.TaskDone, begun at the task's creation; null unless that event was on then. Kept here,
+    // not in Task, where it fits the reference's padding instead of adding 8 bytes to every task.
+    Object jfrDone;
 
     Ref(Task<?> task, ReferenceQueue<Task<?>> queue) {
       super(task, queue);
