@@ -70,20 +70,15 @@ public record SimOptions(long stepLimit, Duration virtualTimeLimit, Duration wat
         debug, DEFAULT_STEP_TIMEOUT, DEFAULT_BLOCKED_WAIT, Duration.ZERO, DEFAULT_QUIET_GRACE);
   }
 
-  /** The options of 0.3, without {@link #executorWork} (zero: executor work takes no virtual time). */
+  /**
+   * The options of 0.3, without {@link #executorWork} (zero: executor work takes no virtual time) and
+   * {@link #quietGrace} ({@link #DEFAULT_QUIET_GRACE}).
+   */
   public SimOptions(long stepLimit, Duration virtualTimeLimit, Duration watchdog, boolean checkLeaks,
       boolean checkUnretrieved, boolean checkCallbackExceptions, int traceLimit, boolean debug, Duration stepTimeout,
       Duration blockedWait) {
     this(stepLimit, virtualTimeLimit, watchdog, checkLeaks, checkUnretrieved, checkCallbackExceptions, traceLimit,
         debug, stepTimeout, blockedWait, Duration.ZERO, DEFAULT_QUIET_GRACE);
-  }
-
-  /** The options of 0.4, without {@link #quietGrace} (it takes its default, {@link #DEFAULT_QUIET_GRACE}). */
-  public SimOptions(long stepLimit, Duration virtualTimeLimit, Duration watchdog, boolean checkLeaks,
-      boolean checkUnretrieved, boolean checkCallbackExceptions, int traceLimit, boolean debug, Duration stepTimeout,
-      Duration blockedWait, Duration executorWork) {
-    this(stepLimit, virtualTimeLimit, watchdog, checkLeaks, checkUnretrieved, checkCallbackExceptions, traceLimit,
-        debug, stepTimeout, blockedWait, executorWork, DEFAULT_QUIET_GRACE);
   }
 
   /** Checks the fields. */

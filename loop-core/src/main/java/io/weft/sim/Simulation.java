@@ -671,7 +671,7 @@ public final class Simulation {
 
     @Override
     public long executorWorkNanos() {
-      return options.executorWork().toNanos();
+      return saturatedNanos(options.executorWork());
     }
 
     private void countStep() {
