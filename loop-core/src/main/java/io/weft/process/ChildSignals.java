@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * the signal the child could exit and be reaped, and its pid reused, a window of microseconds that asyncio's
  * {@code os.kill} has too.
  */
-final class Signals {
+final class ChildSignals {
 
   /** SIGKILL's number on Linux and macOS. */
   static final int SIGKILL = 9;
@@ -29,7 +29,7 @@ final class Signals {
     static final MethodHandle KILL = findKill();
   }
 
-  private Signals() {}
+  private ChildSignals() {}
 
   private static MethodHandle findKill() {
     try {

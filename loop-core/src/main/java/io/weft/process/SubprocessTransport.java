@@ -313,7 +313,7 @@ public final class SubprocessTransport implements BaseTransport {
       throw new IllegalStateException("pid " + pid + " exited twice: returncode " + returncode + ", then "
           + exitValue);
     }
-    returncode = Signals.returncode(exitValue, signalsSent);
+    returncode = ChildSignals.returncode(exitValue, signalsSent);
     maybeEndEvents();
     call(protocol::processExited);
     if (stdin != null) {
@@ -396,17 +396,17 @@ public final class SubprocessTransport implements BaseTransport {
       return;
     }
     signalsSent |= 1L << (signal - 1);
-    Signals.send(process, signal);
+    ChildSignals.send(process, signal);
   }
 
   /** Sends SIGTERM; see {@link #sendSignal}. */
   public void terminate() {
-    sendSignal(Signals.SIGTERM);
+    sendSignal(ChildSignals.SIGTERM);
   }
 
   /** Sends SIGKILL; see {@link #sendSignal}. */
   public void kill() {
-    sendSignal(Signals.SIGKILL);
+    sendSignal(ChildSignals.SIGKILL);
   }
 
   /**
@@ -420,8 +420,8 @@ public final class SubprocessTransport implements BaseTransport {
     }
     closed = true;
     if (returncode == null && process.isAlive()) {
-      signalsSent |= 1L << (Signals.SIGKILL - 1);
-      Signals.send(process, Signals.SIGKILL);
+      signalsSent |= 1L << (ChildSignals.SIGKILL - 1);
+      ChildSignals.send(process, ChildSignals.SIGKILL);
     }
     if (stdin != null) {
       stdin.close();
