@@ -99,12 +99,18 @@ abstract class TlsContractTests {
   }
 
   Server tlsServer(List<Rec> accepted, java.util.function.Consumer<Rec> setup) throws IOException {
+    return tlsServer(accepted, setup, serverOptions());
+  }
+
+  /** A TLS server with {@code options} whose protocols, set up by {@code setup}, are collected in {@code accepted}. */
+  Server tlsServer(List<Rec> accepted, java.util.function.Consumer<Rec> setup, TlsOptions options)
+      throws IOException {
     Server server = Tls.createServer(() -> {
       Rec r = new Rec(loop);
       setup.accept(r);
       accepted.add(r);
       return r;
-    }, host(), 0, serverOptions());
+    }, host(), 0, options);
     servers.add(server);
     return server;
   }
@@ -324,17 +330,11 @@ abstract class TlsContractTests {
   void aServerThatNeedsClientCertificates_getsTheClientsCertificate_andAlpnIsAgreed() {
     run(() -> {
       List<Rec> accepted = new ArrayList<>();
-      Server server = Tls.createServer(() -> {
-        Rec r = new Rec(loop);
-        r.echo = true;
-        accepted.add(r);
-        return r;
-      }, host(), 0, TlsOptions.server(mutual(TlsFixtures.keys(), TlsFixtures.otherKeys()))
-          .withParameters(p -> {
+      Server server = tlsServer(accepted, r -> r.echo = true,
+          TlsOptions.server(mutual(TlsFixtures.keys(), TlsFixtures.otherKeys())).withParameters(p -> {
             p.setNeedClientAuth(true);
             p.setApplicationProtocols(new String[] {"weft/1", "h2"});
           }));
-      servers.add(server);
       TlsOptions client = TlsOptions.client(mutual(TlsFixtures.otherKeys(), TlsFixtures.keys()))
           .withParameters(p -> p.setApplicationProtocols(new String[] {"h2"}));
       Net.Connection<Rec> c = Tls.createConnection(() -> new Rec(loop), host(), port(server), client);
@@ -357,13 +357,9 @@ abstract class TlsContractTests {
   void aServerThatNeedsClientCertificates_refusesAClientWithout_andItsProtocolNeverStarts() {
     run(() -> {
       List<Rec> accepted = new ArrayList<>();
-      Server server = Tls.createServer(() -> {
-        Rec r = new Rec(loop);
-        accepted.add(r);
-        return r;
-      }, host(), 0, TlsOptions.server(mutual(TlsFixtures.keys(), TlsFixtures.otherKeys()))
-          .withParameters(p -> p.setNeedClientAuth(true)));
-      servers.add(server);
+      Server server = tlsServer(accepted, r -> { },
+          TlsOptions.server(mutual(TlsFixtures.keys(), TlsFixtures.otherKeys()))
+              .withParameters(p -> p.setNeedClientAuth(true)));
       Throwable failure;
       try {
         // TLS 1.3: the client may finish its side of the handshake before the server checks its (missing)
