@@ -72,6 +72,18 @@ final class KernelImpl implements Kernel {
   }
 
   @Override
+  public EventLoop.RealWork beginFedRealWork(EventLoop loop, String description,
+      io.weft.internal.WorkFeed feed) {
+    if (loop.sim == null) {
+      throw new IllegalArgumentException("a fed real work is for a simulated loop; " + loop + " is not one");
+    }
+    RealWorkItem item = (RealWorkItem) beginQuietRealWork(loop, description);
+    feed.wakeWith(item::wake);
+    item.feed = feed;
+    return item;
+  }
+
+  @Override
   public boolean simulated(EventLoop loop) {
     return loop.sim != null;
   }

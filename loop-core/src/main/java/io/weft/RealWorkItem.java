@@ -40,6 +40,9 @@ final class RealWorkItem implements EventLoop.RealWork {
   // Whether the work may be quiet: wait for the program without saying so (a child process), so the idle loop need
   // not wait for it past a grace period when a timer is set (see RealWorkQueue). Set once, just after creation.
   volatile boolean mayBeQuiet;
+  // Where the work's threads stage what the loop composes into messages (a child process), or null: then they send
+  // messages. Set once, just after creation, on a simulated loop only.
+  volatile io.weft.internal.WorkFeed feed;
   // How many callbacks attributed to no work the loop had collected when this work began (see RealWorkQueue).
   final long unattributedAtBegin;
 
@@ -111,6 +114,13 @@ final class RealWorkItem implements EventLoop.RealWork {
     }
     queue.wake();
     return true;
+  }
+
+  /** Wakes the loop if it waits for a message (something was staged in the feed). Any thread. */
+  void wake() {
+    if (queue != null) {
+      queue.wake();
+    }
   }
 
   @Override

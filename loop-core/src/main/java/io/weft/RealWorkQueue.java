@@ -1,6 +1,7 @@
 package io.weft;
 
 import io.weft.internal.SimHooks;
+import io.weft.internal.WorkFeed;
 import io.weft.spi.SystemClock;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -175,6 +176,9 @@ final class RealWorkQueue {
         return;
       }
       item.ended = true;
+      if (item.feed != null) {
+        item.feed.close(); // what it staged after its end enters nowhere, as a message sent after the end
+      }
       Object m;
       while ((m = item.inbox.poll()) != null) {
         late.add(m);
@@ -216,7 +220,7 @@ final class RealWorkQueue {
     if (item.ended || item.awaitingLoop > 0 || (item.silent && item.inbox.isEmpty())) {
       return false;
     }
-    return !busy || item.sender != null || unattributed == item.unattributedAtBegin;
+    return !busy || item.sender != null || item.feed != null || unattributed == item.unattributedAtBegin;
   }
 
   /**
@@ -339,7 +343,8 @@ final class RealWorkQueue {
         for (int i = 0; i < open.size(); i++) {
           RealWorkItem item = open.get(i);
           Thread sender = item.sender;
-          if (!item.inbox.isEmpty() || (sender != null && !sender.isAlive())) {
+          if (!item.inbox.isEmpty() || (item.feed != null && item.feed.hasAny())
+              || (sender != null && !sender.isAlive())) {
             return i + 1;
           }
         }
@@ -383,6 +388,10 @@ final class RealWorkQueue {
           queuedMessages.put((Handle) m, item.owner());
           return m;
         }
+        WorkFeed feed = item.feed;
+        if (feed != null && feed.hasAny()) {
+          return takeStaged(s, item, feed, deadline);
+        }
         if (senderEnded) {
           item.silent = true; // its thread ended without closing it: the loop will (or it leaks), nothing more comes
           s.event(SimHooks.EV_REAL_WORK, item.number * 4L + 2);
@@ -401,6 +410,70 @@ final class RealWorkQueue {
         }
         LockSupport.parkNanos(this, Math.min(left, WAIT_SLICE_NANOS));
         left = deadline - SystemClock.INSTANCE.nanoTime();
+      }
+    } finally {
+      waiter = null;
+    }
+  }
+
+  /**
+   * Composes the next message of a fed work from what its threads staged: the source and, for bytes, the size are
+   * observations of the world, recorded (1 + the source; the size), and a replay's recorded ones are waited for.
+   * A recorded 0 (a shrunk schedule, or a replay past its end) takes what is there, as a live run does. Returns the
+   * message's handle, or STOP. Loop thread.
+   */
+  private Object takeStaged(SimHooks s, RealWorkItem item, WorkFeed feed, long deadline) {
+    int source = s.observe(feed.sources() + 1, () -> 1 + feed.oldest()) - 1;
+    if (!awaitStaged(s, item, feed, source, 1, deadline)) {
+      return Outcome.STOP;
+    }
+    int amount = 1;
+    if (feed.isBytes(source)) {
+      amount = s.observe(WorkFeed.MAX_TAKE + 1, () -> (int) Math.min(feed.staged(source), WorkFeed.MAX_TAKE));
+      if (!awaitStaged(s, item, feed, source, amount, deadline)) {
+        return Outcome.STOP;
+      }
+    }
+    Handle h = new Handle(loop, feed.take(source, amount), loop.currentContext().copy(),
+        loop.debugTrace("handle created at"));
+    s.event(SimHooks.EV_REAL_WORK, item.number * 4L + 3);
+    queuedMessages.put(h, item.owner());
+    return h;
+  }
+
+  /**
+   * Waits until {@code feed}'s {@code source} holds {@code amount}, as a replay's recorded observation says it will;
+   * false (the run stops) if the watchdog expires first, a failure was recorded, or the source ended holding less:
+   * then the child did not do what the recorded run saw it do, and the run fails as NONDETERMINISM.
+   */
+  private boolean awaitStaged(SimHooks s, RealWorkItem item, WorkFeed feed, int source, int amount, long deadline) {
+    if (feed.staged(source) >= amount) {
+      return true;
+    }
+    waiter = Thread.currentThread();
+    try {
+      while (true) {
+        boolean ended = feed.ended(source); // read before the amount: an ended source holds all it ever will
+        if (feed.staged(source) >= amount) {
+          return true;
+        }
+        if (ended) {
+          s.replayDiverged("the replay took " + amount + (feed.isBytes(source) ? " B" : " event(s)") + " of "
+              + item.name() + "'s " + feed.name(source) + ", as the recorded run did, but it ended holding "
+              + feed.staged(source) + " (" + feed + "): the child did not do what it did in the recorded run (its"
+              + " output depends on something besides its input, or the schedule was recorded for another test)");
+          return false;
+        }
+        if (s.failed()) {
+          return false;
+        }
+        long left = deadline - SystemClock.INSTANCE.nanoTime();
+        if (left <= 0) {
+          s.realWaitExpired(item.name() + ", whose " + feed.name(source) + " the replay waited for (" + amount
+              + " as recorded; " + feed + ")");
+          return false;
+        }
+        LockSupport.parkNanos(this, Math.min(left, WAIT_SLICE_NANOS));
       }
     } finally {
       waiter = null;

@@ -143,6 +143,15 @@ public interface Kernel {
    */
   EventLoop.RealWork beginQuietRealWork(EventLoop loop, String description);
 
+  /**
+   * As {@link #beginQuietRealWork}, for work whose threads stage what they have in {@code feed} instead of sending
+   * messages: the simulated loop composes each message from it, recording its source and size (see
+   * {@link WorkFeed}). Only for a simulated loop.
+   *
+   * @throws IllegalArgumentException if {@code loop} is not simulated
+   */
+  EventLoop.RealWork beginFedRealWork(EventLoop loop, String description, WorkFeed feed);
+
   /** Whether {@code loop} runs under a simulation (its free choices made by a scheduling strategy). Any thread. */
   boolean simulated(EventLoop loop);
 

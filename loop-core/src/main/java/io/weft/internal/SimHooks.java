@@ -79,6 +79,23 @@ public interface SimHooks {
     return observe.getAsInt();
   }
 
+  /**
+   * Records an observation of the world, one of {@code alternatives} values from 1 (a fed work's next message: which
+   * source, and how much of it; see {@link WorkFeed}). A replay returns the recorded value; where it has none (past its
+   * end) or 0, and in any other run, {@code live} gives the value, which is recorded.
+   */
+  default int observe(int alternatives, java.util.function.IntSupplier live) {
+    return live.getAsInt();
+  }
+
+  /**
+   * A replay asked the world for what the recorded run saw and the world cannot give it (a child ended without sending
+   * what it sent then): the run fails as NONDETERMINISM with {@code message}.
+   */
+  default void replayDiverged(String message) {
+    throw new IllegalStateException(message);
+  }
+
   /** How long, in real nanoseconds, the idle loop waits for quiet work's next message before time may move. */
   default long quietGraceNanos() {
     return 10_000_000L;

@@ -22,7 +22,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class ReadPipe implements ReadTransport {
 
-  /** How many chunks may be on their way to the loop before the pump waits. */
+  /** How many chunks (64 KiB each on a simulated loop) may be on their way to the loop before the pump waits. */
   static final int MAX_IN_FLIGHT = 4;
   /** The most one read takes, 64 KiB: a Linux pipe's capacity. */
   static final int CHUNK = 64 * 1024;
@@ -42,14 +42,18 @@ final class ReadPipe implements ReadTransport {
   private final Condition wake = lock.newCondition();
   private boolean paused;
   private boolean closing;
-  private int inFlight;
+  private int inFlight; // messages, or on a simulated loop bytes, on their way to the loop
+  private final boolean fed; // the owner stages bytes in a feed (a simulated loop)
+  private final int inFlightLimit;
 
-  ReadPipe(EventLoop loop, SubprocessTransport owner, int fd, InputStream in, String description) {
+  ReadPipe(EventLoop loop, SubprocessTransport owner, int fd, InputStream in, String description, boolean fed) {
     this.loop = loop;
     this.owner = owner;
     this.fd = fd;
     this.in = in;
     this.description = description;
+    this.fed = fed;
+    this.inFlightLimit = fed ? MAX_IN_FLIGHT * CHUNK : MAX_IN_FLIGHT;
   }
 
   /** Starts the pump. Loop thread. */
@@ -67,7 +71,7 @@ final class ReadPipe implements ReadTransport {
       while (true) {
         lock.lock();
         try {
-          while (!closing && (paused || inFlight >= MAX_IN_FLIGHT)) {
+          while (!closing && (paused || inFlight >= inFlightLimit)) {
             wake.awaitUninterruptibly();
           }
           if (closing) {
@@ -92,11 +96,11 @@ final class ReadPipe implements ReadTransport {
             return;
           }
           if (data == null) {
-            owner.send(() -> ended(cause));
+            owner.send(SubprocessTransport.endSource(fd), () -> ended(cause));
             return;
           }
-          inFlight++;
-          if (!owner.send(() -> received(data))) {
+          inFlight += fed ? data.length : 1;
+          if (!owner.sendBytes(fd, data, this::received)) {
             return; // the loop closed
           }
         } finally {
@@ -104,6 +108,7 @@ final class ReadPipe implements ReadTransport {
         }
       }
     } finally {
+      owner.pumpEnded(fd);
       try {
         in.close();
       } catch (IOException e) {
@@ -116,10 +121,11 @@ final class ReadPipe implements ReadTransport {
   // On the loop
   // ------------------------------------------------------------------------------------------------------------
 
-  private void received(byte[] data) {
+  /** Bytes of the child's output entered the loop. Loop thread. */
+  void received(byte[] data) {
     lock.lock();
     try {
-      inFlight--;
+      inFlight -= fed ? data.length : 1;
       wake.signal();
     } finally {
       lock.unlock();

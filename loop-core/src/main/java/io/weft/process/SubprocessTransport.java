@@ -4,6 +4,7 @@ import io.weft.Api;
 import io.weft.EventLoop;
 import io.weft.Future;
 import io.weft.internal.Kernel;
+import io.weft.internal.WorkFeed;
 import io.weft.net.BaseTransport;
 import java.io.File;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * A running child and its pipes: asyncio's {@code SubprocessTransport} ({@code base_subprocess.py}), driving a
@@ -52,6 +54,17 @@ public final class SubprocessTransport implements BaseTransport {
   /** The fd of the child's stderr. */
   public static final int STDERR = 2;
 
+  // The sources of a simulated child's feed (see send): the bytes and the end of each output pipe, stdin flushes, the
+  // exit.
+  private static final int SRC_STDOUT = 0;
+  private static final int SRC_STDOUT_END = 1;
+  private static final int SRC_STDERR = 2;
+  private static final int SRC_STDERR_END = 3;
+  static final int SRC_FLUSHED = 4;
+  private static final int SRC_EXIT = 5;
+  private static final String[] SOURCES = {"stdout", "stdout's end", "stderr", "stderr's end", "stdin flushes",
+      "exit"};
+
   private final EventLoop loop;
   private final SubprocessProtocol protocol;
   private final java.lang.Process process;
@@ -74,6 +87,8 @@ public final class SubprocessTransport implements BaseTransport {
   private List<Future<Integer>> exitWaiters = new ArrayList<>();
   private Future<Void> connected;
   private final boolean simulated;
+  // Simulated only: where the pipes and the reaper stage the child's events; else null.
+  private final WorkFeed feed;
   private EventLoop.RealWork events; // the child's real work: open from the start until it finished
   private final Object exitLock = new Object();
   private Integer exitValueSeen; // guarded by exitLock; null until the reaper saw the exit
@@ -87,18 +102,27 @@ public final class SubprocessTransport implements BaseTransport {
     this.pid = process.pid();
     this.program = program;
     String who = "pid " + pid + " (" + program + ")";
+    this.simulated = Kernel.get().simulated(loop);
     this.stdin = options.stdin() == Stdio.PIPE
         ? new WritePipe(loop, this, process.getOutputStream(), who + " stdin") : null;
     this.stdout = options.stdout() == Stdio.PIPE
-        ? new ReadPipe(loop, this, STDOUT, process.getInputStream(), who + " stdout") : null;
+        ? new ReadPipe(loop, this, STDOUT, process.getInputStream(), who + " stdout", simulated) : null;
     this.stderr = options.stderr() == Stdio.PIPE
-        ? new ReadPipe(loop, this, STDERR, process.getErrorStream(), who + " stderr") : null;
+        ? new ReadPipe(loop, this, STDERR, process.getErrorStream(), who + " stderr", simulated) : null;
     pipeLost[0] = stdin == null;
     pipeLost[1] = stdout == null;
     pipeLost[2] = stderr == null;
     readDone[1] = stdout == null;
     readDone[2] = stderr == null;
-    this.simulated = loop.poller() instanceof io.weft.spi.VirtualPoller;
+    if (simulated) {
+      @SuppressWarnings("unchecked")
+      Consumer<byte[]>[] sinks = new Consumer[SOURCES.length];
+      sinks[SRC_STDOUT] = stdout != null ? stdout::received : ignored -> {};
+      sinks[SRC_STDERR] = stderr != null ? stderr::received : ignored -> {};
+      this.feed = new WorkFeed(SOURCES, sinks);
+    } else {
+      this.feed = null;
+    }
   }
 
   // ------------------------------------------------------------------------------------------------------------
@@ -134,7 +158,9 @@ public final class SubprocessTransport implements BaseTransport {
     java.lang.Process process = pb.start(); // IOException: nothing was made
     SubprocessTransport t = new SubprocessTransport(loop, protocol, process, argv.getFirst(), options);
     t.connected = loop.createFuture();
-    t.events = Kernel.get().beginQuietRealWork(loop, "pid " + t.pid + " (" + t.program + "): its output and exit");
+    String what = "pid " + t.pid + " (" + t.program + "): its output and exit";
+    t.events = t.simulated ? Kernel.get().beginFedRealWork(loop, what, t.feed)
+        : Kernel.get().beginQuietRealWork(loop, what);
     OpenSubprocesses.of(loop).add(t);
     if (t.stdout != null) {
       t.stdout.start();
@@ -161,19 +187,54 @@ public final class SubprocessTransport implements BaseTransport {
   // ------------------------------------------------------------------------------------------------------------
 
   /**
-   * Sends {@code message} to the loop as the next message of the child's real work; false if the loop closed (the
-   * message is dropped). Any thread.
+   * Sends {@code message}, an event of {@code source} (one of the {@code SRC_} constants), to the loop as the next
+   * message of the child's real work; false if the loop closed (the message is dropped). Any thread.
    *
    * <p>All the child's events go through one work, so a simulated loop with nothing else to do waits for the child's
    * next event, whichever pipe or the reaper sends it; one work per pipe would have it wait for one pipe while the
-   * child waits for a flush whose completion sits in another's inbox.
+   * child waits for a flush whose completion sits in another's inbox. On a simulated loop the work is fed: events and
+   * bytes are staged by source ({@link WorkFeed}) and the loop composes each message, recording which source and how
+   * many bytes, so a replay gets the same pieces in the same order whatever the OS and the threads did.
    */
-  boolean send(Runnable message) {
+  boolean send(int source, Runnable message) {
+    if (feed != null) {
+      return feed.stage(source, message);
+    }
     try {
       events.callSoon(message);
       return true;
     } catch (IllegalStateException loopClosed) {
       return false;
+    }
+  }
+
+  /**
+   * Sends bytes read from the child's {@code fd}: on a simulated loop staged in the feed (delivered to the pipe's
+   * {@code received} in pieces the loop records), else as a message running {@code received}. False if the loop
+   * closed. The pump's thread.
+   */
+  boolean sendBytes(int fd, byte[] data, Consumer<byte[]> received) {
+    if (feed != null) {
+      return feed.stage(fd == STDOUT ? SRC_STDOUT : SRC_STDERR, data);
+    }
+    return send(-1, () -> received.accept(data));
+  }
+
+  /** The source of the end of output pipe {@code fd}, for {@link #send}. */
+  static int endSource(int fd) {
+    return fd == STDOUT ? SRC_STDOUT_END : SRC_STDERR_END;
+  }
+
+  /** Whether the child's events are staged in a feed (a simulated loop), so a pump counts bytes in flight. */
+  boolean fed() {
+    return feed != null;
+  }
+
+  /** The pump of {@code fd} ended: it will stage nothing more. The pump's thread. */
+  void pumpEnded(int fd) {
+    if (feed != null) {
+      feed.end(fd == STDOUT ? SRC_STDOUT : SRC_STDERR);
+      feed.end(endSource(fd));
     }
   }
 
@@ -204,7 +265,7 @@ public final class SubprocessTransport implements BaseTransport {
       }
     }
     int value = seen;
-    PipeThreads.executor().execute(() -> send(() -> processExited(value))); // through the inbox, never the loop
+    PipeThreads.executor().execute(() -> sendExit(value)); // through the inbox, never the loop
   }
 
   /** The reaper saw the exit. Never the loop's thread. */
@@ -215,7 +276,14 @@ public final class SubprocessTransport implements BaseTransport {
         return; // the loop sends it when it releases the exit
       }
     }
-    send(() -> processExited(exitValue));
+    sendExit(exitValue);
+  }
+
+  private void sendExit(int exitValue) {
+    send(SRC_EXIT, () -> processExited(exitValue));
+    if (feed != null) {
+      feed.end(SRC_EXIT);
+    }
   }
 
   /** A flush of stdin ended. Loop thread. */

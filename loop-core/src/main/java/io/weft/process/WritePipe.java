@@ -120,7 +120,7 @@ final class WritePipe implements WriteTransport {
         error = e;
       }
       IOException cause = error;
-      if (!owner.send(() -> flushed(batch.length, cause))) {
+      if (!owner.send(SubprocessTransport.SRC_FLUSHED, () -> flushed(batch.length, cause))) {
         closeStream(); // the loop closed
       }
     });

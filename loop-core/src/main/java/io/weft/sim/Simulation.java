@@ -620,6 +620,27 @@ public final class Simulation {
     }
 
     @Override
+    public int observe(int alternatives, java.util.function.IntSupplier live) {
+      if (phase == Phase.CLEANING_UP) {
+        return live.getAsInt(); // cleaning up after the run: nothing recorded
+      }
+      ChoicePoint point = new ChoicePoint(Decision.REAL_WORK, alternatives, i -> -1, choiceCount);
+      int c = strategy instanceof Strategies.Replay ? strategy.choose(point) : 0;
+      if (c == 0) {
+        c = live.getAsInt();
+        if (c < 1 || c >= alternatives) {
+          throw new IllegalStateException("observed " + c + " of 1.." + (alternatives - 1));
+        }
+      }
+      return record(point, REAL_WORK, c);
+    }
+
+    @Override
+    public void replayDiverged(String message) {
+      fail(SimFailure.Kind.NONDETERMINISM, message, SimReports.reports(pending()), null);
+    }
+
+    @Override
     public long quietGraceNanos() {
       return saturatedNanos(options.quietGrace());
     }

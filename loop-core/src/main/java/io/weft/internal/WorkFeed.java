@@ -1,0 +1,239 @@
+package io.weft.internal;
+
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * What the threads of one real work staged for a simulated loop, by source, for the loop to take in pieces whose
+ * source and size the simulation records: the output, stdin flushes and exit of a child process.
+ *
+ * <h2>Why</h2>
+ *
+ * <p>A real work's messages enter a simulated loop in the order its thread sent them, which is exact when one thread
+ * sends them. A child process speaks through several threads (a pump per output pipe, a writer per stdin flush, the
+ * reaper) and through the OS, which hands a pipe's bytes over in pieces of whatever size it had: the same child sends
+ * {@code "hello\n"} as one piece in one run and as two in the next. So a fed work's threads do not send messages: they
+ * stage bytes and events here, and the loop, when the schedule takes the work's next message, composes it: a source
+ * (which pipe, or which kind of event) and, for bytes, how many. Both are recorded as observations of the world; a
+ * replay takes the recorded source and size, waiting for the child to have staged that much, so it delivers the same
+ * bytes in the same pieces in the same order whatever the OS and the threads did this time.
+ *
+ * <h2>Sources</h2>
+ *
+ * <p>Each source is either a byte stream (its pieces are concatenated; a take of {@code n} bytes hands them to the
+ * source's sink on the loop as one array) or a queue of events (a take runs the next one). Sources are numbered 0, 1,
+ * ... in the order given. A source can be marked ended: nothing more will be staged on it, so a replay that asks it
+ * for more than it holds has diverged. Any thread may stage; only the loop takes.
+ */
+public final class WorkFeed {
+
+  /** The most bytes one take hands over: 64 KiB. */
+  public static final int MAX_TAKE = 64 * 1024;
+
+  private final String[] names;
+  private final Consumer<byte[]>[] sinks; // null for an event source
+  // Per source, under the lock on this feed: the staged units (byte[] or Runnable), each with its arrival number.
+  private final ArrayDeque<Unit>[] units;
+  private final long[] staged; // bytes (byte source) or events (event source), under the lock
+  private final boolean[] ended; // under the lock
+  private long arrivals; // under the lock
+  private boolean closed; // under the lock: nothing more is staged or taken
+  private volatile Runnable waker = () -> {};
+
+  private static final class Unit {
+    final long arrival;
+    final byte[] bytes;
+    final Runnable event;
+    int offset; // bytes of this unit already taken
+
+    Unit(long arrival, byte[] bytes, Runnable event) {
+      this.arrival = arrival;
+      this.bytes = bytes;
+      this.event = event;
+    }
+  }
+
+  /**
+   * A feed of {@code names.length} sources; source {@code i} is a byte stream delivered to {@code sinks[i]} on the
+   * loop, or, where {@code sinks[i]} is null, a queue of events.
+   *
+   * @throws IllegalArgumentException unless there are as many sinks as names, at least one
+   */
+  @SuppressWarnings("unchecked")
+  public WorkFeed(String[] names, Consumer<byte[]>[] sinks) {
+    Objects.requireNonNull(names, "names must not be null");
+    Objects.requireNonNull(sinks, "sinks must not be null");
+    if (names.length == 0 || names.length != sinks.length) {
+      throw new IllegalArgumentException("a feed needs one sink (or null) per source name, got " + names.length
+          + " names and " + sinks.length + " sinks");
+    }
+    this.names = names.clone();
+    this.sinks = sinks.clone();
+    this.units = new ArrayDeque[names.length];
+    for (int i = 0; i < names.length; i++) {
+      units[i] = new ArrayDeque<>();
+    }
+    this.staged = new long[names.length];
+    this.ended = new boolean[names.length];
+  }
+
+  /** Sets what wakes the loop when something is staged (the loop's waiter). Set once, before anything is staged. */
+  public void wakeWith(Runnable waker) {
+    this.waker = Objects.requireNonNull(waker, "waker must not be null");
+  }
+
+  /** How many sources the feed has. */
+  public int sources() {
+    return names.length;
+  }
+
+  /** The name of source {@code source}, for reports: {@code "stdout"}. */
+  public String name(int source) {
+    return names[source];
+  }
+
+  /** Whether source {@code source} is a byte stream (else a queue of events). */
+  public boolean isBytes(int source) {
+    return sinks[source] != null;
+  }
+
+  /** Stages {@code data} (not empty) on byte source {@code source}; false, staging nothing, once the feed closed. */
+  public boolean stage(int source, byte[] data) {
+    if (!isBytes(source) || data.length == 0) {
+      throw new IllegalArgumentException("source " + names[source] + " takes " + (isBytes(source)
+          ? "non-empty byte arrays, got an empty one" : "events, not bytes"));
+    }
+    return add(source, data, null, data.length);
+  }
+
+  /** Stages {@code event} on event source {@code source}; false, staging nothing, once the feed closed. */
+  public boolean stage(int source, Runnable event) {
+    if (isBytes(source)) {
+      throw new IllegalArgumentException("source " + names[source] + " takes bytes, not events");
+    }
+    return add(source, null, Objects.requireNonNull(event, "event must not be null"), 1);
+  }
+
+  private boolean add(int source, byte[] bytes, Runnable event, int amount) {
+    synchronized (this) {
+      if (closed) {
+        return false;
+      }
+      units[source].add(new Unit(arrivals++, bytes, event));
+      staged[source] += amount;
+    }
+    waker.run();
+    return true;
+  }
+
+  /** Marks source {@code source} ended: nothing more will be staged on it. Any thread. */
+  public void end(int source) {
+    synchronized (this) {
+      ended[source] = true;
+    }
+    waker.run();
+  }
+
+  /** Whether source {@code source} was marked ended. */
+  public synchronized boolean ended(int source) {
+    return ended[source];
+  }
+
+  /** Whether anything is staged. */
+  public synchronized boolean hasAny() {
+    for (ArrayDeque<Unit> u : units) {
+      if (!u.isEmpty()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The source whose oldest staged unit arrived first, or -1 if nothing is staged. */
+  public synchronized int oldest() {
+    int best = -1;
+    long bestArrival = Long.MAX_VALUE;
+    for (int i = 0; i < units.length; i++) {
+      Unit u = units[i].peek();
+      if (u != null && u.arrival < bestArrival) {
+        best = i;
+        bestArrival = u.arrival;
+      }
+    }
+    return best;
+  }
+
+  /** How much source {@code source} holds: bytes for a byte source, events for an event source. */
+  public synchronized long staged(int source) {
+    return staged[source];
+  }
+
+  /**
+   * Takes {@code amount} bytes of a byte source, or its next event ({@code amount} 1), and returns the callback that
+   * delivers them on the loop. Loop thread.
+   *
+   * @throws IllegalStateException if the source holds less than {@code amount}
+   */
+  public Runnable take(int source, int amount) {
+    synchronized (this) {
+      if (amount < 1 || staged[source] < amount || (!isBytes(source) && amount != 1)) {
+        throw new IllegalStateException("cannot take " + amount + " from " + names[source] + ", which holds "
+            + staged[source]);
+      }
+      staged[source] -= amount;
+      if (!isBytes(source)) {
+        return units[source].poll().event;
+      }
+      byte[] out = new byte[amount];
+      int filled = 0;
+      while (filled < amount) {
+        Unit u = units[source].peek();
+        int n = Math.min(amount - filled, u.bytes.length - u.offset);
+        System.arraycopy(u.bytes, u.offset, out, filled, n);
+        u.offset += n;
+        filled += n;
+        if (u.offset == u.bytes.length) {
+          units[source].poll();
+        }
+      }
+      Consumer<byte[]> sink = sinks[source];
+      return new Delivery(sink, out);
+    }
+  }
+
+  /** Closes the feed: what is staged is dropped and nothing more is staged. Any thread. */
+  public synchronized void close() {
+    closed = true;
+    for (int i = 0; i < units.length; i++) {
+      units[i].clear();
+      staged[i] = 0;
+    }
+  }
+
+  /** What is staged, for reports: {@code stdout 12 B, exit 1}. */
+  @Override
+  public synchronized String toString() {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < names.length; i++) {
+      if (staged[i] > 0) {
+        sb.append(sb.isEmpty() ? "" : ", ").append(names[i]).append(' ').append(staged[i])
+            .append(isBytes(i) ? " B" : "");
+      }
+    }
+    return sb.isEmpty() ? "nothing staged" : sb.toString();
+  }
+
+  /** The callback of a byte take: hands the bytes to the source's sink. */
+  private record Delivery(Consumer<byte[]> sink, byte[] bytes) implements Runnable {
+    @Override
+    public void run() {
+      sink.accept(bytes);
+    }
+
+    @Override
+    public String toString() {
+      return "deliver " + bytes.length + " B";
+    }
+  }
+}

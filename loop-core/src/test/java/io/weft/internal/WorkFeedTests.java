@@ -1,0 +1,108 @@
+package io.weft.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/** The staging of a fed real work: sources, arrival order, takes across staged pieces, ends and closing. */
+class WorkFeedTests {
+
+  private final List<String> delivered = new ArrayList<>();
+
+  @SuppressWarnings("unchecked")
+  private WorkFeed feed() {
+    Consumer<byte[]> out = b -> delivered.add("out " + new String(b, StandardCharsets.UTF_8));
+    return new WorkFeed(new String[] {"out", "events"}, new Consumer[] {out, null});
+  }
+
+  private static byte[] b(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aTake_joinsAndSplitsTheStagedPieces_inOrder() {
+    WorkFeed f = feed();
+    f.stage(0, b("hel"));
+    f.stage(0, b("lo wor"));
+    f.stage(0, b("ld"));
+    assertThat(f.staged(0)).isEqualTo(11);
+    f.take(0, 4).run();
+    f.take(0, 7).run();
+    assertThat(delivered).containsExactly("out hell", "out o world");
+    assertThat(f.staged(0)).isZero();
+    assertThat(f.hasAny()).isFalse();
+  }
+
+  @Test
+  void oldest_isTheSourceOfTheFirstArrivalStillStaged_evenWhenPartlyTaken() {
+    WorkFeed f = feed();
+    assertThat(f.oldest()).isEqualTo(-1);
+    f.stage(0, b("abc"));
+    f.stage(1, () -> delivered.add("event"));
+    f.stage(0, b("d"));
+    assertThat(f.oldest()).isZero();
+    f.take(0, 2);
+    assertThat(f.oldest()).as("the rest of the first piece is still the oldest").isZero();
+    f.take(0, 1);
+    assertThat(f.oldest()).isEqualTo(1);
+    f.take(1, 1).run();
+    assertThat(delivered).containsExactly("event");
+    assertThat(f.oldest()).isZero();
+  }
+
+  @Test
+  void takingMoreThanIsStaged_orBytesFromAnEventSource_isRefused_andTakesNothing() {
+    WorkFeed f = feed();
+    f.stage(0, b("ab"));
+    assertThatThrownBy(() -> f.take(0, 3)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("cannot take 3 from out, which holds 2");
+    assertThat(f.staged(0)).isEqualTo(2);
+    f.stage(1, () -> {});
+    assertThatThrownBy(() -> f.take(1, 2)).isInstanceOf(IllegalStateException.class);
+    assertThat(f.staged(1)).isEqualTo(1);
+    assertThatThrownBy(() -> f.stage(1, b("x"))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("events, not bytes");
+    assertThatThrownBy(() -> f.stage(0, () -> {})).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("bytes, not events");
+    assertThatThrownBy(() -> f.stage(0, new byte[0])).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("empty");
+  }
+
+  @Test
+  void aClosedFeed_dropsWhatWasStaged_andRefusesMore() {
+    WorkFeed f = feed();
+    f.stage(0, b("ab"));
+    f.close();
+    assertThat(f.hasAny()).isFalse();
+    assertThat(f.stage(0, b("c"))).isFalse();
+    assertThat(f.stage(1, () -> {})).isFalse();
+    assertThat(f.staged(0)).isZero();
+  }
+
+  @Test
+  void stagingAndEnding_wakeTheLoop_andEndsAreRemembered() {
+    WorkFeed f = feed();
+    int[] wakes = new int[1];
+    f.wakeWith(() -> wakes[0]++);
+    f.stage(0, b("a"));
+    f.stage(1, () -> {});
+    assertThat(f.ended(0)).isFalse();
+    f.end(0);
+    assertThat(f.ended(0)).isTrue();
+    assertThat(f.ended(1)).isFalse();
+    assertThat(wakes[0]).isEqualTo(3);
+    assertThat(f.toString()).isEqualTo("out 1 B, events 1");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void aFeedNeedsOneSinkPerSource() {
+    assertThatThrownBy(() -> new WorkFeed(new String[] {"a", "b"}, new Consumer[1]))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2 names and 1 sinks");
+  }
+}
