@@ -89,6 +89,8 @@ final class RealWorkQueue {
   // A waiting loop rechecks the run's failure flag at least this often.
   private static final long WAIT_SLICE_NANOS = 10_000_000L;
   private static final long FOREIGN_OWNERS = -(1L << 32);
+  // The most a live take of a fed work waits for the feed to settle, in grace periods.
+  private static final int SETTLE_GRACES = 20;
 
   private static final ClassValue<Field[]> WORK_FIELDS = new ClassValue<>() {
     @Override
@@ -423,13 +425,16 @@ final class RealWorkQueue {
    * message's handle, or STOP. Loop thread.
    */
   private Object takeStaged(SimHooks s, RealWorkItem item, WorkFeed feed, long deadline) {
-    int source = s.observe(feed.sources() + 1, () -> 1 + feed.oldest()) - 1;
+    int source = s.observe(feed.sources() + 1, () -> {
+      settle(s, feed, deadline);
+      return 1 + feed.first();
+    }) - 1;
     if (!awaitStaged(s, item, feed, source, 1, deadline)) {
       return Outcome.STOP;
     }
     int amount = 1;
     if (feed.isBytes(source)) {
-      amount = s.observe(WorkFeed.MAX_TAKE + 1, () -> (int) Math.min(feed.staged(source), WorkFeed.MAX_TAKE));
+      amount = s.observe(WorkFeed.MAX_TAKE + 1, () -> feed.livePiece(source));
       if (!awaitStaged(s, item, feed, source, amount, deadline)) {
         return Outcome.STOP;
       }
@@ -439,6 +444,42 @@ final class RealWorkQueue {
     s.event(SimHooks.EV_REAL_WORK, item.number * 4L + 3);
     queuedMessages.put(h, item.owner());
     return h;
+  }
+
+  /**
+   * Before a live take, waits until nothing more has arrived in {@code feed} for the grace period
+   * ({@link SimHooks#quietGraceNanos}), so that what a child sends at once (a line in two writes, its stdout and
+   * stderr) is staged whole and taken in the same pieces and order in every run, not as the OS and the pipe threads
+   * happened to hand it over: a run is then as repeatable as the child's timing at the scale of the grace. No wait
+   * when nothing arrived since the feed last settled, or when a byte source holds a whole piece (a long stream is cut
+   * at fixed offsets anyway); the wait ends after {@value #SETTLE_GRACES} grace periods however busy the child.
+   */
+  private void settle(SimHooks s, WorkFeed feed, long deadline) {
+    if (feed.unchangedSinceSettled()) {
+      return;
+    }
+    long grace = s.quietGraceNanos();
+    long start = SystemClock.INSTANCE.nanoTime();
+    long end = Math.min(deadline, start + SETTLE_GRACES * grace);
+    long seen = feed.arrivals();
+    long quietSince = start;
+    waiter = Thread.currentThread();
+    try {
+      while (!feed.holdsWholePiece() && !s.failed()) {
+        long now = SystemClock.INSTANCE.nanoTime();
+        long arrived = feed.arrivals();
+        if (arrived != seen) {
+          seen = arrived;
+          quietSince = now;
+        } else if (now - quietSince >= grace || now - end >= 0) {
+          break;
+        }
+        LockSupport.parkNanos(this, Math.max(1, Math.min(quietSince + grace, end) - now));
+      }
+    } finally {
+      waiter = null;
+    }
+    feed.settled();
   }
 
   /**

@@ -17,7 +17,10 @@ import java.util.function.Consumer;
  * stage bytes and events here, and the loop, when the schedule takes the work's next message, composes it: a source
  * (which pipe, or which kind of event) and, for bytes, how many. Both are recorded as observations of the world; a
  * replay takes the recorded source and size, waiting for the child to have staged that much, so it delivers the same
- * bytes in the same pieces in the same order whatever the OS and the threads did this time.
+ * bytes in the same pieces in the same order whatever the OS and the threads did this time. A live take waits for the
+ * feed to settle (nothing new for a moment), then takes from the first source in order that holds something, and of
+ * a byte source what it holds up to the next multiple of {@link #MAX_TAKE} in its stream: so a child that answers
+ * at once is taken in the same pieces in every run, not only in its replays.
  *
  * <h2>Sources</h2>
  *
@@ -37,7 +40,9 @@ public final class WorkFeed {
   private final ArrayDeque<Unit>[] units;
   private final long[] staged; // bytes (byte source) or events (event source), under the lock
   private final boolean[] ended; // under the lock
+  private final long[] taken; // bytes or events taken from each source so far, under the lock
   private long arrivals; // under the lock
+  private long settledAt = -1; // loop thread only: arrivals when the loop last saw the feed settle
   private boolean closed; // under the lock: nothing more is staged or taken
   private volatile Runnable waker = () -> {};
 
@@ -76,6 +81,7 @@ public final class WorkFeed {
     }
     this.staged = new long[names.length];
     this.ended = new boolean[names.length];
+    this.taken = new long[names.length];
   }
 
   /** Sets what wakes the loop when something is staged (the loop's waiter). Set once, before anything is staged. */
@@ -150,18 +156,54 @@ public final class WorkFeed {
     return false;
   }
 
-  /** The source whose oldest staged unit arrived first, or -1 if nothing is staged. */
-  public synchronized int oldest() {
-    int best = -1;
-    long bestArrival = Long.MAX_VALUE;
+  /** How many units (bytes or events) have arrived in all, taken or not. */
+  public synchronized long arrivals() {
+    return arrivals;
+  }
+
+  /**
+   * The first source, in the order of the sources, that holds something, or -1: the source a live take uses once the
+   * feed settled, an order that does not depend on which thread staged first.
+   */
+  public synchronized int first() {
     for (int i = 0; i < units.length; i++) {
-      Unit u = units[i].peek();
-      if (u != null && u.arrival < bestArrival) {
-        best = i;
-        bestArrival = u.arrival;
+      if (!units[i].isEmpty()) {
+        return i;
       }
     }
-    return best;
+    return -1;
+  }
+
+  /**
+   * How much a live take of {@code source} takes: its next event, or the bytes it holds up to the next multiple of
+   * {@link #MAX_TAKE} in its stream, so that a stream longer than one take is cut at the same offsets in every run.
+   */
+  public synchronized int livePiece(int source) {
+    if (!isBytes(source)) {
+      return staged[source] > 0 ? 1 : 0;
+    }
+    long toBoundary = MAX_TAKE - taken[source] % MAX_TAKE;
+    return (int) Math.min(staged[source], toBoundary);
+  }
+
+  /** Whether some byte source holds a whole piece: all of its stream up to its next multiple of {@link #MAX_TAKE}. */
+  public synchronized boolean holdsWholePiece() {
+    for (int i = 0; i < units.length; i++) {
+      if (isBytes(i) && staged[i] >= MAX_TAKE - taken[i] % MAX_TAKE) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether nothing arrived since the loop last saw the feed settle ({@link #settled}). Loop thread. */
+  public boolean unchangedSinceSettled() {
+    return settledAt == arrivals();
+  }
+
+  /** The loop saw the feed settle: nothing arrived for a while. Loop thread. */
+  public void settled() {
+    settledAt = arrivals();
   }
 
   /** How much source {@code source} holds: bytes for a byte source, events for an event source. */
@@ -182,6 +224,7 @@ public final class WorkFeed {
             + staged[source]);
       }
       staged[source] -= amount;
+      taken[source] += amount;
       if (!isBytes(source)) {
         return units[source].poll().event;
       }

@@ -39,20 +39,49 @@ class WorkFeedTests {
   }
 
   @Test
-  void oldest_isTheSourceOfTheFirstArrivalStillStaged_evenWhenPartlyTaken() {
+  void first_isTheFirstSourceInOrderThatHoldsSomething_whateverArrivedFirst() {
     WorkFeed f = feed();
-    assertThat(f.oldest()).isEqualTo(-1);
-    f.stage(0, b("abc"));
+    assertThat(f.first()).isEqualTo(-1);
     f.stage(1, () -> delivered.add("event"));
-    f.stage(0, b("d"));
-    assertThat(f.oldest()).isZero();
-    f.take(0, 2);
-    assertThat(f.oldest()).as("the rest of the first piece is still the oldest").isZero();
-    f.take(0, 1);
-    assertThat(f.oldest()).isEqualTo(1);
+    f.stage(0, b("abc"));
+    assertThat(f.first()).isZero();
+    assertThat(f.arrivals()).isEqualTo(2);
+    f.take(0, 3);
+    assertThat(f.first()).isEqualTo(1);
     f.take(1, 1).run();
     assertThat(delivered).containsExactly("event");
-    assertThat(f.oldest()).isZero();
+    assertThat(f.first()).isEqualTo(-1);
+  }
+
+  @Test
+  void aLivePiece_endsAtTheNextMultipleOfMaxTake_inTheStream() {
+    WorkFeed f = feed();
+    f.stage(0, new byte[WorkFeed.MAX_TAKE - 10]);
+    assertThat(f.holdsWholePiece()).isFalse();
+    assertThat(f.livePiece(0)).isEqualTo(WorkFeed.MAX_TAKE - 10);
+    f.stage(0, new byte[30]);
+    assertThat(f.holdsWholePiece()).isTrue();
+    assertThat(f.livePiece(0)).isEqualTo(WorkFeed.MAX_TAKE);
+    f.take(0, 5);
+    assertThat(f.livePiece(0)).as("cut where the stream reaches 64 KiB").isEqualTo(WorkFeed.MAX_TAKE - 5);
+    f.take(0, WorkFeed.MAX_TAKE - 5);
+    assertThat(f.livePiece(0)).isEqualTo(20);
+    assertThat(f.livePiece(1)).as("no event staged").isZero();
+    f.stage(1, () -> {});
+    assertThat(f.livePiece(1)).isEqualTo(1);
+  }
+
+  @Test
+  void settling_isRememberedUntilSomethingArrives() {
+    WorkFeed f = feed();
+    f.stage(0, b("a"));
+    assertThat(f.unchangedSinceSettled()).isFalse();
+    f.settled();
+    assertThat(f.unchangedSinceSettled()).isTrue();
+    f.take(0, 1);
+    assertThat(f.unchangedSinceSettled()).as("a take is not an arrival").isTrue();
+    f.stage(0, b("b"));
+    assertThat(f.unchangedSinceSettled()).isFalse();
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.weft.Weft;
 import io.weft.sim.Mode;
 import io.weft.sim.Schedule;
 import io.weft.sim.SimFailure;
+import io.weft.sim.SimOptions;
 import io.weft.sim.SimResult;
 import io.weft.sim.Simulation;
 import java.time.Duration;
@@ -107,6 +108,43 @@ class SubprocessReplayTests {
     assertThat(again.passed()).as("%s", again.failure()).isTrue();
     assertThat(again.value()).isEqualTo(bare.value());
     assertThat(again.traceHash()).isEqualTo(bare.traceHash());
+  }
+
+  /** The child of {@link #chat} without its pause: each answer is written at once, in three writes. */
+  static String quickChat() throws Exception {
+    List<String> log = new ArrayList<>();
+    Process p = Subprocesses.createSubprocessShell(ProcessOptions.defaults().allPiped(),
+        "while read x; do printf \"got-$x\"; echo ' ok'; echo \"e$x\" >&2; done");
+    for (int i = 0; i < 4; i++) {
+      p.stdin().write((i + "\n").getBytes(UTF_8));
+      p.stdin().drain();
+      log.add("drained " + i);
+      StringBuilder got = new StringBuilder();
+      while (!got.toString().endsWith("ok\n")) {
+        byte[] piece = p.stdout().read(100);
+        got.append(new String(piece, UTF_8));
+        log.add("piece " + piece.length);
+      }
+      log.add("err " + new String(p.stderr().readLine(), UTF_8).trim());
+    }
+    p.stdin().close();
+    log.add("rc " + p.waitFor());
+    return String.join(",", log);
+  }
+
+  @Test
+  void twoRunsOfOneSchedule_takeAChildThatAnswersAtOnce_inTheSamePieces() {
+    // The feed settles for a grace period before a live take; a generous one keeps a loaded machine's pauses inside it.
+    SimOptions options = SimOptions.DEFAULTS.withQuietGrace(Duration.ofMillis(100));
+    SimResult<String> first = Simulation.run(Schedule.fifo(), options, SubprocessReplayTests::quickChat);
+    assertThat(first.passed()).as("%s", first.failure()).isTrue();
+    assertThat(first.value()).as("each answer taken whole").contains("drained 3,piece 9,err e3");
+    for (int i = 0; i < 2; i++) {
+      SimResult<String> again = Simulation.run(Schedule.fifo(), options, SubprocessReplayTests::quickChat);
+      assertThat(again.passed()).as("%s", again.failure()).isTrue();
+      assertThat(again.value()).isEqualTo(first.value());
+      assertThat(again.traceHash()).as("run %d of FIFO", i + 2).isEqualTo(first.traceHash());
+    }
   }
 
   private static final AtomicReference<String> WORD = new AtomicReference<>();
