@@ -78,8 +78,7 @@ final class KernelImpl implements Kernel {
       throw new IllegalArgumentException("a fed real work is for a simulated loop; " + loop + " is not one");
     }
     RealWorkItem item = (RealWorkItem) beginQuietRealWork(loop, description);
-    feed.wakeWith(item::wake);
-    item.feed = feed;
+    item.feedFrom(feed);
     return item;
   }
 

@@ -43,6 +43,8 @@ final class RealWorkItem implements EventLoop.RealWork {
   // Where the work's threads stage what the loop composes into messages (a child process), or null: then they send
   // messages. Set once, just after creation, on a simulated loop only.
   volatile io.weft.internal.WorkFeed feed;
+  // Which fed work this is, 1, 2, ... (its stream of observations); 0 if not fed.
+  volatile int fedOrdinal;
   // How many callbacks attributed to no work the loop had collected when this work began (see RealWorkQueue).
   final long unattributedAtBegin;
 
@@ -114,6 +116,13 @@ final class RealWorkItem implements EventLoop.RealWork {
     }
     queue.wake();
     return true;
+  }
+
+  /** Makes this a fed work: the loop composes its messages from {@code feed}. Just after creation. */
+  void feedFrom(io.weft.internal.WorkFeed feed) {
+    feed.wakeWith(this::wake);
+    this.fedOrdinal = queue.nextFedOrdinal();
+    this.feed = feed;
   }
 
   /** Wakes the loop if it waits for a message (something was staged in the feed). Any thread. */

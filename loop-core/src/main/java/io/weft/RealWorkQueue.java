@@ -114,6 +114,7 @@ final class RealWorkQueue {
   // Invariant: in creation order; an item leaves once the loop has seen it end. Added to by any thread.
   private final CopyOnWriteArrayList<RealWorkItem> items = new CopyOnWriteArrayList<>();
   private int created;
+  private int fed; // fed works created
   // How many callbacks from other threads attributed to no work the loop has collected. Written by the loop thread.
   private volatile long unattributed;
   // The loop thread while it waits for a message, else null: senders unpark it.
@@ -192,6 +193,11 @@ final class RealWorkQueue {
         loop.submitUnattributed(h); // sent after the work said it was over: a plain thread-safe callback
       }
     }
+  }
+
+  /** Numbers a fed work: 1, 2, ... in order of creation among the loop's fed works (its stream of observations). */
+  synchronized int nextFedOrdinal() {
+    return ++fed;
   }
 
   /** A callOnLoop task of {@code item} finished. Loop thread. */
@@ -425,7 +431,7 @@ final class RealWorkQueue {
    * message's handle, or STOP. Loop thread.
    */
   private Object takeStaged(SimHooks s, RealWorkItem item, WorkFeed feed, long deadline) {
-    int source = s.observe(feed.sources() + 1, () -> {
+    int source = s.observe(item.fedOrdinal, feed.sources() + 1, () -> {
       settle(s, feed, deadline);
       return 1 + feed.first();
     }) - 1;
@@ -434,14 +440,14 @@ final class RealWorkQueue {
     }
     int amount = 1;
     if (feed.isBytes(source)) {
-      amount = s.observe(WorkFeed.MAX_TAKE + 1, () -> feed.livePiece(source));
+      amount = s.observe(item.fedOrdinal, WorkFeed.MAX_TAKE + 1, () -> feed.livePiece(source));
       if (!awaitStaged(s, item, feed, source, amount, deadline)) {
         return Outcome.STOP;
       }
     }
     Handle h = new Handle(loop, feed.take(source, amount), loop.currentContext().copy(),
         loop.debugTrace("handle created at"));
-    s.event(SimHooks.EV_REAL_WORK, item.number * 4L + 3);
+    s.event(SimHooks.EV_PIECE, ((long) item.number << 40) | ((long) source << 32) | amount);
     queuedMessages.put(h, item.owner());
     return h;
   }

@@ -47,6 +47,10 @@ public interface SimHooks {
    * more to send.
    */
   int EV_REAL_WORK = 6;
+  /**
+   * A piece of a fed work entered the loop: id = work number &lt;&lt; 40 | source &lt;&lt; 32 | amount (bytes, or 1 event).
+   */
+  int EV_PIECE = 7;
 
   /** Returns the chosen alternative, in {@code [0, n)}. */
   int choose(int decision, int n, io.weft.Handle[] subjects, int from);
@@ -80,11 +84,12 @@ public interface SimHooks {
   }
 
   /**
-   * Records an observation of the world, one of {@code alternatives} values from 1 (a fed work's next message: which
-   * source, and how much of it; see {@link WorkFeed}). A replay returns the recorded value; where it has none (past its
-   * end) or 0, and in any other run, {@code live} gives the value, which is recorded.
+   * Records an observation of the world on {@code stream} (a fed work: 1, 2, ... in order of creation), one of
+   * {@code alternatives - 1} values from 1 (its next message: which source, and how much of it; see {@link WorkFeed}).
+   * A replay returns the stream's next recorded value; where it has none (or a 0), and in any other run, {@code live}
+   * gives the value. Either is recorded. Observations are not choices: a strategy never makes them.
    */
-  default int observe(int alternatives, java.util.function.IntSupplier live) {
+  default int observe(int stream, int alternatives, java.util.function.IntSupplier live) {
     return live.getAsInt();
   }
 

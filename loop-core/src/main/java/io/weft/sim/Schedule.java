@@ -8,7 +8,7 @@ import java.util.Objects;
  * A schedule is data: what a simulated run does wherever asyncio leaves the order open, given as the strategy that
  * chooses, its seed, the mode, the jitter bounds, and (for a replay) the choices themselves.
  *
- * <p>Its printable form is one line, {@code weft:1:MODE:STRATEGY:SEED:EARLY:LATE[:CHOICES]}: the format version,
+ * <p>Its printable form is one line, {@code weft:1:MODE:STRATEGY:SEED:EARLY:LATE[:CHOICES[:WORLD]]}: the format version,
  * {@link Mode}, the strategy ({@code FIFO}, {@code RANDOM}, {@code PCT3}, {@code PCT3_57} (PCT with its horizon),
  * {@code POS}, or {@code REPLAY}; see {@link SchedulingStrategy}), the seed
  * in hexadecimal, the early and late bounds in nanoseconds, and for {@code REPLAY} the choices. Choices are written
@@ -16,7 +16,9 @@ import java.util.Objects;
  * chooses 0 once its choices run out): {@code 0_2s.1.0_9.3}. A {@code REPLAY} of no choices (asyncio's own order) has
  * no choices field: {@code weft:1:FAITHFUL:REPLAY:0:1000000:1000000}; the older form with an empty field after a last
  * {@code :} is still read. The form uses only letters, digits, {@code :},
- * {@code .} and {@code _}, so it can be pasted unquoted into bash and zsh. {@link #parse} reads it back, and also
+ * {@code .} and {@code _}, so it can be pasted unquoted into bash and zsh. A replay of a run that had a child
+ * process also carries, after the choices (which may then be empty), what the run observed of the world: how the
+ * child's output was taken (see {@link #world()}), written the same way. {@link #parse} reads it back, and also
  * reads the older {@code value*count} runs; {@code toString()} writes it. For reports, {@link #abbreviated} shortens
  * a long one.
  *
@@ -27,10 +29,14 @@ import java.util.Objects;
  * @param earlyBoundNanos the most virtual time a busy iteration may take ({@link Decision#EARLY}); 0 turns it off
  * @param lateBoundNanos the most an idle loop may wake late for a timer ({@link Decision#LATE}); 0 turns it off
  * @param choices for {@code REPLAY}, the choices in order; empty otherwise
+ * @param world for {@code REPLAY}, the observations of the world the recorded run made, in order, as pairs (the
+ *     stream: which child, 1, 2, ... in order of creation; the value: which pipe or event, or how many bytes, from 1);
+ *     empty otherwise. They are not choices: a shrinker leaves them alone, and a replay takes each child's pieces from
+ *     its own stream in order, whatever the choices; a stream that runs out (or a 0) observes the world afresh
  */
 @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
 public record Schedule(Mode mode, String strategy, long seed, long earlyBoundNanos, long lateBoundNanos,
-    int[] choices) {
+    int[] choices, int[] world) {
 
   /** The version of the printable form this class writes. */
   public static final int FORMAT_VERSION = 1;
@@ -50,13 +56,23 @@ public record Schedule(Mode mode, String strategy, long seed, long earlyBoundNan
     Objects.requireNonNull(mode, "mode must not be null");
     Objects.requireNonNull(strategy, "strategy must not be null");
     Objects.requireNonNull(choices, "choices must not be null");
+    Objects.requireNonNull(world, "world must not be null");
     SchedulingStrategy.checkName(strategy);
     if (earlyBoundNanos < 0 || lateBoundNanos < 0) {
       throw new IllegalArgumentException("bounds must be >= 0, got early=" + earlyBoundNanos + " late="
           + lateBoundNanos);
     }
-    if (!strategy.equals("REPLAY") && choices.length > 0) {
-      throw new IllegalArgumentException("only a REPLAY schedule carries choices, not " + strategy);
+    if (!strategy.equals("REPLAY") && (choices.length > 0 || world.length > 0)) {
+      throw new IllegalArgumentException("only a REPLAY schedule carries choices and observations, not " + strategy);
+    }
+    if (world.length % 2 != 0) {
+      throw new IllegalArgumentException("observations come in pairs (stream, value), got " + world.length
+          + " numbers");
+    }
+    for (int w : world) {
+      if (w < 0) {
+        throw new IllegalArgumentException("observations must be >= 0, got " + w);
+      }
     }
     for (int c : choices) {
       if (c < 0) {
@@ -64,6 +80,12 @@ public record Schedule(Mode mode, String strategy, long seed, long earlyBoundNan
       }
     }
     choices = trimTrailingZeros(choices);
+    world = world.clone();
+  }
+
+  /** A schedule with no observations of the world (any but a replay of a run that had a child process). */
+  public Schedule(Mode mode, String strategy, long seed, long earlyBoundNanos, long lateBoundNanos, int[] choices) {
+    this(mode, strategy, seed, earlyBoundNanos, lateBoundNanos, choices, new int[0]);
   }
 
   /** A schedule of {@code strategy} from {@code seed} in {@code mode}, with the default bounds. */
@@ -76,25 +98,36 @@ public record Schedule(Mode mode, String strategy, long seed, long earlyBoundNan
     return of(Mode.FAITHFUL, "FIFO", 0);
   }
 
-  /** The replay of {@code choices}, keeping this schedule's mode, seed and bounds. */
+  /** The replay of {@code choices}, keeping this schedule's mode, seed, bounds and observations of the world. */
   public Schedule replaying(int[] choices) {
-    return new Schedule(mode, "REPLAY", seed, earlyBoundNanos, lateBoundNanos, choices);
+    return new Schedule(mode, "REPLAY", seed, earlyBoundNanos, lateBoundNanos, choices, world);
+  }
+
+  /** The replay of {@code choices} and the observations {@code world}, keeping this schedule's mode, seed, bounds. */
+  public Schedule replaying(int[] choices, int[] world) {
+    return new Schedule(mode, "REPLAY", seed, earlyBoundNanos, lateBoundNanos, choices, world);
   }
 
   /** The same schedule in another mode. */
   public Schedule withMode(Mode mode) {
-    return new Schedule(mode, strategy, seed, earlyBoundNanos, lateBoundNanos, choices);
+    return new Schedule(mode, strategy, seed, earlyBoundNanos, lateBoundNanos, choices, world);
   }
 
   /** The same schedule with other jitter bounds. */
   public Schedule withBounds(long earlyBoundNanos, long lateBoundNanos) {
-    return new Schedule(mode, strategy, seed, earlyBoundNanos, lateBoundNanos, choices);
+    return new Schedule(mode, strategy, seed, earlyBoundNanos, lateBoundNanos, choices, world);
   }
 
   /** The choices, copied. */
   @Override
   public int[] choices() {
     return choices.clone();
+  }
+
+  /** The observations of the world, copied: pairs of (stream, value); see the class comment. */
+  @Override
+  public int[] world() {
+    return world.clone();
   }
 
   /** How many choices differ from 0 (from asyncio's order), the measure shrinking minimizes first. */
@@ -121,15 +154,15 @@ public record Schedule(Mode mode, String strategy, long seed, long earlyBoundNan
   public static Schedule parse(String text) {
     Objects.requireNonNull(text, "text must not be null");
     String[] p = text.trim().split(":", -1);
-    if (p.length < 7 || p.length > 8 || !p[0].equals("weft")) {
+    if (p.length < 7 || p.length > 9 || !p[0].equals("weft")) {
       throw new IllegalArgumentException("not a Weft schedule: '" + text
-          + "'; expected weft:1:MODE:STRATEGY:SEED:EARLY:LATE[:CHOICES]");
+          + "'; expected weft:1:MODE:STRATEGY:SEED:EARLY:LATE[:CHOICES[:WORLD]]");
     }
     if (!p[1].equals(String.valueOf(FORMAT_VERSION))) {
       throw new IllegalArgumentException("schedule '" + text + "' has format version " + p[1] + "; this Weft reads "
           + FORMAT_VERSION);
     }
-    if (p.length == 8 && p[7].startsWith("<")) {
+    if (p.length >= 8 && p[7].startsWith("<")) {
       throw new IllegalArgumentException("schedule '" + text + "' is abbreviated (its choices are summarized, not"
           + " listed): replay the full schedule, from the report's replay line or the trace file's '# schedule' line");
     }
@@ -138,8 +171,9 @@ public record Schedule(Mode mode, String strategy, long seed, long earlyBoundNan
       long seed = Long.parseUnsignedLong(p[4], 16);
       long early = Long.parseLong(p[5]);
       long late = Long.parseLong(p[6]);
-      int[] choices = p.length == 8 ? decodeChoices(p[7]) : new int[0];
-      return new Schedule(mode, p[3], seed, early, late, choices);
+      int[] choices = p.length >= 8 ? decodeChoices(p[7]) : new int[0];
+      int[] world = p.length == 9 ? decodeChoices(p[8]) : new int[0];
+      return new Schedule(mode, p[3], seed, early, late, choices, world);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("cannot read schedule '" + text + "': " + e.getMessage(), e);
     }
@@ -160,8 +194,11 @@ public record Schedule(Mode mode, String strategy, long seed, long earlyBoundNan
     StringBuilder sb = new StringBuilder("weft:").append(FORMAT_VERSION).append(':').append(mode).append(':')
         .append(strategy).append(':').append(Long.toHexString(seed)).append(':').append(earlyBoundNanos).append(':')
         .append(lateBoundNanos);
-    if (choices.length > 0) { // only a REPLAY has choices; a REPLAY of none prints no empty field
+    if (choices.length > 0 || world.length > 0) { // only a REPLAY has them; a REPLAY of none prints no empty field
       sb.append(':').append(encodeChoices(choices));
+    }
+    if (world.length > 0) {
+      sb.append(':').append(encodeChoices(world));
     }
     return sb.toString();
   }
@@ -178,12 +215,13 @@ public record Schedule(Mode mode, String strategy, long seed, long earlyBoundNan
       throw new IllegalArgumentException("maxChars must be >= 0, got " + maxChars);
     }
     String full = toString();
-    if (full.length() <= maxChars || choices.length == 0) {
+    if (full.length() <= maxChars || (choices.length == 0 && world.length == 0)) {
       return full;
     }
-    String head = full.substring(0, full.length() - encodeChoices(choices).length());
-    return head + String.format(java.util.Locale.ROOT, "<%,d choices, %,d deviations, sha %s>", choices.length,
-        deviations(), choicesHash());
+    String head = new Schedule(mode, strategy, seed, earlyBoundNanos, lateBoundNanos, new int[0]) + ":";
+    return head + String.format(java.util.Locale.ROOT, "<%,d choices, %,d deviations, sha %s%s>", choices.length,
+        deviations(), choicesHash(), world.length == 0 ? ""
+            : String.format(java.util.Locale.ROOT, ", %,d observations", world.length / 2));
   }
 
   /**
@@ -209,12 +247,13 @@ public record Schedule(Mode mode, String strategy, long seed, long earlyBoundNan
   public boolean equals(Object o) {
     return o instanceof Schedule s && s.mode == mode && s.strategy.equals(strategy) && s.seed == seed
         && s.earlyBoundNanos == earlyBoundNanos && s.lateBoundNanos == lateBoundNanos
-        && Arrays.equals(s.choices, choices);
+        && Arrays.equals(s.choices, choices) && Arrays.equals(s.world, world);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(mode, strategy, seed, earlyBoundNanos, lateBoundNanos, Arrays.hashCode(choices));
+    return Objects.hash(mode, strategy, seed, earlyBoundNanos, lateBoundNanos, Arrays.hashCode(choices),
+        Arrays.hashCode(world));
   }
 
   /** Writes choices in the printable form's notation (trailing zeros dropped). */

@@ -99,6 +99,13 @@ public final class Simulation {
 
   private int[] choices = new int[64];
   private int choiceCount;
+  // The observations of the world made so far, as (stream, value) pairs (Schedule#world); loop thread.
+  private int[] world = new int[16];
+  private int worldCount;
+  // A replay's recorded observations, by stream, in order; empty for any other run.
+  private final java.util.Map<Integer, java.util.ArrayDeque<Integer>> recordedWorld = new java.util.HashMap<>();
+  // How the recorded observations did not fit the run, or null.
+  private String worldMismatch;
   // The same choices as data (decision, alternatives, task, time) for SimResult.choices, the first RECORDED_CHOICES.
   private final ChoiceLog choiceLog = new ChoiceLog();
   // Whether the run was given a strategy and no schedule of its own: its result names its replay as the schedule.
@@ -146,6 +153,10 @@ public final class Simulation {
     this.trace = new Trace(options.traceLimit());
     this.deviations = new Deviations(trace);
     this.random = new SimRandom(SimRandom.derive(schedule.seed(), 0));
+    int[] observed = schedule.world();
+    for (int i = 0; i + 1 < observed.length; i += 2) {
+      recordedWorld.computeIfAbsent(observed[i], k -> new java.util.ArrayDeque<>()).add(observed[i + 1]);
+    }
     this.clock = new VirtualClock(0, false);
     this.virtualLimitNanos = saturatedNanos(options.virtualTimeLimit());
     this.startNanos = SystemClock.INSTANCE.nanoTime();
@@ -421,8 +432,12 @@ public final class Simulation {
       ACTIVE.remove(loop);
     }
     long vt = clock.nanoTime();
-    Schedule replay = schedule.replaying(Arrays.copyOf(choices, choiceCount));
+    Schedule replay = schedule.replaying(Arrays.copyOf(choices, choiceCount), Arrays.copyOf(world, worldCount));
     String mismatch = strategy instanceof Strategies.Replay r ? r.mismatch() : null;
+    if (worldMismatch != null) {
+      mismatch = (mismatch == null ? "the replayed schedule does not fit this test: " : mismatch + "; and ")
+          + worldMismatch;
+    }
     return new SimResult<>(strategyOnly ? replay : schedule, replay, trace, steps, Duration.ofNanos(vt), failure,
         failure == null ? value : null, deviations.sentences(), mismatch, choiceLog.view(trace), choiceLog.count());
   }
@@ -620,19 +635,32 @@ public final class Simulation {
     }
 
     @Override
-    public int observe(int alternatives, java.util.function.IntSupplier live) {
+    public int observe(int stream, int alternatives, java.util.function.IntSupplier live) {
       if (phase == Phase.CLEANING_UP) {
         return live.getAsInt(); // cleaning up after the run: nothing recorded
       }
-      ChoicePoint point = new ChoicePoint(Decision.REAL_WORK, alternatives, i -> -1, choiceCount);
-      int c = strategy instanceof Strategies.Replay ? strategy.choose(point) : 0;
-      if (c == 0) {
+      java.util.ArrayDeque<Integer> recorded = recordedWorld.get(stream);
+      Integer r = recorded == null ? null : recorded.poll();
+      int c;
+      if (r != null && r > 0) {
+        c = Math.min(r, alternatives - 1);
+        if (c != r && worldMismatch == null) {
+          worldMismatch = "observation " + r + " of child stream " + stream + " is beyond its " + (alternatives - 1)
+              + " possible values";
+        }
+      } else {
         c = live.getAsInt();
         if (c < 1 || c >= alternatives) {
           throw new IllegalStateException("observed " + c + " of 1.." + (alternatives - 1));
         }
       }
-      return record(point, REAL_WORK, c);
+      if (worldCount + 2 > world.length) {
+        world = Arrays.copyOf(world, world.length * 2);
+      }
+      world[worldCount++] = stream;
+      world[worldCount++] = c;
+      trace.record(Trace.OBSERVE, ((long) stream << 32) | c);
+      return c;
     }
 
     @Override
@@ -847,7 +875,8 @@ public final class Simulation {
       }
     }
     int made = Math.min(choiceCount, choices.length);
-    Schedule replay = schedule.replaying(Arrays.copyOf(choices, made));
+    Schedule replay = schedule.replaying(Arrays.copyOf(choices, made), Arrays.copyOf(world,
+        Math.min(worldCount, world.length) & ~1));
     // The choices as data are left out (only counted): the abandoned loop thread may still be adding to them.
     return new SimResult<>(strategyOnly ? replay : schedule, replay, trace.copy(), steps,
         Duration.ofNanos(clock.nanoTime()), failure, null, List.of(), null, List.of(), made);

@@ -43,6 +43,9 @@ public final class Trace {
   static final int CHOICE = 4;
   static final int NET = SimHooks.EV_NET;
   static final int REAL_WORK = SimHooks.EV_REAL_WORK;
+  static final int PIECE = SimHooks.EV_PIECE;
+  // An observation of the world (Schedule#world): stream << 32 | value.
+  static final int OBSERVE = 8;
   // Set on a kept kind whose note is where a timer was set (otherwise a timer's note is its task's name).
   private static final int SITE_NOTE = 0x100;
 
@@ -405,6 +408,9 @@ public final class Trace {
         case 1 -> " ended";
         default -> "'s thread ended";
       };
+      case PIECE -> "real work #" + (v >>> 40) + " delivers from its source " + ((v >>> 32) & 0xff) + ": "
+          + (v & 0xffffffffL);
+      case OBSERVE -> "observe child #" + (v >>> 32) + ": " + (v & 0xffffffffL);
       default -> "event " + kind + " " + v;
     };
   }

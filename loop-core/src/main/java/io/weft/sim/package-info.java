@@ -81,9 +81,10 @@
  * its own in the {@link io.weft.sim.ChoicePoint}s (-2, -3, ... in order of creation). A child process speaks through
  * several threads and the OS, which splits its output differently from run to run, so its events are staged, not
  * sent: each time the schedule lets the child's next event in, the loop takes one piece and records which pipe (or
- * flush, or exit) and how many bytes as two more {@link io.weft.sim.Decision#REAL_WORK} entries, observations rather
- * than choices; a replay takes the same pieces, waiting for them, and fails as NONDETERMINISM if the child ends
- * without sending them.
+ * flush, or exit) and how many bytes as observations of the world ({@link io.weft.sim.Schedule#world()}, written after
+ * the choices in a replay line). They are not choices: strategies never make them and shrinking leaves them alone. A
+ * replay takes each child's pieces in its recorded order, waiting for them, and fails as NONDETERMINISM if the child
+ * ends without sending them.
  *
  * <p>What a test must not do: call {@code callSoonThreadsafe} from a thread with a callback that does not use a
  * declared work (it enters whenever it arrives: not reproducible, and {@code selfCheck} may say NONDETERMINISM);

@@ -83,6 +83,10 @@ class SubprocessReplayTests {
       SimResult<String> r = Simulation.run(schedule, SubprocessReplayTests::chat);
       assertThat(r.passed()).as("%s: %s", schedule, r.failure()).isTrue();
       assertThat(r.value()).as("%s", schedule).contains("answer got-4 ok", "err e4", "rc 0");
+      assertThat(r.replay().world()).as("the pieces taken, as (child, value) pairs").isNotEmpty()
+          .satisfies(w -> assertThat(w.length % 2).isZero());
+      assertThat(r.replay().toString()).as("the replay line carries them after the choices")
+          .matches("weft:1:FAITHFUL:REPLAY:[0-9a-f]+:\\d+:\\d+:[0-9a-z._]*:1[._][0-9a-z._]+");
       for (int again = 0; again < 3; again++) {
         SimResult<String> replay = Simulation.run(r.replay(), SubprocessReplayTests::chat);
         assertThat(replay.passed()).as("replay %d of %s: %s", again, schedule, replay.failure()).isTrue();
@@ -97,11 +101,17 @@ class SubprocessReplayTests {
   }
 
   @Test
-  void aShrunkSchedule_withTheObservationsDropped_stillRuns_andItsOwnReplayIsExact() {
+  void aShrunkSchedule_keepsThePieces_andOneWithoutThem_takesWhatIsThere_andItsOwnReplayIsExact() {
     SimResult<String> r = Simulation.run(Schedule.of(Mode.FAITHFUL, "RANDOM", 7), SubprocessReplayTests::chat);
     assertThat(r.passed()).as("%s", r.failure()).isTrue();
-    // What a shrinker tries first: no choices at all. Every observation is then made afresh (0 = what is there).
-    SimResult<String> bare = Simulation.run(r.replay().replaying(new int[0]), SubprocessReplayTests::chat);
+    // What a shrinker tries first: no choices at all; the observations stay, so the child's pieces are the same.
+    SimResult<String> noChoices = Simulation.run(r.replay().replaying(new int[0]), SubprocessReplayTests::chat);
+    assertThat(noChoices.passed()).as("%s", noChoices.failure()).isTrue();
+    assertThat(noChoices.replay().world()).isEqualTo(r.replay().world());
+    assertThat(noChoices.replay().choices()).isEmpty();
+    // Without the observations, every piece is taken afresh.
+    SimResult<String> bare = Simulation.run(r.replay().replaying(new int[0], new int[0]),
+        SubprocessReplayTests::chat);
     assertThat(bare.passed()).as("%s", bare.failure()).isTrue();
     assertThat(bare.value()).contains("answer got-4 ok", "rc 0");
     SimResult<String> again = Simulation.run(bare.replay(), SubprocessReplayTests::chat);
@@ -180,6 +190,7 @@ class SubprocessReplayTests {
       return 1;
     };
     SimResult<Integer> r = Simulation.run(Schedule.fifo(), none);
-    assertThat(r.replay().choices()).isEmpty();
+    assertThat(r.replay().world()).isEmpty();
+    assertThat(r.replay().toString()).isEqualTo("weft:1:FAITHFUL:REPLAY:0:1000000:1000000");
   }
 }

@@ -150,7 +150,7 @@ class ScheduleTests {
       assertThatThrownBy(() -> Schedule.parse("hello"))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("'hello'")
-          .hasMessageContaining("weft:1:MODE:STRATEGY:SEED:EARLY:LATE[:CHOICES]");
+          .hasMessageContaining("weft:1:MODE:STRATEGY:SEED:EARLY:LATE[:CHOICES[:WORLD]]");
     }
 
     @Test
@@ -280,4 +280,59 @@ class ScheduleTests {
     }
   }
 
+
+  @Nested
+  class World {
+
+    private final Schedule base = Schedule.fifo().replaying(new int[] {0, 2, 1});
+
+    @Test
+    void observations_printAfterTheChoices_andParseBack() {
+      Schedule s = base.replaying(new int[] {0, 2, 1}, new int[] {1, 1, 1, 9, 2, 5, 2, 1});
+      assertThat(s.toString()).isEqualTo("weft:1:FAITHFUL:REPLAY:0:1000000:1000000:0.2.1:1_3.9.2.5.2.1");
+      assertThat(Schedule.parse(s.toString())).isEqualTo(s);
+      assertThat(Schedule.parse(s.toString()).world()).containsExactly(1, 1, 1, 9, 2, 5, 2, 1);
+    }
+
+    @Test
+    void observationsWithoutChoices_leaveTheChoicesFieldEmpty() {
+      Schedule s = base.replaying(new int[0], new int[] {1, 3});
+      assertThat(s.toString()).isEqualTo("weft:1:FAITHFUL:REPLAY:0:1000000:1000000::1.3");
+      assertThat(Schedule.parse(s.toString())).isEqualTo(s);
+      assertThat(s.deviations()).as("observations are not deviations").isZero();
+    }
+
+    @Test
+    void replayingOtherChoices_keepsTheObservations_andTheyTakePartInEquality() {
+      Schedule s = base.replaying(new int[] {1}, new int[] {1, 3});
+      assertThat(s.replaying(new int[0]).world()).containsExactly(1, 3);
+      assertThat(s.withMode(Mode.CHAOS).world()).containsExactly(1, 3);
+      assertThat(s).isNotEqualTo(s.replaying(new int[] {1}, new int[] {1, 4}));
+      assertThat(s.hashCode()).isEqualTo(base.replaying(new int[] {1}, new int[] {1, 3}).hashCode());
+    }
+
+    @Test
+    void badObservations_areRefused_naming_what_was_expected() {
+      assertThatThrownBy(() -> base.replaying(new int[0], new int[] {1, 2, 3}))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pairs").hasMessageContaining("3 numbers");
+      assertThatThrownBy(() -> base.replaying(new int[0], new int[] {1, -2}))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got -2");
+      assertThatThrownBy(() -> new Schedule(Mode.FAITHFUL, "FIFO", 0, 0, 0, new int[0], new int[] {1, 1}))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only a REPLAY");
+    }
+
+    @Test
+    void anAbbreviatedSchedule_countsTheObservations_andCannotBeParsed() {
+      int[] world = new int[400];
+      java.util.Arrays.fill(world, 1);
+      for (int i = 1; i < world.length; i += 4) {
+        world[i] = 7 + i;
+      }
+      Schedule s = base.replaying(new int[] {0, 2, 1}, world);
+      String a = s.abbreviated(80);
+      assertThat(a).startsWith("weft:1:FAITHFUL:REPLAY:0:1000000:1000000:<3 choices, 2 deviations, sha ")
+          .endsWith(", 200 observations>");
+      assertThatThrownBy(() -> Schedule.parse(a)).hasMessageContaining("abbreviated");
+    }
+  }
 }

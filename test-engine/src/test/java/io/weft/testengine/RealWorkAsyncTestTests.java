@@ -38,4 +38,27 @@ class RealWorkAsyncTestTests {
       }
     }
   }
+
+  @Test
+  void aChildsOrderBug_isReproduced_andItsReplayLinesFailTheSameWay_piecesIncluded() throws Exception {
+    EngineExecutionResults r = EngineRuns.run(tmp, Map.of("weft.afterFailure", "continue"),
+        selectClass(SubprocessTestCase.class));
+
+    List<AsyncTestFailure> failures = EngineRuns.failures(r);
+    assertThat(failures).isNotEmpty();
+    for (AsyncTestFailure f : failures) {
+      assertThat(f.kind()).isEqualTo(SimFailure.Kind.TEST_FAILED);
+      assertThat(f.getMessage()).doesNotContain("NOT REPRODUCED").contains("REAL_WORK");
+      assertThat(f.shrunk().world()).as("the pieces of the child's output, recorded").isNotEmpty();
+      SimResult<Object> shown = Simulation.run(f.shrunk(),
+          () -> SubprocessTestCase.readyCheck(Weft.getRunningLoop()));
+      assertThat(shown.value()).as("%s", f.shrunk()).asList().contains("ready before anyone watched");
+      for (int i = 0; i < 5; i++) {
+        SimResult<Object> again = Simulation.run(f.shrunk(),
+            () -> SubprocessTestCase.readyCheck(Weft.getRunningLoop()));
+        assertThat(again.value()).as("replay %d of %s", i, f.shrunk()).isEqualTo(shown.value());
+        assertThat(again.traceHash()).as("replay %d of %s", i, f.shrunk()).isEqualTo(shown.traceHash());
+      }
+    }
+  }
 }
