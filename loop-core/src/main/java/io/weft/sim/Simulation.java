@@ -6,6 +6,7 @@ import io.weft.AsyncRunnable;
 import io.weft.EventLoop;
 import io.weft.ExceptionContext;
 import io.weft.Task;
+import io.weft.internal.Durations;
 import io.weft.internal.Kernel;
 import io.weft.internal.SimHooks;
 import io.weft.sim.net.SimNetwork;
@@ -158,16 +159,12 @@ public final class Simulation {
       recordedWorld.computeIfAbsent(observed[i], k -> new java.util.ArrayDeque<>()).add(observed[i + 1]);
     }
     this.clock = new VirtualClock(0, false);
-    this.virtualLimitNanos = saturatedNanos(options.virtualTimeLimit());
+    this.virtualLimitNanos = Durations.saturatedNanos(options.virtualTimeLimit());
     this.startNanos = SystemClock.INSTANCE.nanoTime();
-    this.watchdogDeadline = startNanos + saturatedNanos(options.watchdog());
+    this.watchdogDeadline = startNanos + Durations.saturatedNanos(options.watchdog());
     VirtualPoller poller = new VirtualPoller(clock);
     this.network = new SimNetwork(poller);
     this.loop = Kernel.get().newSimulatedLoop(clock, poller, network, new Hooks(), options.debug());
-  }
-
-  private static long saturatedNanos(Duration d) {
-    return d.compareTo(Duration.ofNanos(Long.MAX_VALUE / 4)) > 0 ? Long.MAX_VALUE / 4 : d.toNanos();
   }
 
   /** Runs {@code main} under {@code schedule} with the default options; see {@link #run(Schedule, SimOptions, AsyncCallable)}. */
@@ -670,7 +667,7 @@ public final class Simulation {
 
     @Override
     public long quietGraceNanos() {
-      return saturatedNanos(options.quietGrace());
+      return Durations.saturatedNanos(options.quietGrace());
     }
 
     @Override
@@ -720,7 +717,7 @@ public final class Simulation {
 
     @Override
     public long executorWorkNanos() {
-      return saturatedNanos(options.executorWork());
+      return Durations.saturatedNanos(options.executorWork());
     }
 
     private void countStep() {
@@ -814,7 +811,7 @@ public final class Simulation {
       }
       String cause = SimReports.blockingCause(task);
       if (SimReports.isLockWait(cause) && Kernel.get().handsBackBlocked(loop)) {
-        long wait = saturatedNanos(options.blockedWait());
+        long wait = Durations.saturatedNanos(options.blockedWait());
         heart.beat();
         heart.startWait(SystemClock.INSTANCE.nanoTime() + wait);
         return wait;

@@ -48,9 +48,6 @@ final class Supervisor {
     return job.supervise(sim);
   }
 
-  private static long nanos(Duration d) {
-    return d.compareTo(Duration.ofNanos(Long.MAX_VALUE / 4)) > 0 ? Long.MAX_VALUE / 4 : d.toNanos();
-  }
 
   /**
    * A platform daemon thread that runs one job at a time. Idle workers wait on a stack (the most recently used is
@@ -174,8 +171,8 @@ final class Supervisor {
     SimResult<T> supervise(Simulation sim) {
       SimOptions o = sim.options();
       long start = sim.startNanos();
-      long watchdog = nanos(o.watchdog());
-      long step = nanos(o.stepTimeout());
+      long watchdog = io.weft.internal.Durations.saturatedNanos(o.watchdog());
+      long step = io.weft.internal.Durations.saturatedNanos(o.stepTimeout());
       long tick = Math.max(MIN_TICK_NANOS, Math.min(MAX_TICK_NANOS, Math.min(watchdog, step) / 8));
       Heartbeat heart = sim.heart();
       long lastBeat = heart.beats();

@@ -70,7 +70,7 @@ public final class Threads {
     }
     EventLoop loop = EventLoop.getRunningLoop();
     long simulated = Kernel.get().executorWorkNanos(loop);
-    long workNanos = simulated < 0 ? 0 : virtualDuration != null ? saturatedNanos(virtualDuration) : simulated;
+    long workNanos = simulated < 0 ? 0 : virtualDuration != null ? io.weft.internal.Durations.saturatedNanos(virtualDuration) : simulated;
     Executor target = executor != null ? executor : DefaultExecutor.of(loop).get(loop);
     EventLoop.RealWork work = loop.beginRealWork("runInExecutor(" + fn + ")");
     ExecutorFuture<T> future = new ExecutorFuture<>(loop);
@@ -152,10 +152,6 @@ public final class Threads {
 
   private static String seconds(Duration d) {
     return java.math.BigDecimal.valueOf(d.toNanos(), 9).stripTrailingZeros().toPlainString();
-  }
-
-  private static long saturatedNanos(Duration d) {
-    return d.compareTo(Duration.ofDays(365 * 70)) > 0 ? Duration.ofDays(365 * 70).toNanos() : d.toNanos();
   }
 
   private static <T> void deliver(EventLoop loop, EventLoop.RealWork work, Future<T> future, T result,
