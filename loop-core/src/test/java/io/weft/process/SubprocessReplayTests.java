@@ -56,16 +56,7 @@ class SubprocessReplayTests {
       return null;
     });
     for (int i = 0; i < 5; i++) {
-      p.stdin().write((i + "\n").getBytes(UTF_8));
-      p.stdin().drain();
-      log.add("drained " + i);
-      StringBuilder got = new StringBuilder();
-      while (!got.toString().endsWith("ok\n")) {
-        byte[] piece = p.stdout().read(100);
-        got.append(new String(piece, UTF_8));
-        log.add("piece " + piece.length);
-      }
-      log.add("answer " + got.toString().trim());
+      log.add("answer " + ask(p, i, log));
     }
     p.stdin().close();
     int rc = p.waitFor();
@@ -120,21 +111,30 @@ class SubprocessReplayTests {
     assertThat(again.traceHash()).isEqualTo(bare.traceHash());
   }
 
+  /**
+   * Sends line {@code i} to the child and reads its answer up to {@code "ok\n"} with {@code read(100)}, logging the
+   * size of each piece read; returns the answer.
+   */
+  private static String ask(Process p, int i, List<String> log) throws Exception {
+    p.stdin().write((i + "\n").getBytes(UTF_8));
+    p.stdin().drain();
+    log.add("drained " + i);
+    StringBuilder got = new StringBuilder();
+    while (!got.toString().endsWith("ok\n")) {
+      byte[] piece = p.stdout().read(100);
+      got.append(new String(piece, UTF_8));
+      log.add("piece " + piece.length);
+    }
+    return got.toString().trim();
+  }
+
   /** The child of {@link #chat} without its pause: each answer is written at once, in three writes. */
   static String quickChat() throws Exception {
     List<String> log = new ArrayList<>();
     Process p = Subprocesses.createSubprocessShell(ProcessOptions.defaults().allPiped(),
         "while read x; do printf \"got-$x\"; echo ' ok'; echo \"e$x\" >&2; done");
     for (int i = 0; i < 4; i++) {
-      p.stdin().write((i + "\n").getBytes(UTF_8));
-      p.stdin().drain();
-      log.add("drained " + i);
-      StringBuilder got = new StringBuilder();
-      while (!got.toString().endsWith("ok\n")) {
-        byte[] piece = p.stdout().read(100);
-        got.append(new String(piece, UTF_8));
-        log.add("piece " + piece.length);
-      }
+      ask(p, i, log);
       log.add("err " + new String(p.stderr().readLine(), UTF_8).trim());
     }
     p.stdin().close();
