@@ -266,5 +266,26 @@ class SubprocessTests {
           .communicate(new byte[4 * 1024 * 1024]));
       assertThat(text(out.stdout())).isEqualTo("done\n");
     }
+
+    @Test
+    void drainingAWriteToAChildThatClosedItsStdin_raisesBrokenPipe_asAsyncio() {
+      // asyncio's test_stdin_broken_pipe: drain() raises BrokenPipeError (or ConnectionResetError).
+      Throwable thrown = Weft.run(() -> {
+        Process p = Subprocesses.createSubprocessShell(PIPES, "exec 0<&-; echo closed; sleep 5");
+        assertThat(text(p.stdout().readLine())).isEqualTo("closed\n");
+        try {
+          p.stdin().write(new byte[4 * 1024 * 1024]);
+          p.stdin().drain();
+          return null;
+        } catch (IOException e) {
+          return e;
+        } finally {
+          p.kill();
+          p.waitFor();
+        }
+      });
+      assertThat(thrown).as("drain's error").isNotNull();
+      assertThat(thrown.getMessage()).containsIgnoringCase("pipe");
+    }
   }
 }
