@@ -34,7 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code weft.shard.count} (invocation {@code i} runs only if {@code i % count == index}), {@code weft.regressions}
  * (the regression file, default {@code src/test/resources/weft-regressions.txt}; {@code none} turns it off),
  * {@code weft.traceDir} (default {@code target/weft-traces}), {@code weft.shrinkBudget} (most runs spent shrinking,
- * default 500), {@code weft.shrinkSeconds} (most real time spent shrinking, default 10) and
+ * default 500), {@code weft.shrinkSeconds} (most real time spent shrinking, default 10; also the most one shrinking run may take) and
  * {@code weft.shrinkProofBudget} (most one-deviation schedules run to prove a result minimal, default 300; see
  * {@link Shrinker}). The stored regressions
  * run on shard 0 only. {@code weft.replay} applies to every {@code @AsyncTest} method a run selects: give it together

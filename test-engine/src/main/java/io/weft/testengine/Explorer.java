@@ -141,8 +141,12 @@ final class Explorer {
   private static SimResult<Object> shrink(SimResult<Object> first, SimResult<Object> confirm, Reruns reruns,
       Settings settings, int proofBudget, FailureReport report) {
     Schedule original = first.replay();
+    // A shrinking run never takes longer than the whole shrinking budget: one that would (a candidate that has a real
+    // thread or a child wait for what its schedule no longer gives) stops as WATCHDOG, which is not the same failure.
+    java.time.Duration candidateTimeout = settings.shrinkTime().compareTo(java.time.Duration.ofSeconds(1)) > 0
+        ? settings.shrinkTime() : java.time.Duration.ofSeconds(1);
     Shrinker shrinker = new Shrinker(c -> {
-      SimResult<Object> r = reruns.run(original.replaying(c));
+      SimResult<Object> r = reruns.run(original.replaying(c), candidateTimeout);
       return new Shrinker.Outcome(sameFailure(first, r), c.length == 0 ? alternatives(r) : null);
     }, settings.shrinkRuns(), settings.shrinkTime(), proofBudget);
     Shrinker.Result result;

@@ -17,6 +17,12 @@ interface Reruns {
    */
   SimResult<Object> run(Schedule schedule);
 
+  /**
+   * Runs {@code schedule} once more with at most {@code runTimeout} of real time (a shorter watchdog than the
+   * settings' when it is less); see {@link #run(Schedule)}.
+   */
+  SimResult<Object> run(Schedule schedule, java.time.Duration runTimeout);
+
   /** How re-runs are made, for the report: "a fresh test instance each (JUnit lifecycle)" or why not. */
   String description();
 

@@ -138,6 +138,13 @@ final class ScheduleInvocation implements TestTemplateInvocationContext, Invocat
       return new Reruns() {
         @Override
         public SimResult<Object> run(Schedule s) {
+          return run(s, settings.runTimeout());
+        }
+
+        @Override
+        public SimResult<Object> run(Schedule s, java.time.Duration runTimeout) {
+          Settings capped = runTimeout.compareTo(settings.runTimeout()) < 0 ? settings.withRunTimeout(runTimeout)
+              : settings;
           Object[] args;
           try {
             args = arguments.get();
@@ -146,7 +153,7 @@ final class ScheduleInvocation implements TestTemplateInvocationContext, Invocat
                 + " made again: " + e.getMessage());
           }
           List<Class<?>> enclosing = test.enclosing().stream().<Class<?>>map(Object::getClass).toList();
-          FreshRuns.Outcome o = FreshRuns.run(test.testClass(), enclosing, test.method(), settings, s, args,
+          FreshRuns.Outcome o = FreshRuns.run(test.testClass(), enclosing, test.method(), capped, s, args,
               ec::getConfigurationParameter);
           if (o.result() == null) {
             throw new Reruns.Impossible("could not re-run " + test.displayName() + " in a fresh test instance: "
@@ -165,6 +172,13 @@ final class ScheduleInvocation implements TestTemplateInvocationContext, Invocat
       @Override
       public SimResult<Object> run(Schedule s) {
         return Simulation.run(s, settings.options(), test.body(settings));
+      }
+
+      @Override
+      public SimResult<Object> run(Schedule s, java.time.Duration runTimeout) {
+        Settings capped = runTimeout.compareTo(settings.runTimeout()) < 0 ? settings.withRunTimeout(runTimeout)
+            : settings;
+        return Simulation.run(s, capped.options(), test.body(capped));
       }
 
       @Override

@@ -158,6 +158,14 @@ record Settings(int schedules, long seed, boolean seedWasRandom, String strategy
     return series().schedule(index);
   }
 
+  /** These settings with another {@code runTimeout}: the watchdog of each run. */
+  Settings withRunTimeout(Duration runTimeout) {
+    return new Settings(schedules, seed, seedWasRandom, strategy, mode, stepLimit, virtualTimeLimitSeconds,
+        earlyBoundNanos, lateBoundNanos, shrink, replay, selfCheck, shardIndex, shardCount, regressions, traceDir,
+        shrinkRuns, shrinkTime, stopAfterFailure, progressNanos, progressEvery, stepTimeout, runTimeout, blockedWait,
+        quietGrace, printEntries, requireBlockingDetection, faults, hosts);
+  }
+
   SimOptions options() {
     return SimOptions.DEFAULTS.withStepLimit(stepLimit).withVirtualTimeLimit(Duration.ofSeconds(
         virtualTimeLimitSeconds)).withStepTimeout(stepTimeout).withWatchdog(runTimeout).withBlockedWait(blockedWait)
