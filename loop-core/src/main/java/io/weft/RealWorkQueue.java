@@ -45,7 +45,10 @@ import java.util.concurrent.locks.LockSupport;
  * entered), so a replay takes the same branch whatever has arrived by then (for i, waiting up to the watchdog). A
  * child that answers within the grace period answers with no virtual time passing, as before. When the loop is busy
  * and the strategy chose such a work's next message, the loop waits for it only the grace period too, and if nothing
- * came, delivers nothing now (another recorded choice of the world: 0 quiet, 1 it spoke).
+ * came, delivers nothing now (another recorded choice of the world: 0 quiet, 1 it spoke). Likewise when the idle loop
+ * chose such a work while other work (an executor job) is open: if it stays quiet for the grace period, the loop
+ * waits for the first other work instead (the same recorded choice of two), so a child waiting for its stdin never
+ * holds the run while the job that the program awaits before writing it finishes.
  *
  * <h2>Waits that cannot end</h2>
  *
@@ -293,7 +296,24 @@ final class RealWorkQueue {
         return Outcome.NONE; // the busy loop does not wait for a child that may be waiting for it
       }
     }
+    if (head == null && item.mayBeQuiet) {
+      // The idle loop does not wait for a child that may be waiting for it while other work will speak: if the child
+      // stays quiet for the grace period (a recorded observation), it waits for the first work that is not a child.
+      RealWorkItem speaker = firstNotQuiet(open);
+      if (speaker != null && !spoke(s, item)) {
+        item = speaker;
+      }
+    }
     return waitForNext(s, item);
+  }
+
+  private static RealWorkItem firstNotQuiet(List<RealWorkItem> open) {
+    for (RealWorkItem item : open) {
+      if (!item.mayBeQuiet) {
+        return item;
+      }
+    }
+    return null;
   }
 
   private static boolean allMayBeQuiet(List<RealWorkItem> open) {

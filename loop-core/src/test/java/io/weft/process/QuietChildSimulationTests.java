@@ -234,4 +234,35 @@ class QuietChildSimulationTests {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("quietGrace must be >= 0, got PT-0.001S");
     assertThat(SimOptions.DEFAULTS.quietGrace()).isEqualTo(SimOptions.DEFAULT_QUIET_GRACE);
   }
+
+  /**
+   * A child waits for its stdin while the program, with no timer set, awaits an executor job: the idle loop must not
+   * wait for the child (older work) past the grace period when another work will speak.
+   */
+  static String catWhileAJobRuns() throws Exception {
+    Process p = Subprocesses.createSubprocessExec(ProcessOptions.defaults().stdin(Stdio.PIPE).stdout(Stdio.PIPE),
+        "cat");
+    int answer = Threads.toThread(() -> {
+      Thread.sleep(50);
+      return 42;
+    });
+    p.stdin().write((answer + "\n").getBytes(UTF_8));
+    byte[] line = p.stdout().readLine();
+    p.stdin().close();
+    return new String(line, UTF_8).trim() + " rc=" + p.waitFor();
+  }
+
+  @Test
+  void aQuietChild_andAnExecutorJob_theIdleLoopWaitsForTheJob_notTheWatchdog() {
+    SimOptions options = SimOptions.DEFAULTS.withWatchdog(Duration.ofSeconds(20));
+    for (long seed = 0; seed <= 3; seed++) {
+      Schedule schedule = seed == 0 ? Schedule.fifo() : Schedule.of(Mode.FAITHFUL, "RANDOM", seed);
+      SimResult<String> r = Simulation.run(schedule, options, QuietChildSimulationTests::catWhileAJobRuns);
+      assertThat(r.passed()).as("%s: %s", schedule, r.failure()).isTrue();
+      assertThat(r.value()).isEqualTo("42 rc=0");
+      SimResult<String> again = Simulation.run(r.replay(), options, QuietChildSimulationTests::catWhileAJobRuns);
+      assertThat(again.passed()).as("replay of %s: %s", schedule, again.failure()).isTrue();
+      assertThat(again.traceHash()).as("replay of %s", schedule).isEqualTo(r.traceHash());
+    }
+  }
 }
