@@ -300,11 +300,46 @@ final class RealWorkQueue {
       // The idle loop does not wait for a child that may be waiting for it while other work will speak: if the child
       // stays quiet for the grace period (a recorded observation), it waits for the first work that is not a child.
       RealWorkItem speaker = firstNotQuiet(open);
-      if (speaker != null && !spoke(s, item)) {
-        item = speaker;
+      if (speaker != null) {
+        if (!spoke(s, item)) {
+          item = speaker;
+        }
+      } else if (open.size() > 1 && !spoke(s, item)) {
+        // Only children are open, and no timer is set (else takeOrLetTimePass): one may wait for what another says,
+        // so the loop waits for whichever speaks first (a recorded observation), not for the one chosen.
+        Object first = firstOfSeveralToSpeak(s, open);
+        if (!(first instanceof RealWorkItem next)) {
+          return first;
+        }
+        item = next;
       }
     }
     return waitForNext(s, item);
+  }
+
+  /**
+   * Waits, up to the watchdog, for the first of {@code open} to have something for the loop, as a recorded
+   * observation; returns it, or INTERRUPTED (a callback no work claimed arrived) or STOP (the watchdog expired).
+   */
+  private Object firstOfSeveralToSpeak(SimHooks s, List<RealWorkItem> open) {
+    long[] owners = new long[open.size()];
+    String[] names = new String[open.size()];
+    for (int i = 0; i < owners.length; i++) {
+      owners[i] = open.get(i).owner();
+      names[i] = open.get(i).name();
+    }
+    int c = s.observeRealWork(owners, names, () -> firstToSpeak(s, open, s.realWaitNanos()));
+    if (c > 0) {
+      return open.get(c - 1);
+    }
+    if (s.failed()) {
+      return Outcome.STOP;
+    }
+    if (loop.unattributedPending()) {
+      return Outcome.INTERRUPTED;
+    }
+    s.realWaitExpired(String.join(" or ", names));
+    return Outcome.STOP;
   }
 
   private static RealWorkItem firstNotQuiet(List<RealWorkItem> open) {
@@ -363,7 +398,11 @@ final class RealWorkQueue {
    * its end, or its thread ended); returns 1 + the index of the first (in creation order) that has, or 0 if none did.
    */
   private int firstToSpeak(SimHooks s, List<RealWorkItem> open) {
-    long left = Math.min(s.quietGraceNanos(), s.realWaitNanos()); // the loop waits for real work, up to the watchdog
+    return firstToSpeak(s, open, Math.min(s.quietGraceNanos(), s.realWaitNanos()));
+  }
+
+  /** As {@link #firstToSpeak(SimHooks, List)}, waiting up to {@code left} nanoseconds (at most the watchdog's). */
+  private int firstToSpeak(SimHooks s, List<RealWorkItem> open, long left) {
     long deadline = SystemClock.INSTANCE.nanoTime() + left;
     waiter = Thread.currentThread();
     try {

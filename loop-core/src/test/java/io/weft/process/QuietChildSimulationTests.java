@@ -265,4 +265,30 @@ class QuietChildSimulationTests {
       assertThat(again.traceHash()).as("replay of %s", schedule).isEqualTo(r.traceHash());
     }
   }
+
+  /** Two children, no timer: {@code cat} (the older) waits for the line that {@code echo} (the younger) says. */
+  static String relayBetweenChildren() throws Exception {
+    Process cat = Subprocesses.createSubprocessExec(ProcessOptions.defaults().stdin(Stdio.PIPE).stdout(Stdio.PIPE),
+        "cat");
+    Process echo = Subprocesses.createSubprocessExec(ProcessOptions.defaults().stdout(Stdio.PIPE), "echo", "relay");
+    byte[] said = echo.stdout().readLine();
+    cat.stdin().write(said);
+    byte[] back = cat.stdout().readLine();
+    cat.stdin().close();
+    return new String(back, UTF_8).trim() + " rc=" + cat.waitFor() + "," + echo.waitFor();
+  }
+
+  @Test
+  void twoChildren_theOlderWaitingForWhatTheYoungerSays_theIdleLoopHearsTheYounger_notTheWatchdog() {
+    SimOptions options = SimOptions.DEFAULTS.withWatchdog(Duration.ofSeconds(20));
+    for (long seed = 0; seed <= 3; seed++) {
+      Schedule schedule = seed == 0 ? Schedule.fifo() : Schedule.of(Mode.FAITHFUL, "RANDOM", seed);
+      SimResult<String> r = Simulation.run(schedule, options, QuietChildSimulationTests::relayBetweenChildren);
+      assertThat(r.passed()).as("%s: %s", schedule, r.failure()).isTrue();
+      assertThat(r.value()).isEqualTo("relay rc=0,0");
+      SimResult<String> again = Simulation.run(r.replay(), options, QuietChildSimulationTests::relayBetweenChildren);
+      assertThat(again.passed()).as("replay of %s: %s", schedule, again.failure()).isTrue();
+      assertThat(again.traceHash()).as("replay of %s", schedule).isEqualTo(r.traceHash());
+    }
+  }
 }
