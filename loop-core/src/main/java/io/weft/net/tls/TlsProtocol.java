@@ -5,6 +5,7 @@ import io.weft.Future;
 import io.weft.TimeoutError;
 import io.weft.TimerHandle;
 import io.weft.internal.NetAccess;
+import io.weft.internal.jfr.WeftEvents;
 import io.weft.net.Protocol;
 import io.weft.net.Transport;
 import java.io.IOException;
@@ -40,7 +41,7 @@ import javax.net.ssl.SSLException;
  * timeout, for the peer's before closing the plain transport; {@code abort()} aborts the plain transport. Either
  * way the application's {@code connectionLost} comes once the plain transport is lost, as in asyncio.
  *
- * <p>(A little over 500 lines: the layer is one state machine whose states every callback consults, so its whole
+ * <p>(About 600 lines: the layer is one state machine whose states every callback consults, so its whole
  * life reads in one place, as {@code Transport}'s does; the application's view of it is {@link TlsSocket}.)
  */
 final class TlsProtocol implements Protocol {
@@ -69,6 +70,7 @@ final class TlsProtocol implements Protocol {
   private final SSLEngine engine;
   private final Protocol appProtocol;
   private final String peerName; // for messages: the host connected to, or null
+  private final boolean accepted; // made by a TLS server for a connection it accepted
   private final Future<Transport> handshake;
   private State state = State.UNWRAPPED;
   private Transport plain;
@@ -88,8 +90,14 @@ final class TlsProtocol implements Protocol {
   private TimerHandle handshakeTimer;
   private TimerHandle shutdownTimer;
 
-  TlsProtocol(EventLoop loop, TlsOptions options, SSLEngine engine, Protocol appProtocol, String peerName) {
+  /**
+   * @param accepted whether a TLS server made this layer for a connection it accepted: nobody awaits its
+   *     handshake, so a failure is reported as asyncio's {@code _accept_connection2} reports it
+   */
+  TlsProtocol(EventLoop loop, TlsOptions options, SSLEngine engine, Protocol appProtocol, String peerName,
+      boolean accepted) {
     this.loop = loop;
+    this.accepted = accepted;
     this.options = options;
     this.engine = engine;
     this.appProtocol = appProtocol;
@@ -134,7 +142,7 @@ final class TlsProtocol implements Protocol {
       engine.beginHandshake();
       drive();
     } catch (SSLException | RuntimeException e) {
-      fail(e);
+      fail(e, "handshake");
     }
   }
 
@@ -148,7 +156,7 @@ final class TlsProtocol implements Protocol {
     try {
       drive();
     } catch (SSLException | RuntimeException e) {
-      fail(e);
+      fail(e, "read");
       return;
     }
     delivered();
@@ -158,7 +166,8 @@ final class TlsProtocol implements Protocol {
   public boolean eofReceived() {
     switch (state) {
       case HANDSHAKING -> {
-        fail(new SocketException("Connection reset: the peer closed the connection during the TLS handshake"));
+        fail(new SocketException("Connection reset: the peer closed the connection during the TLS handshake"),
+            "handshake");
         return true; // fail() closed it already
       }
       case WRAPPED -> {
@@ -313,8 +322,10 @@ final class TlsProtocol implements Protocol {
     double seconds = options.handshakeTimeout().toNanos() / 1e9;
     state = State.CLOSED;
     plain.abort(); // as asyncio: the transport is aborted, the caller gets a TimeoutError
-    failHandshake(new TimeoutError("SSL handshake is taking longer than " + seconds
-        + " seconds: aborting the connection" + peer()));
+    TimeoutError error = new TimeoutError("SSL handshake is taking longer than " + seconds
+        + " seconds: aborting the connection" + peer());
+    recordError("handshake", error);
+    failHandshake(error);
   }
 
   private void onCloseNotify() {
@@ -342,12 +353,19 @@ final class TlsProtocol implements Protocol {
     }
   }
 
-  /** Fails the layer: during the handshake the caller gets the error; after it, the application's transport. */
-  private void fail(Throwable error) {
+  /**
+   * Fails the layer: during the handshake the caller gets the error; after it, the application's transport. An
+   * error that is not an I/O error also goes to the loop's exception handler ({@link HandshakeErrors#reportFatal});
+   * {@code operation} (read, write; handshake while handshaking) names what failed for the flight recorder.
+   */
+  private void fail(Throwable error, String operation) {
     State was = state;
     if (was == State.CLOSED) {
       return;
     }
+    boolean handshaking = was == State.HANDSHAKING || was == State.UNWRAPPED;
+    recordError(handshaking ? "handshake" : operation, error);
+    HandshakeErrors.reportFatal(loop, error, handshaking, plain, this);
     state = State.CLOSED;
     cancelTimers();
     if (error instanceof SSLException && plain != null) {
@@ -378,14 +396,29 @@ final class TlsProtocol implements Protocol {
   private void failHandshake(Throwable error) {
     if (!handshake.isDone()) {
       handshake.setException(error);
-      if (options.serverSide()) {
-        handshake.exception(); // nobody awaits a server connection's handshake: asyncio only logs it in debug
+      if (accepted) {
+        handshake.exception(); // nobody awaits an accepted connection's handshake
+        if (loop.isDebug()) { // asyncio's _accept_connection2 reports it in debug mode only
+          HandshakeErrors.reportIncoming(loop, error, appProtocol, plain);
+        }
       }
     }
   }
 
+  /** Records {@code weft.TransportError} for a TLS failure, if a recording wants it. */
+  private void recordError(String operation, Throwable error) {
+    if (WeftEvents.transportErrorEnabled()) {
+      WeftEvents.transportError("tls", operation, plain == null ? null : plain.getExtraInfo("sockname"),
+          plain == null ? null : plain.getExtraInfo("peername"), error);
+    }
+  }
+
   private String peer() {
-    return peerName == null ? "" : " with " + peerName;
+    if (peerName != null) {
+      return " with " + peerName;
+    }
+    Object address = accepted && plain != null ? plain.getExtraInfo("peername") : null; // the client, on a server
+    return address == null ? "" : " with " + address;
   }
 
   private void cancelTimers() {
@@ -460,7 +493,7 @@ final class TlsProtocol implements Protocol {
       try {
         r = wrap(src);
       } catch (SSLException e) {
-        fail(e);
+        fail(e, "write");
         throw e;
       }
       if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
