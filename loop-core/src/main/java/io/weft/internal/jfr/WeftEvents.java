@@ -95,7 +95,10 @@ public final class WeftEvents {
     return AVAILABLE && Recorder.transportErrorEnabled();
   }
 
-  /** Commits {@code weft.TransportError}: {@code operation} on a {@code transport} ("stream", "datagram") failed. */
+  /**
+   * Commits {@code weft.TransportError}: {@code operation} ("read", "write", "shutdown", "send", "receive",
+   * "connect", "accept", "handshake") on a {@code transport} ("stream", "datagram", "tls") failed.
+   */
   public static void transportError(String transport, String operation, Object localAddress, Object remoteAddress,
       Throwable error) {
     Recorder.transportError(transport, operation, localAddress, remoteAddress, error);
