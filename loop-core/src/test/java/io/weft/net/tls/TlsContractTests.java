@@ -416,6 +416,47 @@ abstract class TlsContractTests {
     });
   }
 
+  @Test
+  void anEngineFailingWithoutAnIoErrorDuringTheHandshake_isReportedAlways_asSslHandshakeFailed() {
+    run(() -> {
+      List<Rec> accepted = new ArrayList<>();
+      Server server = tlsServer(accepted, r -> { },
+          TlsOptions.server(FaultyEngines.context(TlsFixtures.server(), () -> true)));
+      assertThatThrownBy(() -> Tls.createConnection(() -> new Rec(loop), host(), port(server), clientOptions()))
+          .as("the server closed the connection under the handshake").isInstanceOf(IOException.class);
+      Rec.await(() -> !reports("SSL handshake failed").isEmpty(), "the report of the engine's failure");
+      assertThat(reports("SSL handshake failed")).singleElement().satisfies(c -> {
+        assertThat(c.exception()).isInstanceOf(IllegalStateException.class).hasMessage("engine bug");
+        assertThat(c.extras()).containsOnlyKeys("transport", "protocol");
+        assertThat(c.extras().get("protocol")).isInstanceOf(TlsProtocol.class);
+        assertThat(((Transport) c.extras().get("transport")).isClosing()).isTrue();
+      });
+      assertThat(reports(INCOMING_FAILED)).as("outside debug mode").isEmpty();
+      assertThat(accepted).singleElement().satisfies(r -> assertThat(r.events).isEmpty());
+    });
+  }
+
+  @Test
+  void anEngineFailingWithoutAnIoErrorAfterTheHandshake_isReportedAlways_andEndsTheConnection() {
+    run(() -> {
+      boolean[] broken = {false};
+      List<Rec> accepted = new ArrayList<>();
+      Server server = tlsServer(accepted, r -> { },
+          TlsOptions.server(FaultyEngines.context(TlsFixtures.server(), () -> broken[0])));
+      Net.Connection<Rec> c = Tls.createConnection(() -> new Rec(loop), host(), port(server), clientOptions());
+      Rec.await(() -> !accepted.isEmpty() && accepted.get(0).transport != null, "the server's connection");
+      Rec peer = accepted.get(0);
+      broken[0] = true;
+      c.transport().write(bytes("the record the server cannot read"));
+      peer.awaitLost();
+      assertThat(peer.lostWith).isInstanceOf(IllegalStateException.class).hasMessage("engine bug");
+      assertThat(reports("Fatal error on SSL protocol")).singleElement().satisfies(
+          r -> assertThat(r.exception()).isSameAs(peer.lostWith));
+      assertThat(handled).hasSize(1);
+      c.protocol().awaitLost();
+    });
+  }
+
   /** A context with {@code keys}' certificate as its identity, trusting {@code trust}'s only. */
   static SSLContext mutual(java.security.KeyStore keys, java.security.KeyStore trust) throws Exception {
     javax.net.ssl.KeyManagerFactory kmf =
