@@ -28,7 +28,8 @@ import javax.net.ssl.SSLException;
  * <h2>Flow</h2>
  *
  * <p>Bytes from the plain transport go into {@code netIn} and are unwrapped into {@code appIn}, which the
- * application's transport reads through the socket. The application's writes are wrapped record by record into the
+ * application's transport reads through the socket. Both hold only what waits (an idle connection holds neither);
+ * records are wrapped through the loop's scratch buffer ({@link LoopTls}). The application's writes are wrapped record by record into the
  * plain transport while it is not paused; once the plain transport's buffer is above its high-water mark, the
  * socket takes nothing and the application's transport buffers (with its own water marks and
  * {@code pauseWriting}). When more than {@link #APP_IN_HIGH} decrypted bytes wait for the application, the plain
@@ -76,10 +77,11 @@ final class TlsProtocol implements Protocol {
   private Transport plain;
   private TlsSocket socket;
   private Transport app;
-  // Invariant: netIn and appIn are in write mode (data in [0, position)); netOut is scratch for one wrap.
-  private ByteBuffer netIn;
-  private ByteBuffer appIn;
-  private ByteBuffer netOut;
+  // Invariant: netIn and appIn are in write mode (data in [0, position)); each is EMPTY while it holds nothing, so
+  // an idle connection holds no buffer (records are wrapped through the loop's LoopTls).
+  private final LoopTls buffers;
+  private ByteBuffer netIn = EMPTY;
+  private ByteBuffer appIn = EMPTY;
   private boolean plainWritingPaused;
   private boolean plainReadingPaused;
   private boolean inboundDone; // the peer's close_notify, or a plain EOF, arrived
@@ -103,10 +105,7 @@ final class TlsProtocol implements Protocol {
     this.appProtocol = appProtocol;
     this.peerName = peerName;
     this.handshake = loop.createFuture();
-    int packet = engine.getSession().getPacketBufferSize();
-    this.netIn = ByteBuffer.allocate(packet);
-    this.netOut = ByteBuffer.allocate(packet);
-    this.appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
+    this.buffers = LoopTls.of(loop);
   }
 
   /**
@@ -241,17 +240,22 @@ final class TlsProtocol implements Protocol {
           return;
         }
         netIn.flip();
+        // Room for all that arrived, in one allocation for the burst: a record's plaintext is never longer than
+        // the record, and the engine wants room for a whole one.
+        appIn = room(appIn, netIn.remaining());
         SSLEngineResult r;
         try {
           r = engine.unwrap(netIn, appIn);
         } finally {
-          netIn.compact();
+          netIn = netIn.hasRemaining() ? netIn.compact() : release(netIn);
+          if (appIn.position() == 0) {
+            appIn = release(appIn); // a handshake message, a ticket, close_notify: nothing for the application
+          }
         }
         switch (r.getStatus()) {
           case BUFFER_OVERFLOW -> appIn = room(appIn, engine.getSession().getApplicationBufferSize());
           case BUFFER_UNDERFLOW -> {
-            netIn = room(netIn, engine.getSession().getPacketBufferSize());
-            return;
+            return; // the rest of the record is still on its way
           }
           case CLOSED -> onCloseNotify();
           case OK -> { }
@@ -269,11 +273,11 @@ final class TlsProtocol implements Protocol {
 
   /** Wraps what {@code src} holds (one record at most) and writes it to the plain transport. */
   private SSLEngineResult wrap(ByteBuffer src) throws SSLException {
+    ByteBuffer netOut = buffers.wrapBuffer(engine);
     while (true) {
-      netOut.clear();
       SSLEngineResult r = engine.wrap(src, netOut);
       if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-        netOut = ByteBuffer.allocate(Math.max(netOut.capacity() * 2, engine.getSession().getPacketBufferSize()));
+        netOut = buffers.growWrapBuffer();
         continue;
       }
       netOut.flip();
@@ -349,7 +353,7 @@ final class TlsProtocol implements Protocol {
         plain.pauseReading();
       }
     } else if (state != State.HANDSHAKING) {
-      appIn.clear(); // the application closed: what the peer still sends is dropped, as asyncio drops it
+      appIn = release(appIn); // the application closed: what the peer still sends is dropped, as asyncio does
     }
   }
 
@@ -458,7 +462,7 @@ final class TlsProtocol implements Protocol {
       appIn.limit(appIn.position() + n);
       dst.put(appIn);
       appIn.limit(limit);
-      appIn.compact();
+      appIn = appIn.hasRemaining() ? appIn.compact() : release(appIn); // all read: the buffer goes back
       if (plainReadingPaused && appIn.position() <= APP_IN_HIGH / 4 && state == State.WRAPPED) {
         plainReadingPaused = false;
         plain.resumeReading();
@@ -527,7 +531,7 @@ final class TlsProtocol implements Protocol {
       return;
     }
     state = State.SHUTDOWN;
-    appIn.clear();
+    appIn = release(appIn);
     engine.closeOutbound();
     try {
       for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
@@ -552,6 +556,11 @@ final class TlsProtocol implements Protocol {
     });
   }
 
+  /** The capacity of the buffers this connection holds of its own (0 when nothing waits in them). */
+  int heldCapacity() {
+    return netIn.capacity() + appIn.capacity();
+  }
+
   /** The TLS session (negotiated once the handshake is done). */
   javax.net.ssl.SSLSession session() {
     return engine.getSession();
@@ -571,14 +580,26 @@ final class TlsProtocol implements Protocol {
     return "TlsProtocol[" + state.name().toLowerCase(Locale.ROOT) + peer() + "]";
   }
 
-  /** Returns {@code buffer} with room for {@code more} bytes, grown (and copied) if needed. */
-  private static ByteBuffer room(ByteBuffer buffer, int more) {
-    if (buffer.remaining() >= more) {
+  /**
+   * Returns {@code buffer} with room for {@code more} bytes: itself, or a larger one from the loop's spares with its
+   * contents (and {@code buffer} goes back to the spares).
+   */
+  private ByteBuffer room(ByteBuffer buffer, int more) {
+    if (buffer.remaining() >= more && buffer != EMPTY) {
       return buffer;
     }
-    ByteBuffer grown = ByteBuffer.allocate(Math.max(buffer.capacity() * 2, buffer.position() + more));
-    buffer.flip();
-    grown.put(buffer);
+    ByteBuffer grown = buffers.take(Math.max(buffer.capacity() * 2, buffer.position() + more));
+    if (buffer.position() > 0) { // (never EMPTY, which is shared and never changed)
+      buffer.flip();
+      grown.put(buffer);
+    }
+    buffers.give(buffer);
     return grown;
+  }
+
+  /** Gives {@code buffer}, which holds nothing any more, back to the loop's spares; returns EMPTY. */
+  private ByteBuffer release(ByteBuffer buffer) {
+    buffers.give(buffer);
+    return EMPTY;
   }
 }

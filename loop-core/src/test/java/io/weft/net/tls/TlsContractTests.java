@@ -457,6 +457,29 @@ abstract class TlsContractTests {
     });
   }
 
+  @Test
+  void anIdleConnection_holdsNoBufferOfItsOwn_onEitherSide_afterRecordsWentBothWays() {
+    run(() -> {
+      List<Rec> accepted = new ArrayList<>();
+      Server server = tlsServer(accepted, r -> r.echo = true);
+      Net.Connection<Rec> c = Tls.createConnection(() -> new Rec(loop), host(), port(server), clientOptions());
+      byte[] data = new byte[100_000]; // several records each way
+      new Random(3).nextBytes(data);
+      c.transport().write(data);
+      c.protocol().awaitBytes(data.length);
+      assertThat(c.protocol().received.toByteArray()).isEqualTo(data);
+      TlsProtocol client = ((TlsSocket) c.transport().getExtraInfo("socket")).layer();
+      TlsProtocol served = ((TlsSocket) accepted.get(0).transport.getExtraInfo("socket")).layer();
+      Rec.await(() -> client.heldCapacity() == 0 && served.heldCapacity() == 0,
+          "both layers to hold no buffer (client " + client.heldCapacity() + ", server " + served.heldCapacity()
+              + ")");
+      c.transport().write(bytes("and again")); // buffers come back when something waits
+      c.protocol().awaitBytes(data.length + 9);
+      c.transport().close();
+      c.protocol().awaitLost();
+    });
+  }
+
   /** A context with {@code keys}' certificate as its identity, trusting {@code trust}'s only. */
   static SSLContext mutual(java.security.KeyStore keys, java.security.KeyStore trust) throws Exception {
     javax.net.ssl.KeyManagerFactory kmf =
