@@ -159,7 +159,8 @@ public final class IdleConnections {
         "case=%s loop=weft n=%d seconds=%.4f rate=%.0f unit=connects/s peak_rss_mb=%.1f"
             + " heap_kb_per_conn=%.3f rss_kb_per_conn=%.3f peak_kb_per_conn=%.3f base_rss_mb=%.1f"
             + " base_heap_mb=%.1f fds_open=%d fds_before=%d fds_after_close=%d",
-        keys == null ? "idle_conns" : "idle_conns_tls", conns, seconds, conns / seconds, hwm / 1024.0, (heap1 - heap0) / 1024.0 / conns,
+        keys == null ? "idle_conns" : "idle_conns_tls", conns, seconds, conns / seconds, hwm / 1024.0,
+        (heap1 - heap0) / 1024.0 / conns,
         (rss1 - rss0) / (double) conns, (hwm - rss0) / (double) conns, rss0 / 1024.0, heap0 / 1048576.0, fdsOpen,
         fds0, fds1);
   }

@@ -55,17 +55,26 @@ final class LoopTls {
     return wrapBuffer;
   }
 
-  /** Returns a buffer with room for at least {@code min} bytes, cleared: a spare if one is large enough, else new. */
+  /**
+   * Returns a buffer with room for at least {@code min} bytes, cleared: the smallest spare that is large enough but
+   * not more than four times too large (a small buffer is cheaper to make than a large one is to tie up), else a
+   * new one.
+   */
   ByteBuffer take(int min) {
-    for (int i = spareCount - 1; i >= 0; i--) {
-      ByteBuffer b = spares[i];
-      if (b.capacity() >= min) {
-        spares[i] = spares[--spareCount];
-        spares[spareCount] = null;
-        return b.clear();
+    int best = -1;
+    for (int i = 0; i < spareCount; i++) {
+      int capacity = spares[i].capacity();
+      if (capacity >= min && capacity / 4 <= min && (best < 0 || capacity < spares[best].capacity())) {
+        best = i;
       }
     }
-    return ByteBuffer.allocate(min);
+    if (best < 0) {
+      return ByteBuffer.allocate(min);
+    }
+    ByteBuffer b = spares[best];
+    spares[best] = spares[--spareCount];
+    spares[spareCount] = null;
+    return b.clear();
   }
 
   /**

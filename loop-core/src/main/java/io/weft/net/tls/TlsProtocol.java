@@ -6,6 +6,7 @@ import io.weft.TimeoutError;
 import io.weft.TimerHandle;
 import io.weft.internal.NetAccess;
 import io.weft.internal.jfr.WeftEvents;
+import io.weft.net.BufferedProtocol;
 import io.weft.net.Protocol;
 import io.weft.net.Transport;
 import java.io.IOException;
@@ -17,7 +18,7 @@ import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
 
 /**
- * The TLS layer, asyncio's {@code SSLProtocol}: the protocol of a plain {@link Transport}, which runs the JDK's
+ * The TLS layer, asyncio's {@code SSLProtocol}: the (buffered) protocol of a plain {@link Transport}, which runs the JDK's
  * {@link SSLEngine} over it and, once the handshake is done, drives the application's protocol through a second
  * transport (over a {@link TlsSocket}) that reads and writes the decrypted stream.
  *
@@ -27,10 +28,10 @@ import javax.net.ssl.SSLException;
  *
  * <h2>Flow</h2>
  *
- * <p>Bytes from the plain transport go into {@code netIn} and are unwrapped into {@code appIn}, which the
- * application's transport reads through the socket. Both hold only what waits (an idle connection holds neither);
- * records are wrapped through the loop's scratch buffer ({@link LoopTls}). The application's writes are wrapped record by record into the
- * plain transport while it is not paused; once the plain transport's buffer is above its high-water mark, the
+ * <p>The plain transport reads the records straight into {@code netIn} (the layer is a {@link BufferedProtocol}),
+ * and they are unwrapped into {@code appIn}, which the application's transport reads through the socket. Both hold only what waits (an idle connection holds neither);
+ * records are wrapped through the loop's scratch buffer ({@link LoopTls}). The application's writes are wrapped
+ * record by record into the plain transport while it is not paused; once the plain transport's buffer is above its high-water mark, the
  * socket takes nothing and the application's transport buffers (with its own water marks and
  * {@code pauseWriting}). When more than {@link #APP_IN_HIGH} decrypted bytes wait for the application, the plain
  * transport stops reading until they are read.
@@ -45,10 +46,13 @@ import javax.net.ssl.SSLException;
  * <p>(About 600 lines: the layer is one state machine whose states every callback consults, so its whole
  * life reads in one place, as {@code Transport}'s does; the application's view of it is {@link TlsSocket}.)
  */
-final class TlsProtocol implements Protocol {
+final class TlsProtocol implements BufferedProtocol {
 
   /** Decrypted bytes waiting for the application above which the plain transport stops reading: 256 KiB. */
   static final int APP_IN_HIGH = 256 * 1024;
+
+  /** Room offered to each read of the plain transport: 64 KiB (four records). */
+  static final int READ_ROOM = 64 * 1024;
 
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
@@ -145,13 +149,31 @@ final class TlsProtocol implements Protocol {
     }
   }
 
+  /** The plain transport reads the records straight into {@code netIn} (no array per read, no copy of it). */
+  @Override
+  public ByteBuffer getBuffer(int sizeHint) {
+    netIn = room(netIn, READ_ROOM);
+    return netIn;
+  }
+
+  @Override
+  public void bufferUpdated(int nbytes) {
+    received();
+  }
+
   @Override
   public void dataReceived(byte[] data) {
-    if (state == State.CLOSED || state == State.UNWRAPPED) {
-      return;
-    }
     netIn = room(netIn, data.length);
     netIn.put(data);
+    received();
+  }
+
+  /** What arrived is in {@code netIn}: runs the engine over it. */
+  private void received() {
+    if (state == State.CLOSED || state == State.UNWRAPPED) {
+      netIn = release(netIn); // dropped
+      return;
+    }
     try {
       drive();
     } catch (SSLException | RuntimeException e) {
@@ -163,6 +185,9 @@ final class TlsProtocol implements Protocol {
 
   @Override
   public boolean eofReceived() {
+    if (netIn.position() == 0) {
+      netIn = release(netIn); // the room the last read was offered
+    }
     switch (state) {
       case HANDSHAKING -> {
         fail(new SocketException("Connection reset: the peer closed the connection during the TLS handshake"),

@@ -43,6 +43,20 @@ class LoopTlsTests {
   }
 
   @Test
+  void theSmallestSpareThatFits_isTaken_butNotOneFourTimesTooLarge() {
+    LoopTls tls = LoopTls.of(loop);
+    ByteBuffer big = ByteBuffer.allocate(64 * 1024);
+    ByteBuffer medium = ByteBuffer.allocate(8 * 1024);
+    tls.give(big);
+    tls.give(medium);
+    assertThat(tls.take(100)).as("a small need gets a new small buffer").isNotSameAs(medium).isNotSameAs(big)
+        .satisfies(n -> assertThat(n.capacity()).isEqualTo(100));
+    assertThat(tls.take(4 * 1024)).isSameAs(medium);
+    assertThat(tls.take(4 * 1024)).as("the large one is kept for a large need").isNotSameAs(big);
+    assertThat(tls.take(20 * 1024)).isSameAs(big);
+  }
+
+  @Test
   void emptyAndHugeBuffersAreNotKept_andAFullSetKeepsTheLargest() {
     LoopTls tls = LoopTls.of(loop);
     tls.give(ByteBuffer.allocate(0));
