@@ -24,8 +24,19 @@ Cases:
                  round trips of 64 bytes (default n = 50,000) with Protocols on both sides, as py_bench.py's
                  echo_proto_both. Connects and handshakes come before the clock starts. rate = round trips/s.
   echo_plain     the same program without TLS, for the ratio measured in the same run.
+  tls_handshakes n connections (default 500) to a TLS server in the same loop (the echo server), one after another:
+                 create_connection(ssl=) (a full TLS 1.3 handshake, RSA-2048, the client checking the hostname;
+                 the client never offers a session to resume, checked with session_reused), close(), and wait
+                 for connection_lost. rate = handshakes/s.
+  plain_connects the same cycle without TLS, for the ratio (rate = connections/s).
+  tls_bulk       one TLS connection: the client writes n MiB (default 64) in writes of 256 KiB as flow control lets
+                 it (pause_writing/resume_writing); the server echoes, pausing its reading while its writing is
+                 paused; done when the client has read everything back. rate = MiB/s of payload.
+  plain_bulk     the same transfer without TLS.
+  idle_conns_tls idle_conns over TLS (both ends; the server counts a connection once its handshake is done).
 
-Weft's side of each case: io.weft.bench.IdleConnections, io.weft.bench.ConnectBench and io.weft.bench.TlsEchoBench.
+Weft's side of each case: io.weft.bench.IdleConnections (--tls for idle_conns_tls), io.weft.bench.ConnectBench,
+io.weft.bench.TlsEchoBench, io.weft.bench.TlsHandshakeBench and io.weft.bench.TlsBulkBench.
 """
 import argparse
 import asyncio
@@ -43,6 +54,11 @@ DEFAULTS = {
     "connects_conc": 10_000,
     "echo_tls": 50_000,
     "echo_plain": 50_000,
+    "tls_handshakes": 500,
+    "plain_connects": 500,
+    "tls_bulk": 64,
+    "plain_bulk": 64,
+    "idle_conns_tls": 2_000,
 }
 
 MSG = b"x" * 64
@@ -97,13 +113,23 @@ class CountingProtocol(asyncio.Protocol):
 
 
 async def case_idle_conns(n):
+    return await _idle(n, False)
+
+
+async def case_idle_conns_tls(n):
+    return await _idle(n, True)
+
+
+async def _idle(n, tls):
     limit = raise_fd_limit()
     if 2 * n + 20 > limit:
         raise SystemExit(f"idle_conns: n={n} needs about {2 * n + 20} fds, the limit is {limit}")
     loop = asyncio.get_running_loop()
     made = [0]
     all_made = loop.create_future()
-    server = await loop.create_server(lambda: CountingProtocol(made, n, all_made), "127.0.0.1", 0, backlog=1024)
+    server_ctx, client_ctx = tls_contexts() if tls else (None, None)
+    server = await loop.create_server(lambda: CountingProtocol(made, n, all_made), "127.0.0.1", 0, backlog=1024,
+                                      ssl=server_ctx)
     port = server.sockets[0].getsockname()[1]
     fds0 = fd_count()
     gc.collect()
@@ -111,7 +137,7 @@ async def case_idle_conns(n):
     t0 = time.perf_counter()
     clients = []
     for _ in range(n):
-        tr, _ = await loop.create_connection(asyncio.Protocol, "127.0.0.1", port)
+        tr, _ = await loop.create_connection(asyncio.Protocol, "127.0.0.1", port, ssl=client_ctx)
         clients.append(tr)
     await all_made
     dt = time.perf_counter() - t0
@@ -295,6 +321,132 @@ async def case_echo_tls(n):
 
 async def case_echo_plain(n):
     return await _echo(n, False)
+
+
+# ---- TLS handshakes and bulk transfer
+class LostProtocol(asyncio.Protocol):
+    def __init__(self, gone):
+        self.gone = gone
+
+    def connection_lost(self, exc):
+        self.gone.set_result(None)
+
+
+async def _handshakes(n, tls):
+    loop = asyncio.get_running_loop()
+    server_ctx, client_ctx = tls_contexts() if tls else (None, None)
+    server = await loop.create_server(EchoServerProtocol, "127.0.0.1", 0, backlog=1024, ssl=server_ctx)
+    port = server.sockets[0].getsockname()[1]
+    reused = 0
+    t0 = time.perf_counter()
+    for _ in range(n):
+        gone = loop.create_future()
+        tr, _ = await loop.create_connection(lambda: LostProtocol(gone), "127.0.0.1", port, ssl=client_ctx)
+        if tls and tr.get_extra_info("ssl_object").session_reused:
+            reused += 1
+        tr.close()
+        await gone
+    dt = time.perf_counter() - t0
+    if reused:
+        raise SystemExit(f"handshakes: {reused} of {n} sessions were resumed, not full handshakes")
+    server.close()
+    await server.wait_closed()
+    return dt, n, "handshakes/s" if tls else "connections/s", {"tls": "TLSv1.3" if tls else "none"}
+
+
+async def case_tls_handshakes(n):
+    return await _handshakes(n, True)
+
+
+async def case_plain_connects(n):
+    return await _handshakes(n, False)
+
+
+CHUNK = 256 * 1024
+
+
+class BulkEchoProtocol(asyncio.Protocol):
+    """Writes back what it reads; stops reading while its transport is above its high-water mark."""
+
+    def connection_made(self, transport):
+        self.transport = transport
+
+    def data_received(self, data):
+        self.transport.write(data)
+
+    def pause_writing(self):
+        self.transport.pause_reading()
+
+    def resume_writing(self):
+        self.transport.resume_reading()
+
+
+class BulkSenderProtocol(asyncio.Protocol):
+    """Writes `total` bytes in CHUNK writes while not paused; completes `done` once all came back."""
+
+    def __init__(self):
+        self.chunk = b"x" * CHUNK
+        self.paused = False
+        self.to_send = 0
+        self.expected = 0
+        self.received = 0
+        self.done = None
+
+    def connection_made(self, transport):
+        self.transport = transport
+
+    def transfer(self, total, done):
+        self.to_send = self.expected = total
+        self.received = 0
+        self.done = done
+        self.pump()
+
+    def pump(self):
+        while not self.paused and self.to_send > 0:
+            n = min(CHUNK, self.to_send)
+            self.to_send -= n
+            self.transport.write(self.chunk if n == CHUNK else self.chunk[:n])
+
+    def data_received(self, data):
+        self.received += len(data)
+        if self.received == self.expected:
+            self.done.set_result(None)
+
+    def pause_writing(self):
+        self.paused = True
+
+    def resume_writing(self):
+        self.paused = False
+        self.pump()
+
+
+async def _bulk(n, tls):
+    loop = asyncio.get_running_loop()
+    server_ctx, client_ctx = tls_contexts() if tls else (None, None)
+    server = await loop.create_server(BulkEchoProtocol, "127.0.0.1", 0, ssl=server_ctx)
+    port = server.sockets[0].getsockname()[1]
+    tr, sender = await loop.create_connection(BulkSenderProtocol, "127.0.0.1", port, ssl=client_ctx)
+    total = n << 20
+    done = loop.create_future()
+    t0 = time.perf_counter()
+    sender.transfer(total, done)
+    await done
+    dt = time.perf_counter() - t0
+    if sender.received != total:
+        raise SystemExit(f"bulk: expected {total} bytes back, got {sender.received}")
+    cipher = tr.get_extra_info("cipher")[0] if tls else "none"
+    tr.close()
+    server.close()
+    await server.wait_closed()
+    return dt, n, "MiB/s", {"chunk": CHUNK, "cipher": cipher}
+
+
+async def case_tls_bulk(n):
+    return await _bulk(n, True)
+
+
+async def case_plain_bulk(n):
+    return await _bulk(n, False)
 
 
 CASES = {name: globals()["case_" + name] for name in DEFAULTS}

@@ -6,6 +6,8 @@ import io.weft.net.Net;
 import io.weft.net.Protocol;
 import io.weft.net.Server;
 import io.weft.net.Transport;
+import io.weft.net.tls.Tls;
+import io.weft.net.tls.TlsOptions;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -32,6 +34,10 @@ import java.util.Locale;
  *   <li>{@code peak_kb_per_conn}: {@code VmHWM} (peak RSS) minus the RSS before, / conns (the anchor's
  *       convention for its sleepers case).
  * </ul>
+ *
+ * <p>With {@code --tls} both ends speak TLS 1.3 ({@code io.weft.net.tls}, an RSA-2048 certificate from
+ * {@link TlsKeys}; the server's protocol counts a connection once its handshake is done): the case
+ * {@code idle_conns_tls}, the anchor's counterpart of the same name, for the memory TLS adds per idle connection.
  *
  * <p>With {@code -Dweft.bench.histogram=true} it also prints the live class histogram at the idle point to stderr.
  *
@@ -71,37 +77,46 @@ public final class IdleConnections {
   /**
    * Runs the case.
    *
-   * @param args {@code --conns N} (default 10,000; at least 1)
+   * @param args {@code --conns N} (default 10,000; at least 1); {@code --tls} for TLS connections (case
+   *     {@code idle_conns_tls}: TLS 1.3, RSA-2048, each connection handshaken before it counts)
    * @throws Exception if a connect fails or the fd count after closing differs from before
    */
   public static void main(String[] args) throws Exception {
     int conns = 10_000;
+    boolean tls = false;
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--conns") && i + 1 < args.length) {
         conns = Integer.parseInt(args[++i]);
+      } else if (args[i].equals("--tls")) {
+        tls = true;
       } else {
-        throw new IllegalArgumentException("expected '--conns N', got '" + String.join(" ", args) + "'");
+        throw new IllegalArgumentException("expected '--conns N' and/or '--tls', got '" + String.join(" ", args)
+            + "'");
       }
     }
     if (conns < 1) {
       throw new IllegalArgumentException("--conns must be >= 1, got " + conns);
     }
     int n = conns;
+    TlsKeys keys = tls ? TlsKeys.make() : null;
     EventLoop loop = SimWorkloads.production("create");
     String line;
     try {
-      line = loop.runUntilComplete(() -> run(loop, n));
+      line = loop.runUntilComplete(() -> run(loop, n, keys));
     } finally {
       loop.close();
     }
     System.out.println(line);
   }
 
-  private static String run(EventLoop loop, int conns) throws IOException {
+  private static String run(EventLoop loop, int conns, TlsKeys keys) throws IOException {
     MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
     Future<Void> all = loop.createFuture();
     int[] made = {0};
-    Server server = Net.createServer(() -> new Counting(made, conns, all), "127.0.0.1", 0, 1024, true, true);
+    Server server = keys == null
+        ? Net.createServer(() -> new Counting(made, conns, all), "127.0.0.1", 0, 1024, true, true)
+        : Tls.createServer(() -> new Counting(made, conns, all), "127.0.0.1", 0, TlsOptions.server(keys.server()));
+    TlsOptions client = keys == null ? null : TlsOptions.client(keys.client());
     int port = EchoBench.port(server);
     int fds0 = fdCount();
     fullGc();
@@ -110,7 +125,8 @@ public final class IdleConnections {
     long t0 = System.nanoTime();
     List<Transport> clients = new ArrayList<>(conns);
     for (int i = 0; i < conns; i++) {
-      clients.add(Net.createConnection(() -> new Protocol() {}, "127.0.0.1", port).transport());
+      clients.add(client == null ? Net.createConnection(() -> new Protocol() {}, "127.0.0.1", port).transport()
+          : Tls.createConnection(() -> new Protocol() {}, "127.0.0.1", port, client).transport());
     }
     all.await();
     double seconds = (System.nanoTime() - t0) / 1e9;
@@ -127,6 +143,9 @@ public final class IdleConnections {
     }
     server.close();
     server.waitClosed();
+    for (int i = 0; i < 100 && fdCount() != fds0 - 1; i++) {
+      io.weft.Weft.sleep(java.time.Duration.ofMillis(20)); // the clients' TLS close may end after the server's
+    }
     int fds1 = fdCount();
     if (fdsOpen - fds0 != 2 * conns) {
       throw new IllegalStateException(
@@ -137,10 +156,11 @@ public final class IdleConnections {
           + fds1 + " after closing every connection and the listener (expected " + (fds0 - 1) + ")");
     }
     return String.format(Locale.ROOT,
-        "case=idle_conns loop=weft n=%d seconds=%.4f rate=%.0f unit=connects/s peak_rss_mb=%.1f"
+        "case=%s loop=weft n=%d seconds=%.4f rate=%.0f unit=connects/s peak_rss_mb=%.1f"
             + " heap_kb_per_conn=%.3f rss_kb_per_conn=%.3f peak_kb_per_conn=%.3f base_rss_mb=%.1f"
             + " base_heap_mb=%.1f fds_open=%d fds_before=%d fds_after_close=%d",
-        conns, seconds, conns / seconds, hwm / 1024.0, (heap1 - heap0) / 1024.0 / conns,
+        keys == null ? "idle_conns" : "idle_conns_tls", conns, seconds, conns / seconds, hwm / 1024.0,
+        (heap1 - heap0) / 1024.0 / conns,
         (rss1 - rss0) / (double) conns, (hwm - rss0) / (double) conns, rss0 / 1024.0, heap0 / 1048576.0, fdsOpen,
         fds0, fds1);
   }

@@ -7,16 +7,10 @@ import io.weft.net.Server;
 import io.weft.net.tls.Tls;
 import io.weft.net.tls.TlsOptions;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -52,7 +46,6 @@ public class TlsEchoBench {
   /** Round trips per connection: fewer than {@link EchoBench}'s, as the TLS anchors are slower. */
   static final int ROUNDS = 500;
 
-  private static final char[] PASSWORD = "weft-bench".toCharArray();
   private SSLContext serverContext;
   private SSLContext clientContext;
   private EventLoop loop;
@@ -63,31 +56,9 @@ public class TlsEchoBench {
   /** Makes the certificate and the two contexts (once per trial, not timed). */
   @Setup(Level.Trial)
   public void keys() throws Exception {
-    Path dir = Files.createTempDirectory("weft-bench-tls");
-    Path store = dir.resolve("keys.p12");
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-        "-genkeypair", "-keyalg", "RSA", "-keysize", "2048", "-alias", "bench", "-dname", "CN=localhost",
-        "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12",
-        "-keystore", store.toString(), "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD))
-        .redirectErrorStream(true).start();
-    byte[] out = p.getInputStream().readAllBytes();
-    if (p.waitFor() != 0) {
-      throw new IllegalStateException("keytool failed: " + new String(out));
-    }
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(store)) {
-      ks.load(in, PASSWORD);
-    }
-    Files.delete(store);
-    Files.delete(dir);
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(ks, PASSWORD);
-    serverContext = SSLContext.getInstance("TLS");
-    serverContext.init(kmf.getKeyManagers(), null, null);
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(ks);
-    clientContext = SSLContext.getInstance("TLS");
-    clientContext.init(null, tmf.getTrustManagers(), null);
+    TlsKeys keys = TlsKeys.make();
+    serverContext = keys.server();
+    clientContext = keys.client();
   }
 
   /** Creates the loop, the server and the 100 connected (and, for {@link #tls}, handshaken) clients. */

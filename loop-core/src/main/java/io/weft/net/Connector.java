@@ -5,6 +5,7 @@ import io.weft.Future;
 import io.weft.ReturnWhen;
 import io.weft.Task;
 import io.weft.Weft;
+import io.weft.internal.jfr.WeftEvents;
 import io.weft.spi.Network.StreamSocket;
 import io.weft.spi.Poller;
 import java.io.IOException;
@@ -46,9 +47,21 @@ final class Connector {
           errors.add(e);
         }
       }
-      throw error(addresses, errors);
+      throw failed(addresses, local, error(addresses, errors));
     }
-    return staggered(loop, addresses, local, delay, errors);
+    try {
+      return staggered(loop, addresses, local, delay, errors);
+    } catch (IOException e) {
+      throw failed(addresses, local, e);
+    }
+  }
+
+  /** Records {@code weft.TransportError} for a connect that failed everywhere, if a recording wants it. */
+  private static IOException failed(List<? extends SocketAddress> addresses, SocketAddress local, IOException e) {
+    if (WeftEvents.transportErrorEnabled()) {
+      WeftEvents.transportError("stream", "connect", local, addresses.size() == 1 ? addresses.get(0) : addresses, e);
+    }
+    return e;
   }
 
   private static Attempt staggered(EventLoop loop, List<? extends SocketAddress> addresses, SocketAddress local,
@@ -125,10 +138,23 @@ final class Connector {
       awaitConnected(loop, attempt);
       connected = true;
       return attempt;
+    } catch (IOException e) {
+      if (WeftEvents.transportErrorEnabled()) {
+        WeftEvents.transportError("stream", "connect", null, remoteOf(socket), e);
+      }
+      throw e;
     } finally {
       if (!connected) {
         attempt.close();
       }
+    }
+  }
+
+  private static SocketAddress remoteOf(StreamSocket socket) {
+    try {
+      return socket.remoteAddress();
+    } catch (IOException e) {
+      return null; // not connected: the error says why
     }
   }
 

@@ -5,6 +5,7 @@ import io.weft.CancelledError;
 import io.weft.EventLoop;
 import io.weft.ExceptionContext;
 import io.weft.Future;
+import io.weft.internal.jfr.WeftEvents;
 import io.weft.spi.Network.ListenSocket;
 import io.weft.spi.Network.StreamSocket;
 import io.weft.spi.Poller;
@@ -194,6 +195,9 @@ public final class Server implements AutoCloseable {
       try {
         socket = listener.accept();
       } catch (IOException e) {
+        if (WeftEvents.transportErrorEnabled()) {
+          WeftEvents.transportError("stream", "accept", localAddressOf(listener), null, e);
+        }
         // Out of descriptors, most likely: stop accepting on this socket for a while instead of spinning on its
         // readiness, as asyncio does (ACCEPT_RETRY_DELAY).
         loop.callExceptionHandler(new ExceptionContext("socket.accept() out of system resource", e, null, null,
@@ -223,6 +227,14 @@ public final class Server implements AutoCloseable {
       Transport transport = new Transport(loop, socket, new Watch(loop, socket), protocol, this);
       clients.add(transport);
       transport.start();
+    }
+  }
+
+  private static Object localAddressOf(ListenSocket listener) {
+    try {
+      return listener.localAddress();
+    } catch (IOException e) {
+      return null; // closed meanwhile
     }
   }
 

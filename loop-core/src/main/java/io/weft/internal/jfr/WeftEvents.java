@@ -19,7 +19,7 @@ public final class WeftEvents {
   public static final String SLOW_CALLBACK = "weft.SlowCallback";
   /** Event name: a task blocked outside await. */
   public static final String BLOCKING_CALL = "weft.BlockingCall";
-  /** Event name: a transport's socket failed. */
+  /** Event name: a transport's socket failed, or a connect, an accept or a TLS handshake did. */
   public static final String TRANSPORT_ERROR = "weft.TransportError";
   /** Event name: an internal, empty event; see {@link WriterSyncEvent}. */
   public static final String WRITER_SYNC = "weft.WriterSync";
@@ -95,7 +95,10 @@ public final class WeftEvents {
     return AVAILABLE && Recorder.transportErrorEnabled();
   }
 
-  /** Commits {@code weft.TransportError}: {@code operation} on a {@code transport} ("stream", "datagram") failed. */
+  /**
+   * Commits {@code weft.TransportError}: {@code operation} ("read", "write", "shutdown", "send", "receive",
+   * "connect", "accept", "handshake") on a {@code transport} ("stream", "datagram", "tls") failed.
+   */
   public static void transportError(String transport, String operation, Object localAddress, Object remoteAddress,
       Throwable error) {
     Recorder.transportError(transport, operation, localAddress, remoteAddress, error);

@@ -36,7 +36,11 @@ import javax.net.ssl.SSLParameters;
  * {@link javax.net.ssl.SSLHandshakeException} saying why (an untrusted certificate, or "hostname mismatch" naming
  * the name checked); nothing is left open. A handshake longer than {@link TlsOptions#handshakeTimeout()} aborts
  * the connection and raises {@link io.weft.TimeoutError} naming the timeout. On a server, a failed handshake
- * closes that connection only.
+ * closes that connection only; as asyncio, only in {@linkplain EventLoop#isDebug() debug mode} does it reach the
+ * loop's exception handler ("Error on transport creation for incoming connection", with the error and the extras
+ * {@code protocol} and {@code transport}). An error in the layer that is not an {@link IOException} goes to the
+ * exception handler always ("SSL handshake failed", "Fatal error on SSL protocol"), as asyncio's
+ * {@code _fatal_error}.
  *
  * <p>Closing sends {@code close_notify} and waits up to {@link TlsOptions#shutdownTimeout()} for the peer's before
  * closing the connection under it; the protocol's {@code connectionLost} comes after that, as in asyncio. The
@@ -72,7 +76,7 @@ public final class Tls {
       P app = Objects.requireNonNull(factory.get(), "the protocol factory returned null");
       made[0] = app;
       String name = tls.serverHostname() != null ? tls.serverHostname() : host;
-      return new TlsProtocol(loop, tls, clientEngine(tls, name, port), app, host + ":" + port);
+      return new TlsProtocol(loop, tls, clientEngine(tls, name, port), app, host + ":" + port, false);
     }, host, port);
     Transport transport = plain.protocol().awaitHandshake();
     @SuppressWarnings("unchecked")
@@ -94,7 +98,7 @@ public final class Tls {
     requireServer(tls);
     EventLoop loop = EventLoop.getRunningLoop();
     return Net.createServer(() -> new TlsProtocol(loop, tls, serverEngine(tls),
-        Objects.requireNonNull(factory.get(), "the protocol factory returned null"), null), host, port);
+        Objects.requireNonNull(factory.get(), "the protocol factory returned null"), null, true), host, port);
   }
 
   /**
@@ -153,7 +157,7 @@ public final class Tls {
       int port = transport.getExtraInfo("peername") instanceof InetSocketAddress a ? a.getPort() : -1;
       engine = clientEngine(tls, name, port);
     }
-    TlsProtocol layer = new TlsProtocol(loop, tls, engine, protocol, peer);
+    TlsProtocol layer = new TlsProtocol(loop, tls, engine, protocol, peer, false);
     transport.pauseReading();
     transport.setProtocol(layer);
     loop.callSoon(() -> layer.connectionMade(transport));

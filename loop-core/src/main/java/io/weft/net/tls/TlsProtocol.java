@@ -5,6 +5,8 @@ import io.weft.Future;
 import io.weft.TimeoutError;
 import io.weft.TimerHandle;
 import io.weft.internal.NetAccess;
+import io.weft.internal.jfr.WeftEvents;
+import io.weft.net.BufferedProtocol;
 import io.weft.net.Protocol;
 import io.weft.net.Transport;
 import java.io.IOException;
@@ -16,7 +18,7 @@ import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
 
 /**
- * The TLS layer, asyncio's {@code SSLProtocol}: the protocol of a plain {@link Transport}, which runs the JDK's
+ * The TLS layer, asyncio's {@code SSLProtocol}: the (buffered) protocol of a plain {@link Transport}, which runs the JDK's
  * {@link SSLEngine} over it and, once the handshake is done, drives the application's protocol through a second
  * transport (over a {@link TlsSocket}) that reads and writes the decrypted stream.
  *
@@ -26,9 +28,10 @@ import javax.net.ssl.SSLException;
  *
  * <h2>Flow</h2>
  *
- * <p>Bytes from the plain transport go into {@code netIn} and are unwrapped into {@code appIn}, which the
- * application's transport reads through the socket. The application's writes are wrapped record by record into the
- * plain transport while it is not paused; once the plain transport's buffer is above its high-water mark, the
+ * <p>The plain transport reads the records straight into {@code netIn} (the layer is a {@link BufferedProtocol}),
+ * and they are unwrapped into {@code appIn}, which the application's transport reads through the socket. Both hold only what waits (an idle connection holds neither);
+ * records are wrapped through the loop's scratch buffer ({@link LoopTls}). The application's writes are wrapped
+ * record by record into the plain transport while it is not paused; once the plain transport's buffer is above its high-water mark, the
  * socket takes nothing and the application's transport buffers (with its own water marks and
  * {@code pauseWriting}). When more than {@link #APP_IN_HIGH} decrypted bytes wait for the application, the plain
  * transport stops reading until they are read.
@@ -40,13 +43,16 @@ import javax.net.ssl.SSLException;
  * timeout, for the peer's before closing the plain transport; {@code abort()} aborts the plain transport. Either
  * way the application's {@code connectionLost} comes once the plain transport is lost, as in asyncio.
  *
- * <p>(A little over 500 lines: the layer is one state machine whose states every callback consults, so its whole
+ * <p>(About 600 lines: the layer is one state machine whose states every callback consults, so its whole
  * life reads in one place, as {@code Transport}'s does; the application's view of it is {@link TlsSocket}.)
  */
-final class TlsProtocol implements Protocol {
+final class TlsProtocol implements BufferedProtocol {
 
   /** Decrypted bytes waiting for the application above which the plain transport stops reading: 256 KiB. */
   static final int APP_IN_HIGH = 256 * 1024;
+
+  /** Room offered to each read of the plain transport: 64 KiB (four records). */
+  static final int READ_ROOM = 64 * 1024;
 
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
@@ -69,15 +75,17 @@ final class TlsProtocol implements Protocol {
   private final SSLEngine engine;
   private final Protocol appProtocol;
   private final String peerName; // for messages: the host connected to, or null
+  private final boolean accepted; // made by a TLS server for a connection it accepted
   private final Future<Transport> handshake;
   private State state = State.UNWRAPPED;
   private Transport plain;
   private TlsSocket socket;
   private Transport app;
-  // Invariant: netIn and appIn are in write mode (data in [0, position)); netOut is scratch for one wrap.
-  private ByteBuffer netIn;
-  private ByteBuffer appIn;
-  private ByteBuffer netOut;
+  // Invariant: netIn and appIn are in write mode (data in [0, position)); each is EMPTY while it holds nothing, so
+  // an idle connection holds no buffer (records are wrapped through the loop's LoopTls).
+  private final LoopTls buffers;
+  private ByteBuffer netIn = EMPTY;
+  private ByteBuffer appIn = EMPTY;
   private boolean plainWritingPaused;
   private boolean plainReadingPaused;
   private boolean inboundDone; // the peer's close_notify, or a plain EOF, arrived
@@ -88,17 +96,20 @@ final class TlsProtocol implements Protocol {
   private TimerHandle handshakeTimer;
   private TimerHandle shutdownTimer;
 
-  TlsProtocol(EventLoop loop, TlsOptions options, SSLEngine engine, Protocol appProtocol, String peerName) {
+  /**
+   * @param accepted whether a TLS server made this layer for a connection it accepted: nobody awaits its
+   *     handshake, so a failure is reported as asyncio's {@code _accept_connection2} reports it
+   */
+  TlsProtocol(EventLoop loop, TlsOptions options, SSLEngine engine, Protocol appProtocol, String peerName,
+      boolean accepted) {
     this.loop = loop;
+    this.accepted = accepted;
     this.options = options;
     this.engine = engine;
     this.appProtocol = appProtocol;
     this.peerName = peerName;
     this.handshake = loop.createFuture();
-    int packet = engine.getSession().getPacketBufferSize();
-    this.netIn = ByteBuffer.allocate(packet);
-    this.netOut = ByteBuffer.allocate(packet);
-    this.appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
+    this.buffers = LoopTls.of(loop);
   }
 
   /**
@@ -134,21 +145,39 @@ final class TlsProtocol implements Protocol {
       engine.beginHandshake();
       drive();
     } catch (SSLException | RuntimeException e) {
-      fail(e);
+      fail(e, "handshake");
     }
+  }
+
+  /** The plain transport reads the records straight into {@code netIn} (no array per read, no copy of it). */
+  @Override
+  public ByteBuffer getBuffer(int sizeHint) {
+    netIn = room(netIn, READ_ROOM);
+    return netIn;
+  }
+
+  @Override
+  public void bufferUpdated(int nbytes) {
+    received();
   }
 
   @Override
   public void dataReceived(byte[] data) {
-    if (state == State.CLOSED || state == State.UNWRAPPED) {
-      return;
-    }
     netIn = room(netIn, data.length);
     netIn.put(data);
+    received();
+  }
+
+  /** What arrived is in {@code netIn}: runs the engine over it. */
+  private void received() {
+    if (state == State.CLOSED || state == State.UNWRAPPED) {
+      netIn = release(netIn); // dropped
+      return;
+    }
     try {
       drive();
     } catch (SSLException | RuntimeException e) {
-      fail(e);
+      fail(e, "read");
       return;
     }
     delivered();
@@ -156,9 +185,13 @@ final class TlsProtocol implements Protocol {
 
   @Override
   public boolean eofReceived() {
+    if (netIn.position() == 0) {
+      netIn = release(netIn); // the room the last read was offered
+    }
     switch (state) {
       case HANDSHAKING -> {
-        fail(new SocketException("Connection reset: the peer closed the connection during the TLS handshake"));
+        fail(new SocketException("Connection reset: the peer closed the connection during the TLS handshake"),
+            "handshake");
         return true; // fail() closed it already
       }
       case WRAPPED -> {
@@ -232,17 +265,22 @@ final class TlsProtocol implements Protocol {
           return;
         }
         netIn.flip();
+        // Room for all that arrived, in one allocation for the burst: a record's plaintext is never longer than
+        // the record, and the engine wants room for a whole one.
+        appIn = room(appIn, netIn.remaining());
         SSLEngineResult r;
         try {
           r = engine.unwrap(netIn, appIn);
         } finally {
-          netIn.compact();
+          netIn = netIn.hasRemaining() ? netIn.compact() : release(netIn);
+          if (appIn.position() == 0) {
+            appIn = release(appIn); // a handshake message, a ticket, close_notify: nothing for the application
+          }
         }
         switch (r.getStatus()) {
           case BUFFER_OVERFLOW -> appIn = room(appIn, engine.getSession().getApplicationBufferSize());
           case BUFFER_UNDERFLOW -> {
-            netIn = room(netIn, engine.getSession().getPacketBufferSize());
-            return;
+            return; // the rest of the record is still on its way
           }
           case CLOSED -> onCloseNotify();
           case OK -> { }
@@ -260,11 +298,11 @@ final class TlsProtocol implements Protocol {
 
   /** Wraps what {@code src} holds (one record at most) and writes it to the plain transport. */
   private SSLEngineResult wrap(ByteBuffer src) throws SSLException {
+    ByteBuffer netOut = buffers.wrapBuffer(engine);
     while (true) {
-      netOut.clear();
       SSLEngineResult r = engine.wrap(src, netOut);
       if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-        netOut = ByteBuffer.allocate(Math.max(netOut.capacity() * 2, engine.getSession().getPacketBufferSize()));
+        netOut = buffers.growWrapBuffer();
         continue;
       }
       netOut.flip();
@@ -313,8 +351,10 @@ final class TlsProtocol implements Protocol {
     double seconds = options.handshakeTimeout().toNanos() / 1e9;
     state = State.CLOSED;
     plain.abort(); // as asyncio: the transport is aborted, the caller gets a TimeoutError
-    failHandshake(new TimeoutError("SSL handshake is taking longer than " + seconds
-        + " seconds: aborting the connection" + peer()));
+    TimeoutError error = new TimeoutError("SSL handshake is taking longer than " + seconds
+        + " seconds: aborting the connection" + peer());
+    recordError("handshake", error);
+    failHandshake(error);
   }
 
   private void onCloseNotify() {
@@ -338,16 +378,23 @@ final class TlsProtocol implements Protocol {
         plain.pauseReading();
       }
     } else if (state != State.HANDSHAKING) {
-      appIn.clear(); // the application closed: what the peer still sends is dropped, as asyncio drops it
+      appIn = release(appIn); // the application closed: what the peer still sends is dropped, as asyncio does
     }
   }
 
-  /** Fails the layer: during the handshake the caller gets the error; after it, the application's transport. */
-  private void fail(Throwable error) {
+  /**
+   * Fails the layer: during the handshake the caller gets the error; after it, the application's transport. An
+   * error that is not an I/O error also goes to the loop's exception handler ({@link HandshakeErrors#reportFatal});
+   * {@code operation} (read, write; handshake while handshaking) names what failed for the flight recorder.
+   */
+  private void fail(Throwable error, String operation) {
     State was = state;
     if (was == State.CLOSED) {
       return;
     }
+    boolean handshaking = was == State.HANDSHAKING || was == State.UNWRAPPED;
+    recordError(handshaking ? "handshake" : operation, error);
+    HandshakeErrors.reportFatal(loop, error, handshaking, plain, this);
     state = State.CLOSED;
     cancelTimers();
     if (error instanceof SSLException && plain != null) {
@@ -378,14 +425,29 @@ final class TlsProtocol implements Protocol {
   private void failHandshake(Throwable error) {
     if (!handshake.isDone()) {
       handshake.setException(error);
-      if (options.serverSide()) {
-        handshake.exception(); // nobody awaits a server connection's handshake: asyncio only logs it in debug
+      if (accepted) {
+        handshake.exception(); // nobody awaits an accepted connection's handshake
+        if (loop.isDebug()) { // asyncio's _accept_connection2 reports it in debug mode only
+          HandshakeErrors.reportIncoming(loop, error, appProtocol, plain);
+        }
       }
     }
   }
 
+  /** Records {@code weft.TransportError} for a TLS failure, if a recording wants it. */
+  private void recordError(String operation, Throwable error) {
+    if (WeftEvents.transportErrorEnabled()) {
+      WeftEvents.transportError("tls", operation, plain == null ? null : plain.getExtraInfo("sockname"),
+          plain == null ? null : plain.getExtraInfo("peername"), error);
+    }
+  }
+
   private String peer() {
-    return peerName == null ? "" : " with " + peerName;
+    if (peerName != null) {
+      return " with " + peerName;
+    }
+    Object address = accepted && plain != null ? plain.getExtraInfo("peername") : null; // the client, on a server
+    return address == null ? "" : " with " + address;
   }
 
   private void cancelTimers() {
@@ -425,7 +487,7 @@ final class TlsProtocol implements Protocol {
       appIn.limit(appIn.position() + n);
       dst.put(appIn);
       appIn.limit(limit);
-      appIn.compact();
+      appIn = appIn.hasRemaining() ? appIn.compact() : release(appIn); // all read: the buffer goes back
       if (plainReadingPaused && appIn.position() <= APP_IN_HIGH / 4 && state == State.WRAPPED) {
         plainReadingPaused = false;
         plain.resumeReading();
@@ -460,7 +522,7 @@ final class TlsProtocol implements Protocol {
       try {
         r = wrap(src);
       } catch (SSLException e) {
-        fail(e);
+        fail(e, "write");
         throw e;
       }
       if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
@@ -494,7 +556,7 @@ final class TlsProtocol implements Protocol {
       return;
     }
     state = State.SHUTDOWN;
-    appIn.clear();
+    appIn = release(appIn);
     engine.closeOutbound();
     try {
       for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
@@ -519,6 +581,11 @@ final class TlsProtocol implements Protocol {
     });
   }
 
+  /** The capacity of the buffers this connection holds of its own (0 when nothing waits in them). */
+  int heldCapacity() {
+    return netIn.capacity() + appIn.capacity();
+  }
+
   /** The TLS session (negotiated once the handshake is done). */
   javax.net.ssl.SSLSession session() {
     return engine.getSession();
@@ -538,14 +605,26 @@ final class TlsProtocol implements Protocol {
     return "TlsProtocol[" + state.name().toLowerCase(Locale.ROOT) + peer() + "]";
   }
 
-  /** Returns {@code buffer} with room for {@code more} bytes, grown (and copied) if needed. */
-  private static ByteBuffer room(ByteBuffer buffer, int more) {
-    if (buffer.remaining() >= more) {
+  /**
+   * Returns {@code buffer} with room for {@code more} bytes: itself, or a larger one from the loop's spares with its
+   * contents (and {@code buffer} goes back to the spares).
+   */
+  private ByteBuffer room(ByteBuffer buffer, int more) {
+    if (buffer.remaining() >= more && buffer != EMPTY) {
       return buffer;
     }
-    ByteBuffer grown = ByteBuffer.allocate(Math.max(buffer.capacity() * 2, buffer.position() + more));
-    buffer.flip();
-    grown.put(buffer);
+    ByteBuffer grown = buffers.take(Math.max(buffer.capacity() * 2, buffer.position() + more));
+    if (buffer.position() > 0) { // (never EMPTY, which is shared and never changed)
+      buffer.flip();
+      grown.put(buffer);
+    }
+    buffers.give(buffer);
     return grown;
+  }
+
+  /** Gives {@code buffer}, which holds nothing any more, back to the loop's spares; returns EMPTY. */
+  private ByteBuffer release(ByteBuffer buffer) {
+    buffers.give(buffer);
+    return EMPTY;
   }
 }

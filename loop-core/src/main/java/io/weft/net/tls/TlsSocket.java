@@ -41,6 +41,11 @@ final class TlsSocket implements LayeredSocket {
     kick();
   }
 
+  /** The layer under this socket. */
+  TlsProtocol layer() {
+    return tls;
+  }
+
   /** Schedules a readiness callback if the transport watches something that is ready now. */
   void kick() {
     if (scheduled || handler == null || (interest & readyOps()) == 0) {

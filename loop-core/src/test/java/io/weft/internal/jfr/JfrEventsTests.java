@@ -7,7 +7,21 @@ import io.weft.CancelledError;
 import io.weft.EventLoop;
 import io.weft.Task;
 import io.weft.Weft;
+import io.weft.ExceptionContext;
+import io.weft.net.Net;
+import io.weft.net.Protocol;
+import io.weft.net.Server;
 import io.weft.net.Streams;
+import io.weft.net.Transport;
+import io.weft.net.tls.Tls;
+import io.weft.net.tls.TlsOptions;
+import io.weft.sim.net.SimNetwork;
+import io.weft.spi.Network;
+import io.weft.spi.VirtualClock;
+import io.weft.spi.VirtualPoller;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.net.SocketAddress;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -375,6 +389,196 @@ class JfrEventsTests {
           assertThat(e.getString("exceptionMessage")).containsIgnoringCase("reset");
         });
       }
+    }
+  }
+
+  @Nested
+  class FailuresBeforeAProtocolHasTheConnection {
+
+    /** The weft.TransportError events of {@code transport} whose remote address ends with {@code :port}. */
+    private static List<RecordedEvent> errors(List<RecordedEvent> events, String transport, String address,
+        boolean remote) {
+      return events.stream().filter(e -> e.getEventType().getName().equals(WeftEvents.TRANSPORT_ERROR))
+          .filter(e -> e.getString("transport").equals(transport))
+          .filter(e -> address.equals(String.valueOf(e.getString(remote ? "remoteAddress" : "localAddress"))))
+          .toList();
+    }
+
+    @Test
+    void aConnectRefusedEverywhere_isRecordedOnce_withTheAddressAndTheErrorItsCallerGets() throws Exception {
+      int port;
+      try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        port = closed.getLocalPort(); // nothing listens there once closed
+      }
+      List<Throwable> raised = new ArrayList<>();
+      List<RecordedEvent> events = record(JfrEventsTests::enableAll, () -> {
+        EventLoop loop = EventLoop.create();
+        try {
+          loop.runUntilComplete(() -> {
+            try {
+              Net.createConnection(() -> new Protocol() { }, "127.0.0.1", port);
+            } catch (IOException e) {
+              raised.add(e);
+            }
+            return null;
+          });
+        } finally {
+          loop.close();
+        }
+      });
+      assertThat(raised).singleElement().isInstanceOf(java.net.ConnectException.class);
+      assertThat(errors(events, "stream", "/127.0.0.1:" + port, true)).singleElement().satisfies(e -> {
+        assertThat(e.getString("operation")).isEqualTo("connect");
+        assertThat(e.getString("localAddress")).as("no local address was asked for").isNull();
+        assertThat(e.getClass("exceptionClass").getName()).isEqualTo(java.net.ConnectException.class.getName());
+        assertThat(e.getString("exceptionMessage")).isEqualTo(raised.get(0).getMessage());
+      });
+    }
+
+    @Test
+    void anAcceptThatFails_isRecordedWithTheListenersAddress_andTheServerAcceptsAgainLater() throws Exception {
+      VirtualClock clock = new VirtualClock();
+      VirtualPoller poller = new VirtualPoller(clock);
+      SimNetwork sim = new SimNetwork(poller);
+      FailingAccepts network = new FailingAccepts(sim, 1);
+      List<ExceptionContext> handled = new CopyOnWriteArrayList<>();
+      List<Object> listening = new ArrayList<>();
+      List<RecordedEvent> events = record(JfrEventsTests::enableAll, () -> {
+        EventLoop loop = EventLoop.builder().clock(clock).poller(poller).network(network).build();
+        loop.setExceptionHandler((l, c) -> handled.add(c));
+        try {
+          loop.runUntilComplete(() -> {
+            List<Protocol> accepted = new ArrayList<>();
+            Server server = Net.createServer(() -> {
+              Protocol p = new Protocol() { };
+              accepted.add(p);
+              return p;
+            }, "127.0.0.1", 0);
+            listening.add(server.sockets().get(0).localAddress());
+            Net.Connection<Protocol> c = Net.createConnection(() -> new Protocol() { }, "127.0.0.1",
+                ((java.net.InetSocketAddress) server.sockets().get(0).localAddress()).getPort());
+            Weft.sleep(Duration.ofMillis(10));
+            assertThat(accepted).as("the first accept failed").isEmpty();
+            Weft.sleep(Duration.ofSeconds(2)); // past asyncio's ACCEPT_RETRY_DELAY
+            assertThat(accepted).as("accepted on the retry").hasSize(1);
+            c.transport().close();
+            server.close();
+            server.abortClients();
+            server.waitClosed();
+            return null;
+          });
+        } finally {
+          loop.close();
+        }
+      });
+      assertThat(network.failed).isEqualTo(1);
+      assertThat(handled).singleElement()
+          .satisfies(c -> assertThat(c.message()).isEqualTo("socket.accept() out of system resource"));
+      assertThat(errors(events, "stream", String.valueOf(listening.get(0)), false)).singleElement().satisfies(e -> {
+        assertThat(e.getString("operation")).isEqualTo("accept");
+        assertThat(e.getString("remoteAddress")).isNull();
+        assertThat(e.getString("exceptionMessage")).isEqualTo("Too many open files");
+      });
+    }
+
+    @Test
+    void aTlsHandshakeThatFails_isRecordedAsTheTlsLayersError() throws Exception {
+      List<Throwable> raised = new ArrayList<>();
+      int[] port = new int[1];
+      List<RecordedEvent> events = record(JfrEventsTests::enableAll, () -> {
+        EventLoop loop = EventLoop.create();
+        try {
+          loop.runUntilComplete(() -> {
+            Server plain = Net.createServer(() -> new Protocol() {
+              @Override
+              public void connectionMade(Transport transport) {
+                transport.write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+              }
+            }, "127.0.0.1", 0);
+            port[0] = ((java.net.InetSocketAddress) plain.sockets().get(0).localAddress()).getPort();
+            try {
+              Tls.createConnection(() -> new Protocol() { }, "127.0.0.1", port[0],
+                  TlsOptions.client(javax.net.ssl.SSLContext.getDefault()));
+            } catch (IOException e) {
+              raised.add(e);
+            }
+            plain.close();
+            plain.abortClients();
+            plain.waitClosed();
+            return null;
+          });
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        } finally {
+          loop.close();
+        }
+      });
+      assertThat(raised).singleElement().isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
+      assertThat(errors(events, "tls", "/127.0.0.1:" + port[0], true)).singleElement().satisfies(e -> {
+        assertThat(e.getString("operation")).isEqualTo("handshake");
+        assertThat(e.getString("localAddress")).startsWith("/127.0.0.1:");
+        assertThat(javax.net.ssl.SSLException.class.isAssignableFrom(
+            Class.forName(e.getClass("exceptionClass").getName()))).isTrue();
+        assertThat(e.getString("exceptionMessage")).contains("plaintext connection?");
+      });
+    }
+  }
+
+  /** A network whose listening sockets fail their first {@code failures} accepts with "Too many open files". */
+  private static final class FailingAccepts implements Network {
+    private final Network inner;
+    private int failures;
+    int failed;
+
+    FailingAccepts(Network inner, int failures) {
+      this.inner = inner;
+      this.failures = failures;
+    }
+
+    @Override
+    public StreamSocket connect(SocketAddress remote, SocketAddress local) throws IOException {
+      return inner.connect(remote, local);
+    }
+
+    @Override
+    public ListenSocket listen(SocketAddress local, int backlog, boolean reuseAddress, boolean reusePort)
+        throws IOException {
+      ListenSocket real = inner.listen(local, backlog, reuseAddress, reusePort);
+      return (ListenSocket) Proxy.newProxyInstance(ListenSocket.class.getClassLoader(),
+          new Class<?>[] {ListenSocket.class}, (proxy, method, args) -> {
+            if (method.getName().equals("equals")) {
+              return proxy == args[0]; // the server finds its socket in its own list
+            }
+            if (method.getName().equals("hashCode")) {
+              return System.identityHashCode(proxy);
+            }
+            if (method.getName().equals("accept") && failures > 0) {
+              failures--;
+              failed++;
+              throw new IOException("Too many open files");
+            }
+            try {
+              return method.invoke(real, args);
+            } catch (InvocationTargetException e) {
+              throw e.getCause();
+            }
+          });
+    }
+
+    @Override
+    public DatagramSocket openDatagram(SocketAddress local, SocketAddress remote, boolean broadcast)
+        throws IOException {
+      return inner.openDatagram(local, remote, broadcast);
+    }
+
+    @Override
+    public List<java.net.InetSocketAddress> resolve(String host, int port) throws java.net.UnknownHostException {
+      return inner.resolve(host, port);
+    }
+
+    @Override
+    public boolean resolvesWithoutBlocking() {
+      return inner.resolvesWithoutBlocking();
     }
   }
 

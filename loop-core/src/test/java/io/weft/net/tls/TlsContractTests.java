@@ -313,6 +313,173 @@ abstract class TlsContractTests {
     });
   }
 
+  static final String INCOMING_FAILED = "Error on transport creation for incoming connection";
+
+  /** What reached the exception handler with {@code message}. */
+  List<ExceptionContext> reports(String message) {
+    synchronized (handled) {
+      return handled.stream().filter(c -> c.message().equals(message)).toList();
+    }
+  }
+
+  /** Waits for the one report of a failed incoming connection and checks what it names. */
+  ExceptionContext awaitIncomingFailure(List<Rec> accepted) {
+    Rec.await(() -> !reports(INCOMING_FAILED).isEmpty(), "the report of the failed incoming connection");
+    List<ExceptionContext> got = reports(INCOMING_FAILED);
+    assertThat(got).hasSize(1);
+    ExceptionContext c = got.get(0);
+    assertThat(accepted).hasSize(1);
+    assertThat(c.extras()).containsOnlyKeys("protocol", "transport");
+    assertThat(c.extras().get("protocol")).as("the application's protocol, which never started")
+        .isSameAs(accepted.get(0));
+    assertThat(accepted.get(0).events).isEmpty();
+    assertThat(((Transport) c.extras().get("transport")).isClosing()).as("the plain transport under TLS").isTrue();
+    assertThat(handled).as("an I/O failure is the connection's own: not a fatal SSL error")
+        .noneMatch(h -> h.message().startsWith("SSL handshake failed"));
+    return c;
+  }
+
+  @Test
+  void inDebugMode_aClientThatDoesNotTrustTheServer_isReported_asAnIncomingConnectionThatFailed() {
+    run(() -> {
+      loop.setDebug(true);
+      List<Rec> accepted = new ArrayList<>();
+      Server server = tlsServer(accepted, r -> { },
+          TlsOptions.server(TlsFixtures.server(TlsFixtures.otherKeys(), null)));
+      assertThatThrownBy(() -> Tls.createConnection(() -> new Rec(loop), host(), port(server), clientOptions()))
+          .isInstanceOf(SSLHandshakeException.class);
+      ExceptionContext c = awaitIncomingFailure(accepted);
+      assertThat(c.exception()).as("the client's alert, as the server read it")
+          .isInstanceOf(SSLHandshakeException.class)
+          .hasMessageStartingWith("TLS handshake failed with ")
+          .hasMessageContaining("fatal alert");
+    });
+  }
+
+  @Test
+  void aPlainTextClient_isReportedInDebugModeOnly_andItsConnectionIsClosed() {
+    run(() -> {
+      List<Rec> accepted = new ArrayList<>();
+      Server server = tlsServer(accepted, r -> { });
+      for (boolean debug : new boolean[] {false, true}) {
+        loop.setDebug(debug);
+        accepted.clear();
+        Net.Connection<Rec> plain = Net.createConnection(() -> new Rec(loop), host(), port(server));
+        plain.transport().write(bytes("GET / HTTP/1.0\r\n\r\n"));
+        plain.protocol().awaitLost();
+        assertThat(plain.protocol().events).as("the server closed it").contains("lost");
+        if (!debug) {
+          Rec.await(() -> accepted.size() == 1, "the server's application protocol");
+          Weft.sleep(Duration.ofMillis(20));
+          assertThat(handled).as("outside debug mode a failed incoming handshake is not reported").isEmpty();
+        } else {
+          ExceptionContext c = awaitIncomingFailure(accepted);
+          assertThat(c.exception()).isInstanceOf(javax.net.ssl.SSLException.class)
+              .hasMessageStartingWith("TLS handshake failed with ")
+              .hasMessageContaining("plaintext connection?");
+        }
+      }
+    });
+  }
+
+  @Test
+  void aClientThatNeverHandshakes_isAbortedAfterTheServersHandshakeTimeout_andReportedInDebugModeOnly() {
+    run(() -> {
+      List<Rec> accepted = new ArrayList<>();
+      Duration timeout = shortHandshakeTimeout();
+      Server server = tlsServer(accepted, r -> { }, serverOptions().withHandshakeTimeout(timeout));
+      for (boolean debug : new boolean[] {false, true}) {
+        loop.setDebug(debug);
+        accepted.clear();
+        double start = loop.time();
+        Net.Connection<Rec> silent = Net.createConnection(() -> new Rec(loop), host(), port(server));
+        if (virtualTime()) { // on real time a loaded machine may reach the deadline before this check
+          Weft.sleep(timeout.minus(Duration.ofMillis(50)));
+          assertThat(silent.protocol().lost()).as("still open just before the timeout").isFalse();
+        }
+        Weft.sleep(timeout);
+        silent.protocol().awaitLost();
+        assertThat(loop.time() - start).as("aborted at the server's handshake timeout")
+            .isGreaterThanOrEqualTo(timeout.toMillis() / 1000.0 - 0.01);
+        assertThat(silent.protocol().received.size()).as("the server sent nothing").isZero();
+        if (!debug) {
+          Weft.sleep(Duration.ofMillis(20));
+          assertThat(accepted).hasSize(1);
+          assertThat(handled).as("outside debug mode a handshake timeout is not reported").isEmpty();
+        } else {
+          ExceptionContext c = awaitIncomingFailure(accepted);
+          assertThat(c.exception()).isInstanceOf(TimeoutError.class)
+              .hasMessageStartingWith("SSL handshake is taking longer than " + timeout.toMillis() / 1000.0
+                  + " seconds: aborting the connection with ");
+        }
+      }
+    });
+  }
+
+  @Test
+  void anEngineFailingWithoutAnIoErrorDuringTheHandshake_isReportedAlways_asSslHandshakeFailed() {
+    run(() -> {
+      List<Rec> accepted = new ArrayList<>();
+      Server server = tlsServer(accepted, r -> { },
+          TlsOptions.server(FaultyEngines.context(TlsFixtures.server(), () -> true)));
+      assertThatThrownBy(() -> Tls.createConnection(() -> new Rec(loop), host(), port(server), clientOptions()))
+          .as("the server closed the connection under the handshake").isInstanceOf(IOException.class);
+      Rec.await(() -> !reports("SSL handshake failed").isEmpty(), "the report of the engine's failure");
+      assertThat(reports("SSL handshake failed")).singleElement().satisfies(c -> {
+        assertThat(c.exception()).isInstanceOf(IllegalStateException.class).hasMessage("engine bug");
+        assertThat(c.extras()).containsOnlyKeys("transport", "protocol");
+        assertThat(c.extras().get("protocol")).isInstanceOf(TlsProtocol.class);
+        assertThat(((Transport) c.extras().get("transport")).isClosing()).isTrue();
+      });
+      assertThat(reports(INCOMING_FAILED)).as("outside debug mode").isEmpty();
+      assertThat(accepted).singleElement().satisfies(r -> assertThat(r.events).isEmpty());
+    });
+  }
+
+  @Test
+  void anEngineFailingWithoutAnIoErrorAfterTheHandshake_isReportedAlways_andEndsTheConnection() {
+    run(() -> {
+      boolean[] broken = {false};
+      List<Rec> accepted = new ArrayList<>();
+      Server server = tlsServer(accepted, r -> { },
+          TlsOptions.server(FaultyEngines.context(TlsFixtures.server(), () -> broken[0])));
+      Net.Connection<Rec> c = Tls.createConnection(() -> new Rec(loop), host(), port(server), clientOptions());
+      Rec.await(() -> !accepted.isEmpty() && accepted.get(0).transport != null, "the server's connection");
+      Rec peer = accepted.get(0);
+      broken[0] = true;
+      c.transport().write(bytes("the record the server cannot read"));
+      peer.awaitLost();
+      assertThat(peer.lostWith).isInstanceOf(IllegalStateException.class).hasMessage("engine bug");
+      assertThat(reports("Fatal error on SSL protocol")).singleElement().satisfies(
+          r -> assertThat(r.exception()).isSameAs(peer.lostWith));
+      assertThat(handled).hasSize(1);
+      c.protocol().awaitLost();
+    });
+  }
+
+  @Test
+  void anIdleConnection_holdsNoBufferOfItsOwn_onEitherSide_afterRecordsWentBothWays() {
+    run(() -> {
+      List<Rec> accepted = new ArrayList<>();
+      Server server = tlsServer(accepted, r -> r.echo = true);
+      Net.Connection<Rec> c = Tls.createConnection(() -> new Rec(loop), host(), port(server), clientOptions());
+      byte[] data = new byte[100_000]; // several records each way
+      new Random(3).nextBytes(data);
+      c.transport().write(data);
+      c.protocol().awaitBytes(data.length);
+      assertThat(c.protocol().received.toByteArray()).isEqualTo(data);
+      TlsProtocol client = ((TlsSocket) c.transport().getExtraInfo("socket")).layer();
+      TlsProtocol served = ((TlsSocket) accepted.get(0).transport.getExtraInfo("socket")).layer();
+      Rec.await(() -> client.heldCapacity() == 0 && served.heldCapacity() == 0,
+          "both layers to hold no buffer (client " + client.heldCapacity() + ", server " + served.heldCapacity()
+              + ")");
+      c.transport().write(bytes("and again")); // buffers come back when something waits
+      c.protocol().awaitBytes(data.length + 9);
+      c.transport().close();
+      c.protocol().awaitLost();
+    });
+  }
+
   /** A context with {@code keys}' certificate as its identity, trusting {@code trust}'s only. */
   static SSLContext mutual(java.security.KeyStore keys, java.security.KeyStore trust) throws Exception {
     javax.net.ssl.KeyManagerFactory kmf =
