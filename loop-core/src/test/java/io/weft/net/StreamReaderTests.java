@@ -132,6 +132,22 @@ class StreamReaderTests {
   }
 
   @Test
+  void readUntil_separatorsEndingAtTheSamePlace_theShorterOneDecides_whateverTheOrderGiven() {
+    // asyncio sorts a tuple of separators by length, so among matches ending at the same byte the shortest one
+    // decides where the chunk starts, which the limit is checked against.
+    for (List<byte[]> separators : List.of(List.of(b("ab"), b("b")), List.of(b("b"), b("ab")))) {
+      run(() -> {
+        StreamReader r = new StreamReader(1);
+        r.feedData(b("xab"));
+        assertThatThrownBy(() -> r.readUntil(separators)).isInstanceOf(LimitOverrunError.class)
+            .hasMessageContaining("Separator is found")
+            .satisfies(e -> assertThat(((LimitOverrunError) e).consumed()).isEqualTo(2));
+        assertThat(s(r.read(3))).as("a refused read loses nothing").isEqualTo("xab");
+      });
+    }
+  }
+
+  @Test
   void readExactly_negative_isRefused_andEofFirst_givesThePartialBytes() {
     run(() -> {
       StreamReader r = new StreamReader();
