@@ -14,7 +14,8 @@ import java.util.function.Consumer;
  * places when {@code returnExceptions} is on.
  *
  * <p>{@link #cancel(String)} acts like a task's: it cancels the children, and this future ends (with a
- * {@code CancelledError} as its exception, whatever {@code returnExceptions} says) only when they have finished.
+ * {@code CancelledError} as its exception, whatever {@code returnExceptions} says) only when they have finished: the
+ * last child's, or a new one without a message if the last child was not cancelled (it swallowed the request).
  *
  * @param <R> the element type of the result list
  */
@@ -29,7 +30,6 @@ final class GatheringFuture<R> extends Future<List<R>> {
   private int finished;
   // True once cancel() reached at least one child; then the outcome is a CancelledError.
   private boolean cancelRequested;
-  private String cancelRequestMessage;
   private final Consumer<Future<?>> onChildDone = this::childDone;
 
   List<Future<?>> children() {
@@ -84,7 +84,6 @@ final class GatheringFuture<R> extends Future<List<R>> {
       // asyncio (issue 32684): once a child took the request, the outcome is a cancellation even with
       // returnExceptions.
       cancelRequested = true;
-      cancelRequestMessage = message;
     }
     return any;
   }
@@ -125,8 +124,10 @@ final class GatheringFuture<R> extends Future<List<R>> {
       }
     }
     if (cancelRequested) {
+      // As asyncio: the last child's CancelledError, or, if it was not cancelled (it swallowed the request and
+      // returned), a new CancelledError without a message.
       Future<?> last = children[children.length - 1];
-      setException(last.isCancelled() ? last.makeCancelledError() : new CancelledError(cancelRequestMessage));
+      setException(last.isCancelled() ? last.makeCancelledError() : new CancelledError());
     } else {
       @SuppressWarnings("unchecked")
       List<R> typed = (List<R>) results;

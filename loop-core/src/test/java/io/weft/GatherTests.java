@@ -543,8 +543,10 @@ class GatherTests extends VirtualLoopFixture {
     }
 
     @Test
-    void cancel_whenChildrenSwallowIt_stillEndsTheGatherWithCancelledError() {
-      // asyncio issue 32684: once a child took the request, the outcome is a cancellation.
+    void cancel_whenChildrenSwallowIt_stillEndsTheGatherWithCancelledError_withoutTheMessage() {
+      // asyncio issue 32684: once a child took the request, the outcome is a cancellation. It is the last child's
+      // _make_cancelled_error(): that child was not cancelled, so a CancelledError() with no message (CPython 3.11 to
+      // main print CancelledError() for both the gather's exception and the awaiting task's).
       List<Future<List<Object>>> gathering = new ArrayList<>();
       Task<List<Object>> waiter = loop.createTask(() -> {
         gathering.add(Combinators.gatherBodies(true, () -> {
@@ -559,8 +561,9 @@ class GatherTests extends VirtualLoopFixture {
       runReady(loop);
 
       assertThat(waiter.cancel("outer")).isTrue();
-      assertThatThrownBy(() -> loop.runUntilComplete(waiter)).isInstanceOf(CancelledError.class);
-      assertThat(gathering.get(0).exception()).isInstanceOf(CancelledError.class).hasMessage("outer");
+      assertThatThrownBy(() -> loop.runUntilComplete(waiter)).isInstanceOf(CancelledError.class)
+          .hasMessage(null);
+      assertThat(gathering.get(0).exception()).isInstanceOf(CancelledError.class).hasMessage(null);
       assertThat(gathering.get(0).isCancelled()).isFalse();
     }
 
