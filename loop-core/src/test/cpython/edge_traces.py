@@ -1,5 +1,6 @@
 """The CPython side of EdgeTraceConformanceTests: cancellation races, hand-overs and less travelled paths, traced
-as iteration_traces.py does (a call_soon counter; each event printed with its iteration). Run: python3 edge_traces.py
+as iteration_traces.py does (a call_soon counter; each event printed with its iteration); the expected traces are its
+output on CPython 3.13.0, the same as on 3.11.7. Run: python3.13 edge_traces.py
 """
 import asyncio
 log = []

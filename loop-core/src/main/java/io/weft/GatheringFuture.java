@@ -7,11 +7,12 @@ import java.util.function.Consumer;
 /**
  * The future {@link Combinators#gather} returns: asyncio's {@code _GatheringFuture}.
  *
- * <p>Each distinct child gets one done callback. With {@code returnExceptions} off, the first child to fail (or to
- * be cancelled) finishes this future with that exception (a cancelled child's {@link CancelledError}, so this future
- * is then done but not cancelled); the other children keep running, and whatever they end with later is marked
- * retrieved. When the last child is done, this future gets the results in argument order, exceptions in their
- * places when {@code returnExceptions} is on.
+ * <p>Each distinct child gets one done callback, or, if it is already done when gathered, is taken at once (asyncio
+ * 3.12+), so a gather of children that are all done is done when it is returned. With {@code returnExceptions} off, the
+ * first child to fail (or to be cancelled) finishes this future with that exception (a cancelled child's
+ * {@link CancelledError}, so this future is then done but not cancelled); the other children keep running, and
+ * whatever they end with later is marked retrieved. When the last child is done, this future gets the results in
+ * argument order, exceptions in their places when {@code returnExceptions} is on.
  *
  * <p>{@link #cancel(String)} acts like a task's: it cancels the children, and this future ends (with a
  * {@code CancelledError} as its exception, whatever {@code returnExceptions} says) only when they have finished: the
@@ -57,9 +58,27 @@ final class GatheringFuture<R> extends Future<List<R>> {
     EventLoop loop = children[0].loop();
     GatheringFuture<R> outer = new GatheringFuture<>(loop, children, distinctChildren.size(), returnExceptions);
     // The callback touches only this future's state, so one context serves every child (asyncio copies per child).
-    Context context = loop.currentContext().copy();
+    Context context = null;
+    List<Future<?>> done = null;
     for (Future<?> child : distinctChildren) {
-      child.addDoneCallback(outer.onChildDone, context);
+      if (child.isDone()) {
+        if (done == null) {
+          done = new ArrayList<>();
+        }
+        done.add(child);
+      } else {
+        if (context == null) {
+          context = loop.currentContext().copy();
+        }
+        child.addDoneCallback(outer.onChildDone, context);
+      }
+    }
+    if (done != null) {
+      // As asyncio 3.12+: children already done are taken now, in order, once the outer future exists; if every child
+      // is, the outer future is done when gather returns.
+      for (Future<?> child : done) {
+        outer.childDone(child);
+      }
     }
     return outer;
   }

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Cancellation races, hand-overs and the less travelled paths of the primitives, combinators, timeouts and task
  * groups happen in the same loop iterations as in asyncio: each case's expected trace is what the same program
- * printed on CPython 3.11.7 (see {@link IterationTrace}; the programs are {@code edge_traces.py} beside
+ * printed on CPython 3.13.0 (see {@link IterationTrace}; the programs are {@code edge_traces.py} beside
  * {@code iteration_traces.py}). Python's {@code True}/{@code False} are kept in the traces.
  */
 @org.junit.jupiter.api.Timeout(60)

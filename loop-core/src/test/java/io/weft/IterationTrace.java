@@ -13,10 +13,10 @@ import java.util.List;
  * {@code callSoon}, so it runs once per loop iteration and counts them, and records each event the program reports
  * with the iteration it happened in: {@code "2:B acquired"}. The expected traces in the tests that use it were
  * produced by the same programs written for CPython's asyncio with the same counter,
- * {@code loop-core/src/test/cpython/iteration_traces.py} (run on 3.11.7; the primitives involved behave the same up
- * to 3.13; wait_for with a positive timeout, which 3.12 rebuilt on timeout(), is left out), so a trace that matches
- * means Weft wakes tasks, runs callbacks and delivers cancellations in the same iterations as asyncio, not merely in
- * the same order.
+ * {@code loop-core/src/test/cpython/iteration_traces.py} and {@code edge_traces.py}, run on CPython 3.13.0 (3.11.7
+ * prints the same except where 3.12 changed asyncio: gather takes children that are already done at once, and
+ * wait_for is built on timeout()), so a trace that matches means Weft wakes tasks, runs callbacks and delivers
+ * cancellations in the same iterations as asyncio, not merely in the same order.
  *
  * <p>The counter keeps the loop busy, so the programs use no timer that has to fire: their long sleeps are
  * cancelled.

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Tasks, gather, shield, wait, asCompleted, timeouts and task groups resume and cancel in the same loop iterations as
- * asyncio's: each test's expected trace is what the same program printed on CPython (see {@link IterationTrace}).
+ * asyncio's: each test's expected trace is what the same program printed on CPython 3.13.0 (see
+ * {@link IterationTrace}).
  * Areas 4 to 9 of the spec (test_tasks.py, test_timeouts.py, test_waitfor.py, test_taskgroups.py), measured rather
  * than read.
  */
