@@ -150,6 +150,17 @@ final class AsCompletedIterator<T> implements Iterable<Future<T>>, Iterator<Futu
     @Override
     public void addDoneCallback(Consumer<? super Future<Object>> callback, Context context) {
       super.addDoneCallback(callback, context);
+      claim();
+    }
+
+    /** Awaited: a completion already queued is taken at once, and the awaiting task does not suspend. */
+    @Override
+    void resolveOnAwait() {
+      claim();
+    }
+
+    /** Takes the next completion, or queues for it; once, on the first await or done callback. */
+    private void claim() {
       if (!claimed && !isDone()) {
         claimed = true;
         Object completion = completions.poll();

@@ -131,6 +131,9 @@ public class Future<T> {
       throw new IllegalStateException("Task " + task + " got Future " + this + " attached to a different loop");
     }
     if (state == State.PENDING) {
+      resolveOnAwait();
+    }
+    if (state == State.PENDING) {
       if (this == task) {
         throw new IllegalStateException("Task cannot await on itself: " + task);
       }
@@ -158,6 +161,13 @@ public class Future<T> {
     }
     return result();
   }
+
+  /**
+   * Called by {@link #await()} on a pending future before the task suspends: a future whose outcome is taken when it
+   * is first awaited (an asCompleted step, asyncio's {@code await done.get()}) takes it now if it is there, so the
+   * task goes on without giving up the loop. Does nothing by default.
+   */
+  void resolveOnAwait() {}
 
   /**
    * Finishes the future with a result (which may be null) and schedules its callbacks.

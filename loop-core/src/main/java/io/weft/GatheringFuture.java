@@ -7,14 +7,16 @@ import java.util.function.Consumer;
 /**
  * The future {@link Combinators#gather} returns: asyncio's {@code _GatheringFuture}.
  *
- * <p>Each distinct child gets one done callback. With {@code returnExceptions} off, the first child to fail (or to
- * be cancelled) finishes this future with that exception (a cancelled child's {@link CancelledError}, so this future
- * is then done but not cancelled); the other children keep running, and whatever they end with later is marked
- * retrieved. When the last child is done, this future gets the results in argument order, exceptions in their
- * places when {@code returnExceptions} is on.
+ * <p>Each distinct child gets one done callback, or, if it is already done when gathered, is taken at once (asyncio
+ * 3.12+), so a gather of children that are all done is done when it is returned. With {@code returnExceptions} off, the
+ * first child to fail (or to be cancelled) finishes this future with that exception (a cancelled child's
+ * {@link CancelledError}, so this future is then done but not cancelled); the other children keep running, and
+ * whatever they end with later is marked retrieved. When the last child is done, this future gets the results in
+ * argument order, exceptions in their places when {@code returnExceptions} is on.
  *
  * <p>{@link #cancel(String)} acts like a task's: it cancels the children, and this future ends (with a
- * {@code CancelledError} as its exception, whatever {@code returnExceptions} says) only when they have finished.
+ * {@code CancelledError} as its exception, whatever {@code returnExceptions} says) only when they have finished: the
+ * last child's, or a new one without a message if the last child was not cancelled (it swallowed the request).
  *
  * @param <R> the element type of the result list
  */
@@ -29,7 +31,6 @@ final class GatheringFuture<R> extends Future<List<R>> {
   private int finished;
   // True once cancel() reached at least one child; then the outcome is a CancelledError.
   private boolean cancelRequested;
-  private String cancelRequestMessage;
   private final Consumer<Future<?>> onChildDone = this::childDone;
 
   List<Future<?>> children() {
@@ -57,9 +58,27 @@ final class GatheringFuture<R> extends Future<List<R>> {
     EventLoop loop = children[0].loop();
     GatheringFuture<R> outer = new GatheringFuture<>(loop, children, distinctChildren.size(), returnExceptions);
     // The callback touches only this future's state, so one context serves every child (asyncio copies per child).
-    Context context = loop.currentContext().copy();
+    Context context = null;
+    List<Future<?>> done = null;
     for (Future<?> child : distinctChildren) {
-      child.addDoneCallback(outer.onChildDone, context);
+      if (child.isDone()) {
+        if (done == null) {
+          done = new ArrayList<>();
+        }
+        done.add(child);
+      } else {
+        if (context == null) {
+          context = loop.currentContext().copy();
+        }
+        child.addDoneCallback(outer.onChildDone, context);
+      }
+    }
+    if (done != null) {
+      // As asyncio 3.12+: children already done are taken now, in order, once the outer future exists; if every child
+      // is, the outer future is done when gather returns.
+      for (Future<?> child : done) {
+        outer.childDone(child);
+      }
     }
     return outer;
   }
@@ -84,7 +103,6 @@ final class GatheringFuture<R> extends Future<List<R>> {
       // asyncio (issue 32684): once a child took the request, the outcome is a cancellation even with
       // returnExceptions.
       cancelRequested = true;
-      cancelRequestMessage = message;
     }
     return any;
   }
@@ -125,8 +143,10 @@ final class GatheringFuture<R> extends Future<List<R>> {
       }
     }
     if (cancelRequested) {
+      // As asyncio: the last child's CancelledError, or, if it was not cancelled (it swallowed the request and
+      // returned), a new CancelledError without a message.
       Future<?> last = children[children.length - 1];
-      setException(last.isCancelled() ? last.makeCancelledError() : new CancelledError(cancelRequestMessage));
+      setException(last.isCancelled() ? last.makeCancelledError() : new CancelledError());
     } else {
       @SuppressWarnings("unchecked")
       List<R> typed = (List<R>) results;

@@ -113,7 +113,11 @@ final class StreamProtocol implements Protocol {
     }
   }
 
-  /** Waits until the connection is lost, however it ended. */
+  /**
+   * Waits until the connection is lost, then raises the error it was lost with, if any (asyncio awaits its
+   * {@code _closed} future). The wait is on a future of its own, so that cancelling the waiting task leaves
+   * {@code closed} alone.
+   */
   void awaitClosed() {
     if (!closed.isDone()) {
       Future<Void> done = loop.createFuture();
@@ -123,6 +127,10 @@ final class StreamProtocol implements Protocol {
         }
       });
       done.await();
+    }
+    Throwable error = closed.exception();
+    if (error != null) {
+      throw io.weft.internal.Sneaky.<RuntimeException>raise(error);
     }
   }
 }

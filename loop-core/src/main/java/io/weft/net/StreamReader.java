@@ -263,7 +263,8 @@ public final class StreamReader implements AsyncIterable<byte[]> {
   }
 
   /**
-   * Reads up to and including the first of {@code separators} to end in the data (the shortest match wins).
+   * Reads up to and including the first of {@code separators} to end in the data (the shortest match wins; of
+   * separators ending at the same byte, the shortest, whose start the limit is checked against).
    *
    * @throws IllegalArgumentException if there is no separator, or one is empty
    * @throws LimitOverrunError if no separator is found within the limit, or one is found beyond it; the data
@@ -290,9 +291,11 @@ public final class StreamReader implements AsyncIterable<byte[]> {
       matchEnd = -1;
       for (byte[] s : separators) {
         int i = indexOf(s, offset);
-        if (i >= 0 && (matchEnd < 0 || i + s.length < matchEnd)) {
+        int end = i + s.length;
+        // The first to end wins; of those ending at the same byte, the shortest (asyncio sorts them by length).
+        if (i >= 0 && (matchEnd < 0 || end < matchEnd || (end == matchEnd && s.length < matchEnd - matchStart))) {
           matchStart = i;
-          matchEnd = i + s.length;
+          matchEnd = end;
         }
       }
       if (matchStart >= 0) {

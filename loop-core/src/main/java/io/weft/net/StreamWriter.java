@@ -180,8 +180,13 @@ public final class StreamWriter {
     return transport.isClosing();
   }
 
-  /** Waits, from a task, until the connection is lost. */
-  public void waitClosed() {
+  /**
+   * Waits, from a task, until the connection is lost, as asyncio's {@code wait_closed()}: returns if it ended
+   * cleanly, and raises the error it was lost with otherwise (such as a reset), on this and every later call.
+   *
+   * @throws IOException the error the connection was lost with, unchanged (an unchecked one is raised as it is)
+   */
+  public void waitClosed() throws IOException {
     protocol.awaitClosed();
   }
 

@@ -415,7 +415,7 @@ public abstract class NetConformanceContractTests {
       assertIsReset(e);
       assertThatThrownBy(() -> c.reader().readUntil(bytes("!"))).isSameAs(e);
       assertThatThrownBy(() -> c.reader().read(-1)).isSameAs(e);
-      c.writer().waitClosed();
+      assertThatThrownBy(() -> c.writer().waitClosed()).as("wait_closed raises the reset too").isSameAs(e);
       assertThat(handled).as("a reset is the connection's fate, not a bug to report").isEmpty();
     });
   }
@@ -447,7 +447,8 @@ public abstract class NetConformanceContractTests {
       });
       assertThat(closed.isDone()).isTrue();
       assertThat(e).as("the writer's loop ended with an error, not by running out").isInstanceOf(IOException.class);
-      c.writer().waitClosed();
+      assertThat(catchThrowable(() -> c.writer().waitClosed())).as("wait_closed raises what the connection was lost with")
+          .isSameAs(c.reader().exception());
       assertThat(handled).isEmpty();
     });
   }

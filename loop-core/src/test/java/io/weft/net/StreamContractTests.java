@@ -93,7 +93,7 @@ public abstract class StreamContractTests extends TransportContractTests {
   }
 
   @Test
-  void aPeerThatResets_makesReadsAndDrainRaiseTheReset() {
+  void aPeerThatResets_makesReadsDrainAndWaitClosedRaiseTheReset() {
     run(() -> {
       Future<Void> reset = loop.createFuture();
       try (Server server = Streams.startServer((reader, writer) -> {
@@ -107,7 +107,9 @@ public abstract class StreamContractTests extends TransportContractTests {
         Throwable read = org.assertj.core.api.Assertions.catchThrowable(() -> c.reader().read(10));
         assertIsReset(read);
         assertThatThrownBy(() -> c.writer().drain()).isSameAs(read);
-        c.writer().waitClosed();
+        // asyncio's wait_closed() awaits the protocol's closed future, which holds the connection's error
+        assertThatThrownBy(() -> c.writer().waitClosed()).as("waitClosed").isSameAs(read);
+        assertThatThrownBy(() -> c.writer().waitClosed()).as("waitClosed again").isSameAs(read);
       }
     });
   }
@@ -250,7 +252,7 @@ public abstract class StreamContractTests extends TransportContractTests {
         assertThat(errors).as("every waiting drain raises it").allSatisfy(e -> assertThat(e).isSameAs(lost));
         assertThatThrownBy(() -> c.writer().drain()).isSameAs(lost);
         assertThatThrownBy(() -> c.writer().drain()).isSameAs(lost);
-        c.writer().waitClosed();
+        assertThatThrownBy(() -> c.writer().waitClosed()).isSameAs(lost);
       }
     });
   }
@@ -280,7 +282,7 @@ public abstract class StreamContractTests extends TransportContractTests {
         assertIsReset(incomplete.getCause());
         assertThatThrownBy(() -> c.reader().read(1)).isSameAs(incomplete.getCause());
         assertThatThrownBy(() -> c.reader().readExactly(1)).isSameAs(incomplete.getCause());
-        c.writer().waitClosed();
+        assertThatThrownBy(() -> c.writer().waitClosed()).isSameAs(incomplete.getCause());
       }
     });
   }

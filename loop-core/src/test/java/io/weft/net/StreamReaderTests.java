@@ -132,6 +132,60 @@ class StreamReaderTests {
   }
 
   @Test
+  void readUntil_separatorsEndingAtTheSamePlace_theShorterOneDecides_whateverTheOrderGiven() {
+    // asyncio sorts a tuple of separators by length, so among matches ending at the same byte the shortest one
+    // decides where the chunk starts, which the limit is checked against.
+    for (List<byte[]> separators : List.of(List.of(b("ab"), b("b")), List.of(b("b"), b("ab")))) {
+      run(() -> {
+        StreamReader r = new StreamReader(1);
+        r.feedData(b("xab"));
+        assertThatThrownBy(() -> r.readUntil(separators)).isInstanceOf(LimitOverrunError.class)
+            .hasMessageContaining("Separator is found")
+            .satisfies(e -> assertThat(((LimitOverrunError) e).consumed()).isEqualTo(2));
+        assertThat(s(r.read(3))).as("a refused read loses nothing").isEqualTo("xab");
+      });
+    }
+  }
+
+  @Test
+  void readUntil_withSeveralSeparators_agreesWithCPython313_onATableOfCases() {
+    // data | separators (comma-separated) | limit | what CPython 3.13.0's readuntil(tuple) gave, then read() of the rest
+    String[][] table = {
+        {"ab\r\ncd", "\n,\r\n", "100", "ok ab\r\n", "cd"},
+        {"xab", "ab,b", "1", "limit found 2", "xab"},
+        {"xab", "b,ab", "1", "limit found 2", "xab"},
+        {"abcdefgh", "x,yz", "3", "limit not found 7", "abcdefgh"},
+        {"abcdefgh", "h", "3", "limit found 7", "abcdefgh"},
+        {"abc\ndef", "c,\n", "5", "ok abc", "\ndef"},
+        {"aaaa", "aa,aaa", "10", "ok aa", "aa"},
+        {"12345", "45,345,5", "2", "limit found 4", "12345"},
+        {"12345", "45,345,5", "3", "limit found 4", "12345"},
+        {"12345", "45,345,5", "4", "ok 12345", ""},
+        {"abcde", "cd,bcdx", "1", "limit found 2", "abcde"},
+        {"abcdefghij", "zz,zzz", "7", "limit not found 8", "abcdefghij"},
+        {"abcdefghij", "zz,zzz", "8", "incomplete abcdefghij", ""},
+    };
+    for (String[] row : table) {
+      run(() -> {
+        StreamReader r = new StreamReader(Integer.parseInt(row[2]));
+        r.feedData(b(row[0]));
+        r.feedEof();
+        List<byte[]> separators = java.util.Arrays.stream(row[1].split(",")).map(StreamReaderTests::b).toList();
+        String outcome;
+        try {
+          outcome = "ok " + s(r.readUntil(separators));
+        } catch (LimitOverrunError e) {
+          outcome = "limit " + (e.getMessage().contains("is found") ? "found " : "not found ") + e.consumed();
+        } catch (IncompleteReadError e) {
+          outcome = "incomplete " + s(e.partial());
+        }
+        assertThat(outcome).as(row[0] + " until " + row[1] + " within " + row[2]).isEqualTo(row[3]);
+        assertThat(s(r.read(-1))).as("what is left").isEqualTo(row[4]);
+      });
+    }
+  }
+
+  @Test
   void readExactly_negative_isRefused_andEofFirst_givesThePartialBytes() {
     run(() -> {
       StreamReader r = new StreamReader();

@@ -103,14 +103,22 @@ public final class ChatClient {
     writer.writeEof();
   }
 
-  /** Closes the connection (flushing first) and waits until it is gone. */
-  public void close() {
+  /**
+   * Closes the connection (flushing first) and waits until it is gone.
+   *
+   * @throws IOException the error the connection was lost with, if it did not end cleanly (a reset)
+   */
+  public void close() throws IOException {
     writer.close();
     writer.waitClosed();
   }
 
-  /** Aborts the connection (RST, nothing flushed) and waits until it is gone. */
-  public void abort() {
+  /**
+   * Aborts the connection (RST, nothing flushed) and waits until it is gone.
+   *
+   * @throws IOException the error the connection was lost with, if it was lost before the abort
+   */
+  public void abort() throws IOException {
     writer.transport().abort();
     writer.waitClosed();
   }

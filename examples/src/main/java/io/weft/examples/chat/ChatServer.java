@@ -178,7 +178,11 @@ public final class ChatServer {
         }
         m.awaitWriter(); // it sends what the client was owed, then closes the connection
       }
-      writer.waitClosed();
+      try {
+        writer.waitClosed();
+      } catch (IOException e) {
+        // lost with an error (a reset), as asyncio's wait_closed() says: the client has left all the same
+      }
     }
   }
 

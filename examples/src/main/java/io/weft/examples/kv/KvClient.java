@@ -101,7 +101,11 @@ public final class KvClient implements AutoCloseable {
       Streams.Pair c = connection;
       connection = null;
       c.writer().close();
-      c.writer().waitClosed();
+      try {
+        c.writer().waitClosed();
+      } catch (IOException lost) {
+        // lost with an error (a reset), as asyncio's wait_closed() says: closed all the same
+      }
     }
   }
 }

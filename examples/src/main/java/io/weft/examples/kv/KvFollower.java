@@ -60,7 +60,11 @@ public final class KvFollower implements AutoCloseable {
       // The leader went away or spoke nonsense: this connection is over; the leader reconnects if it lives.
     } finally {
       writer.close();
-      writer.waitClosed();
+      try {
+        writer.waitClosed();
+      } catch (IOException gone) {
+        // lost with an error (a reset), as asyncio's wait_closed() says: over all the same
+      }
     }
   }
 

@@ -84,7 +84,11 @@ abstract class LeaderServer implements AutoCloseable {
       // The client timed out and closed, or the connection was reset: it retries on a new connection.
     } finally {
       writer.close();
-      writer.waitClosed();
+      try {
+        writer.waitClosed();
+      } catch (IOException gone) {
+        // lost with an error (a reset), as asyncio's wait_closed() says: the client retries all the same
+      }
     }
   }
 
@@ -109,7 +113,11 @@ abstract class LeaderServer implements AutoCloseable {
     server.waitClosed();
     for (Replica r : replicas) {
       r.connection().writer().close();
-      r.connection().writer().waitClosed();
+      try {
+        r.connection().writer().waitClosed();
+      } catch (IOException lost) {
+        // lost with an error (a reset), as asyncio's wait_closed() says: closed all the same
+      }
     }
   }
 }
