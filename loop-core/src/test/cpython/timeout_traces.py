@@ -2,24 +2,8 @@
 primitives, as_completed and wait, traced as iteration_traces.py does. Run: python3.13 timeout_traces.py
 """
 import asyncio
-log = []
-n = 0
-base = 0
-def tick():
-    global n
-    n += 1
-    asyncio.get_running_loop().call_soon(tick)
-def ev(s):
-    log.append(f"{n-base}:{s}")
-async def run(name, body):
-    global base, log
-    base = n; log = []
-    try:
-        await body()
-    except BaseException as e:
-        ev("main raised " + type(e).__name__)
-    print(name, " ".join(log))
-async def s0(): await asyncio.sleep(0)
+
+from trace_harness import ev, run, s0, tick
 
 async def timeout_around_shield():
     async def inner():

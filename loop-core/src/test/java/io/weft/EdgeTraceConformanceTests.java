@@ -29,24 +29,20 @@ import org.junit.jupiter.api.TestFactory;
 @org.junit.jupiter.api.Timeout(60)
 class EdgeTraceConformanceTests {
 
-  private record Case(String name, String expected, IterationTrace.Program program) {}
-
-  private final List<Case> cases = new ArrayList<>();
+  private final IterationTrace.Cases cases = new IterationTrace.Cases();
 
   private void add(String name, String expected, IterationTrace.Program program) {
-    cases.add(new Case(name, expected, program));
+    cases.add(name, expected, program);
   }
 
   private static String py(boolean b) {
-    return b ? "True" : "False";
+    return IterationTrace.py(b);
   }
 
   @TestFactory
   Stream<DynamicTest> eachProgram_tracesAsOnCPython() {
     defineCases();
-    return cases.stream().map(c -> DynamicTest.dynamicTest(c.name(),
-        () -> org.assertj.core.api.Assertions.assertThat(IterationTrace.of(c.program())).as(c.name())
-            .isEqualTo(c.expected())));
+    return cases.tests();
   }
 
   private void defineCases() {

@@ -65,6 +65,29 @@ final class IterationTrace {
     loop.callSoon(this::count);
   }
 
+  /** Python's spelling of a boolean, as the CPython traces print it. */
+  static String py(boolean b) {
+    return b ? "True" : "False";
+  }
+
+  /** A table of programs and the traces CPython printed for them, run as one dynamic test each. */
+  static final class Cases {
+    private record Case(String name, String expected, Program program) {}
+
+    private final List<Case> cases = new ArrayList<>();
+
+    /** Adds program {@code name}, expected to trace as {@code expected}. */
+    void add(String name, String expected, Program program) {
+      cases.add(new Case(name, expected, program));
+    }
+
+    /** One test per program: its trace equals the expected one. */
+    java.util.stream.Stream<org.junit.jupiter.api.DynamicTest> tests() {
+      return cases.stream().map(c -> org.junit.jupiter.api.DynamicTest.dynamicTest(c.name(),
+          () -> assertThat(of(c.program())).as(c.name()).isEqualTo(c.expected())));
+    }
+  }
+
   /** Records {@code event} with the current iteration. */
   void ev(String event) {
     events.add(iteration + ":" + event);
