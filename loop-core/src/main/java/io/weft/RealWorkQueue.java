@@ -94,6 +94,8 @@ final class RealWorkQueue {
   private static final long FOREIGN_OWNERS = -(1L << 32);
   // The most a live take of a fed work waits for the feed to settle, in grace periods.
   private static final int SETTLE_GRACES = 20;
+  // The most a live take waits for quiet, however long the quiet grace (raised for slow children): 100 ms.
+  private static final long SETTLE_MAX_NANOS = 100_000_000L;
 
   private static final ClassValue<Field[]> WORK_FIELDS = new ClassValue<>() {
     @Override
@@ -513,7 +515,7 @@ final class RealWorkQueue {
 
   /**
    * Before a live take, waits until nothing more has arrived in {@code feed} for the grace period
-   * ({@link SimHooks#quietGraceNanos}), so that what a child sends at once (a line in two writes, its stdout and
+   * ({@link SimHooks#quietGraceNanos}, at most 100 ms), so that what a child sends at once (a line in two writes, its stdout and
    * stderr) is staged whole and taken in the same pieces and order in every run, not as the OS and the pipe threads
    * happened to hand it over: a run is then as repeatable as the child's timing at the scale of the grace. No wait
    * when nothing arrived since the feed last settled, or when a byte source holds a whole piece (a long stream is cut
@@ -523,7 +525,7 @@ final class RealWorkQueue {
     if (feed.unchangedSinceSettled()) {
       return;
     }
-    long grace = s.quietGraceNanos();
+    long grace = Math.min(s.quietGraceNanos(), SETTLE_MAX_NANOS);
     long start = SystemClock.INSTANCE.nanoTime();
     long end = Math.min(deadline, start + SETTLE_GRACES * grace);
     long seen = feed.arrivals();
