@@ -3,15 +3,23 @@ package io.weft.examples;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.weft.AsyncCallable;
 import io.weft.Weft;
 import io.weft.process.Process;
 import io.weft.process.ProcessOptions;
 import io.weft.process.Stdio;
 import io.weft.process.Subprocesses;
+import io.weft.sim.Mode;
+import io.weft.sim.Schedule;
+import io.weft.sim.SimResult;
+import io.weft.sim.Simulation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The README's "Subprocesses" block, verbatim: communicate through {@code tr}, and a line through {@code cat}. */
+/**
+ * The README's "Subprocesses" blocks, verbatim: communicate through {@code tr}, a line through {@code cat}, and a
+ * simulated run with {@code cat} and its replay.
+ */
 class ReadmeProcessExamplesTests {
 
   @Test
@@ -35,5 +43,25 @@ class ReadmeProcessExamplesTests {
       return p.waitFor();                      // asyncio's wait(): 0
     });
     assertThat(code).isZero();
+  }
+
+  @Test
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void readmeSubprocessReplay() {
+    AsyncCallable<String> askCat = () -> {
+      Process p = Subprocesses.createSubprocessExec(ProcessOptions.defaults().stdin(Stdio.PIPE).stdout(Stdio.PIPE), "cat");
+      p.stdin().write("ping\n".getBytes(UTF_8));
+      byte[] line = p.stdout().readLine();
+      p.stdin().close();
+      return new String(line, UTF_8).trim() + " " + p.waitFor();
+    };
+    SimResult<String> run = Simulation.run(Schedule.of(Mode.FAITHFUL, "RANDOM", 42), askCat);
+    SimResult<String> again = Simulation.run(run.replay(), askCat); // takes cat's output in the recorded pieces
+    // run.value() and again.value() are "ping 0", with one trace hash; run.replay() ends with the observations
+    assertThat(run.value()).as("%s", run.failure()).isEqualTo("ping 0");
+    assertThat(again.value()).as("%s", again.failure()).isEqualTo("ping 0");
+    assertThat(again.traceHash()).isEqualTo(run.traceHash());
+    assertThat(run.replay().world()).isNotEmpty();
+    assertThat(Schedule.parse(run.replay().toString())).as("the printed replay line, read back").isEqualTo(run.replay());
   }
 }
