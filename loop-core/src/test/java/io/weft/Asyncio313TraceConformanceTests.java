@@ -8,9 +8,6 @@ import io.weft.sync.QueueShutDown;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.TestFactory;
 
 /**
  * What asyncio 3.12 and 3.13 changed, traced iteration by iteration as in {@link IterationTrace}: wait_for built on
@@ -19,25 +16,10 @@ import org.junit.jupiter.api.TestFactory;
  * on CPython 3.13.0 ({@code src/test/cpython/asyncio313_traces.py}); Python's {@code True}/{@code False} are kept.
  */
 @org.junit.jupiter.api.Timeout(60)
-class Asyncio313TraceConformanceTests {
+class Asyncio313TraceConformanceTests extends TraceCaseTable {
 
-  private final IterationTrace.Cases cases = new IterationTrace.Cases();
-
-  private void add(String name, String expected, IterationTrace.Program program) {
-    cases.add(name, expected, program);
-  }
-
-  private static String py(boolean b) {
-    return IterationTrace.py(b);
-  }
-
-  @TestFactory
-  Stream<DynamicTest> eachProgram_tracesAsOnCPython313() {
-    defineCases();
-    return cases.tests();
-  }
-
-  private void defineCases() {
+  @Override
+  void defineCases() {
     add("wait_for_inner_completes", "4:got 7", t -> {
       Task<Integer> c = Weft.createTask(() -> {
         yieldOnce();

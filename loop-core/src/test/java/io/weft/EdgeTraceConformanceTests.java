@@ -16,9 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.TestFactory;
 
 /**
  * Cancellation races, hand-overs and the less travelled paths of the primitives, combinators, timeouts and task
@@ -27,25 +24,10 @@ import org.junit.jupiter.api.TestFactory;
  * {@code iteration_traces.py}). Python's {@code True}/{@code False} are kept in the traces.
  */
 @org.junit.jupiter.api.Timeout(60)
-class EdgeTraceConformanceTests {
+class EdgeTraceConformanceTests extends TraceCaseTable {
 
-  private final IterationTrace.Cases cases = new IterationTrace.Cases();
-
-  private void add(String name, String expected, IterationTrace.Program program) {
-    cases.add(name, expected, program);
-  }
-
-  private static String py(boolean b) {
-    return IterationTrace.py(b);
-  }
-
-  @TestFactory
-  Stream<DynamicTest> eachProgram_tracesAsOnCPython() {
-    defineCases();
-    return cases.tests();
-  }
-
-  private void defineCases() {
+  @Override
+  void defineCases() {
     add("cond_cancel_reacquire",
         "1:notified, holding 2:cancel 4:release 5:w cancelled locked=True 6:main saw cancel",
         t -> {

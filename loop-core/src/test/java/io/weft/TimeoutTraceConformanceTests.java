@@ -12,9 +12,6 @@ import io.weft.sync.Semaphore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.TestFactory;
 
 /**
  * Timeouts and {@code waitFor} around the other tools (shield, gather, task groups, every primitive, asCompleted and
@@ -23,25 +20,10 @@ import org.junit.jupiter.api.TestFactory;
  * ({@code src/test/cpython/timeout_traces.py}); Python's {@code True}/{@code False} are kept.
  */
 @org.junit.jupiter.api.Timeout(60)
-class TimeoutTraceConformanceTests {
+class TimeoutTraceConformanceTests extends TraceCaseTable {
 
-  private final IterationTrace.Cases cases = new IterationTrace.Cases();
-
-  private void add(String name, String expected, IterationTrace.Program program) {
-    cases.add(name, expected, program);
-  }
-
-  private static String py(boolean b) {
-    return IterationTrace.py(b);
-  }
-
-  @TestFactory
-  Stream<DynamicTest> eachProgram_tracesAsOnCPython313() {
-    defineCases();
-    return cases.tests();
-  }
-
-  private void defineCases() {
+  @Override
+  void defineCases() {
     add("timeout_around_shield", "2:timeout 5:inner done 6:inner -> 1", t -> {
       Task<Integer> it = Weft.createTask(() -> {
         for (int i = 0; i < 4; i++) {
