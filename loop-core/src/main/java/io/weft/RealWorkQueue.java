@@ -92,10 +92,6 @@ final class RealWorkQueue {
   // A waiting loop rechecks the run's failure flag at least this often.
   private static final long WAIT_SLICE_NANOS = 10_000_000L;
   private static final long FOREIGN_OWNERS = -(1L << 32);
-  // The most a live take of a fed work waits for the feed to settle, in grace periods.
-  private static final int SETTLE_GRACES = 20;
-  // The most a live take waits for quiet, however long the quiet grace (raised for slow children): 100 ms.
-  private static final long SETTLE_MAX_NANOS = 100_000_000L;
 
   private static final ClassValue<Field[]> WORK_FIELDS = new ClassValue<>() {
     @Override
@@ -283,13 +279,7 @@ final class RealWorkQueue {
     if (head == null && open.size() == 1) {
       item = open.get(0);
     } else {
-      long[] owners = new long[open.size()];
-      String[] names = new String[open.size()];
-      for (int i = 0; i < owners.length; i++) {
-        owners[i] = open.get(i).owner();
-        names[i] = open.get(i).name();
-      }
-      int c = s.chooseRealWork(head, owners, names);
+      int c = s.chooseRealWork(head, owners(open), names(open));
       if (head != null && c == 0) {
         return Outcome.NONE;
       }
@@ -324,13 +314,8 @@ final class RealWorkQueue {
    * observation; returns it, or INTERRUPTED (a callback no work claimed arrived) or STOP (the watchdog expired).
    */
   private Object firstOfSeveralToSpeak(SimHooks s, List<RealWorkItem> open) {
-    long[] owners = new long[open.size()];
-    String[] names = new String[open.size()];
-    for (int i = 0; i < owners.length; i++) {
-      owners[i] = open.get(i).owner();
-      names[i] = open.get(i).name();
-    }
-    int c = s.observeRealWork(owners, names, () -> firstToSpeak(s, open, s.realWaitNanos()));
+    String[] names = names(open);
+    int c = s.observeRealWork(owners(open), names, () -> firstToSpeak(s, open, s.realWaitNanos()));
     if (c > 0) {
       return open.get(c - 1);
     }
@@ -353,6 +338,24 @@ final class RealWorkQueue {
     return null;
   }
 
+  /** The owner ids of {@code open}, for a choice point. */
+  private static long[] owners(List<RealWorkItem> open) {
+    long[] owners = new long[open.size()];
+    for (int i = 0; i < owners.length; i++) {
+      owners[i] = open.get(i).owner();
+    }
+    return owners;
+  }
+
+  /** The names of {@code open}, for reports. */
+  private static String[] names(List<RealWorkItem> open) {
+    String[] names = new String[open.size()];
+    for (int i = 0; i < names.length; i++) {
+      names[i] = open.get(i).name();
+    }
+    return names;
+  }
+
   private static boolean allMayBeQuiet(List<RealWorkItem> open) {
     for (RealWorkItem item : open) {
       if (!item.mayBeQuiet) {
@@ -369,13 +372,7 @@ final class RealWorkQueue {
    * is not a replay decides by waiting up to the grace period for something from the works.
    */
   private Object takeOrLetTimePass(SimHooks s, List<RealWorkItem> open) {
-    long[] owners = new long[open.size()];
-    String[] names = new String[open.size()];
-    for (int i = 0; i < owners.length; i++) {
-      owners[i] = open.get(i).owner();
-      names[i] = open.get(i).name();
-    }
-    int c = s.observeRealWork(owners, names, () -> firstToSpeak(s, open));
+    int c = s.observeRealWork(owners(open), names(open), () -> firstToSpeak(s, open));
     if (c > 0) {
       return waitForNext(s, open.get(c - 1));
     }
@@ -493,16 +490,16 @@ final class RealWorkQueue {
    */
   private Object takeStaged(SimHooks s, RealWorkItem item, WorkFeed feed, long deadline) {
     int source = s.observe(item.fedOrdinal, feed.sources() + 1, () -> {
-      settle(s, feed, deadline);
+      feed.settle(s.quietGraceNanos(), deadline, s::failed);
       return 1 + feed.first();
     }) - 1;
-    if (!awaitStaged(s, item, feed, source, 1, deadline)) {
+    if (!holding(s, item, feed, source, 1, deadline)) {
       return Outcome.STOP;
     }
     int amount = 1;
     if (feed.isBytes(source)) {
       amount = s.observe(item.fedOrdinal, WorkFeed.MAX_TAKE + 1, () -> feed.livePiece(source));
-      if (!awaitStaged(s, item, feed, source, amount, deadline)) {
+      if (!holding(s, item, feed, source, amount, deadline)) {
         return Outcome.STOP;
       }
     }
@@ -514,78 +511,28 @@ final class RealWorkQueue {
   }
 
   /**
-   * Before a live take, waits until nothing more has arrived in {@code feed} for the grace period
-   * ({@link SimHooks#quietGraceNanos}, at most 100 ms), so that what a child sends at once (a line in two writes, its stdout and
-   * stderr) is staged whole and taken in the same pieces and order in every run, not as the OS and the pipe threads
-   * happened to hand it over: a run is then as repeatable as the child's timing at the scale of the grace. No wait
-   * when nothing arrived since the feed last settled, or when a byte source holds a whole piece (a long stream is cut
-   * at fixed offsets anyway); the wait ends after {@value #SETTLE_GRACES} grace periods however busy the child.
-   */
-  private void settle(SimHooks s, WorkFeed feed, long deadline) {
-    if (feed.unchangedSinceSettled()) {
-      return;
-    }
-    long grace = Math.min(s.quietGraceNanos(), SETTLE_MAX_NANOS);
-    long start = SystemClock.INSTANCE.nanoTime();
-    long end = Math.min(deadline, start + SETTLE_GRACES * grace);
-    long seen = feed.arrivals();
-    long quietSince = start;
-    waiter = Thread.currentThread();
-    try {
-      while (!feed.holdsWholePiece() && !s.failed()) {
-        long now = SystemClock.INSTANCE.nanoTime();
-        long arrived = feed.arrivals();
-        if (arrived != seen) {
-          seen = arrived;
-          quietSince = now;
-        } else if (now - quietSince >= grace || now - end >= 0) {
-          break;
-        }
-        LockSupport.parkNanos(this, Math.max(1, Math.min(quietSince + grace, end) - now));
-      }
-    } finally {
-      waiter = null;
-    }
-    feed.settled();
-  }
-
-  /**
    * Waits until {@code feed}'s {@code source} holds {@code amount}, as a replay's recorded observation says it will;
    * false (the run stops) if the watchdog expires first, a failure was recorded, or the source ended holding less:
    * then the child did not do what the recorded run saw it do, and the run fails as NONDETERMINISM.
    */
-  private boolean awaitStaged(SimHooks s, RealWorkItem item, WorkFeed feed, int source, int amount, long deadline) {
-    if (feed.staged(source) >= amount) {
-      return true;
-    }
-    waiter = Thread.currentThread();
-    try {
-      while (true) {
-        boolean ended = feed.ended(source); // read before the amount: an ended source holds all it ever will
-        if (feed.staged(source) >= amount) {
-          return true;
-        }
-        if (ended) {
-          s.replayDiverged("the replay took " + amount + (feed.isBytes(source) ? " B" : " event(s)") + " of "
-              + item.name() + "'s " + feed.name(source) + ", as the recorded run did, but it ended holding "
-              + feed.staged(source) + " (" + feed + "): the child did not do what it did in the recorded run (its"
-              + " output depends on something besides its input, or the schedule was recorded for another test)");
-          return false;
-        }
-        if (s.failed()) {
-          return false;
-        }
-        long left = deadline - SystemClock.INSTANCE.nanoTime();
-        if (left <= 0) {
-          s.realWaitExpired(item.name() + ", whose " + feed.name(source) + " the replay waited for (" + amount
-              + " as recorded; " + feed + ")");
-          return false;
-        }
-        LockSupport.parkNanos(this, Math.min(left, WAIT_SLICE_NANOS));
+  private static boolean holding(SimHooks s, RealWorkItem item, WorkFeed feed, int source, int amount,
+      long deadline) {
+    return switch (feed.awaitHolding(source, amount, deadline, s::failed)) {
+      case HELD -> true;
+      case STOPPED -> false;
+      case ENDED_SHORT -> {
+        s.replayDiverged("the replay took " + amount + (feed.isBytes(source) ? " B" : " event(s)") + " of "
+            + item.name() + "'s " + feed.name(source) + ", as the recorded run did, but it ended holding "
+            + feed.staged(source) + " (" + feed + "): the child did not do what it did in the recorded run (its"
+            + " output depends on something besides its input, or the schedule was recorded for another test)");
+        yield false;
       }
-    } finally {
-      waiter = null;
-    }
+      case EXPIRED -> {
+        s.realWaitExpired(item.name() + ", whose " + feed.name(source) + " the replay waited for (" + amount
+            + " as recorded; " + feed + ")");
+        yield false;
+      }
+    };
   }
 
   /** Notes the owners of external events about to be ordered: their sending threads', for each thread's first. */

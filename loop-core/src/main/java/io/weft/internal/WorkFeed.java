@@ -1,7 +1,9 @@
 package io.weft.internal;
 
+import io.weft.spi.SystemClock;
 import java.util.ArrayDeque;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -34,9 +36,28 @@ public final class WorkFeed {
   /** The most bytes one take hands over: 64 KiB. */
   public static final int MAX_TAKE = 64 * 1024;
 
+  /** The outcome of {@link #awaitHolding}. */
+  public enum Wait {
+    /** The source holds the amount. */
+    HELD,
+    /** The source ended holding less: it never will. */
+    ENDED_SHORT,
+    /** The caller's stop condition held, or the waiting thread was interrupted. */
+    STOPPED,
+    /** The deadline passed. */
+    EXPIRED
+  }
+
+  // The most a live take waits for quiet, however long the grace asked for (raised for slow children): 100 ms.
+  private static final long SETTLE_MAX_NANOS = 100_000_000L;
+  // The most a live take waits for the feed to settle, in grace periods, however busy the child.
+  private static final int SETTLE_GRACES = 20;
+  // A waiting loop rechecks its stop condition at least this often.
+  private static final long WAIT_SLICE_NANOS = 10_000_000L;
+
   private final String[] names;
   private final Consumer<byte[]>[] sinks; // null for an event source
-  // Per source, under the lock on this feed: the staged units (byte[] or Runnable), each with its arrival number.
+  // Per source, under the lock on this feed: the staged units (byte[] or Runnable). Waiters wait on this feed.
   private final ArrayDeque<Unit>[] units;
   private final long[] staged; // bytes (byte source) or events (event source), under the lock
   private final boolean[] ended; // under the lock
@@ -47,13 +68,11 @@ public final class WorkFeed {
   private volatile Runnable waker = () -> {};
 
   private static final class Unit {
-    final long arrival;
     final byte[] bytes;
     final Runnable event;
     int offset; // bytes of this unit already taken
 
-    Unit(long arrival, byte[] bytes, Runnable event) {
-      this.arrival = arrival;
+    Unit(byte[] bytes, Runnable event) {
       this.bytes = bytes;
       this.event = event;
     }
@@ -126,8 +145,10 @@ public final class WorkFeed {
       if (closed) {
         return false;
       }
-      units[source].add(new Unit(arrivals++, bytes, event));
+      units[source].add(new Unit(bytes, event));
+      arrivals++;
       staged[source] += amount;
+      notifyAll();
     }
     waker.run();
     return true;
@@ -137,6 +158,7 @@ public final class WorkFeed {
   public void end(int source) {
     synchronized (this) {
       ended[source] = true;
+      notifyAll();
     }
     waker.run();
   }
@@ -147,13 +169,8 @@ public final class WorkFeed {
   }
 
   /** Whether anything is staged. */
-  public synchronized boolean hasAny() {
-    for (ArrayDeque<Unit> u : units) {
-      if (!u.isEmpty()) {
-        return true;
-      }
-    }
-    return false;
+  public boolean hasAny() {
+    return first() >= 0;
   }
 
   /** How many units (bytes or events) have arrived in all, taken or not. */
@@ -206,6 +223,79 @@ public final class WorkFeed {
     settledAt = arrivals();
   }
 
+  /**
+   * Before a live take, waits until nothing more has arrived for {@code graceNanos} (at most 100 ms), so that what a
+   * child sends at once (a line in two writes, its stdout and stderr) is staged whole and taken in the same pieces and
+   * order in every run, not as the OS and the pipe threads happened to hand it over: a run is then as repeatable as
+   * the child's timing at the scale of the grace. No wait when nothing arrived since the feed last settled, or once a
+   * byte source holds a whole piece (a long stream is cut at fixed offsets anyway); the wait ends after 20 grace
+   * periods however busy the child, at {@code deadlineNanos} ({@link SystemClock}), or when {@code stop} says so.
+   * Loop thread.
+   */
+  public void settle(long graceNanos, long deadlineNanos, BooleanSupplier stop) {
+    if (unchangedSinceSettled()) {
+      return;
+    }
+    long grace = Math.min(graceNanos, SETTLE_MAX_NANOS);
+    synchronized (this) {
+      long now = SystemClock.INSTANCE.nanoTime();
+      long end = Math.min(deadlineNanos, now + SETTLE_GRACES * grace);
+      long seen = arrivals;
+      long quietSince = now;
+      while (!holdsWholePiece() && !stop.getAsBoolean()) {
+        if (arrivals != seen) {
+          seen = arrivals;
+          quietSince = now;
+        } else if (now - quietSince >= grace || now - end >= 0) {
+          break;
+        }
+        if (!waitNanos(Math.min(quietSince + grace, end) - now)) {
+          break;
+        }
+        now = SystemClock.INSTANCE.nanoTime();
+      }
+      settledAt = arrivals;
+    }
+  }
+
+  /**
+   * Waits until {@code source} holds {@code amount}, as a replay's recorded observation says it will, until
+   * {@code deadlineNanos} ({@link SystemClock}), or until {@code stop} says so. Loop thread.
+   */
+  public Wait awaitHolding(int source, long amount, long deadlineNanos, BooleanSupplier stop) {
+    synchronized (this) {
+      while (staged[source] < amount) {
+        if (ended[source]) {
+          return Wait.ENDED_SHORT;
+        }
+        if (stop.getAsBoolean()) {
+          return Wait.STOPPED;
+        }
+        long left = deadlineNanos - SystemClock.INSTANCE.nanoTime();
+        if (left <= 0) {
+          return Wait.EXPIRED;
+        }
+        if (!waitNanos(left)) {
+          return Wait.STOPPED;
+        }
+      }
+      return Wait.HELD;
+    }
+  }
+
+  // Waits on this feed (whose lock the caller holds) up to nanos, at most a slice; false if interrupted (the flag is
+  // set again).
+  private boolean waitNanos(long nanos) {
+    long n = Math.max(1, Math.min(nanos, WAIT_SLICE_NANOS));
+    try {
+      wait(n / 1_000_000, (int) (n % 1_000_000));
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   /** How much source {@code source} holds: bytes for a byte source, events for an event source. */
   public synchronized long staged(int source) {
     return staged[source];
@@ -248,6 +338,7 @@ public final class WorkFeed {
   /** Closes the feed: what is staged is dropped and nothing more is staged. Any thread. */
   public synchronized void close() {
     closed = true;
+    notifyAll();
     for (int i = 0; i < units.length; i++) {
       units[i].clear();
       staged[i] = 0;

@@ -134,4 +134,35 @@ class WorkFeedTests {
     assertThatThrownBy(() -> new WorkFeed(new String[] {"a", "b"}, new Consumer[1]))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2 names and 1 sinks");
   }
+
+  @Test
+  void awaitHolding_isWokenByAnotherThreadsStaging_andTellsAnEndedShortSourceAndADeadlineApart() throws Exception {
+    WorkFeed f = feed();
+    Thread stager = Thread.ofPlatform().start(() -> {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        return;
+      }
+      f.stage(0, b("abc"));
+    });
+    long far = System.nanoTime() + 10_000_000_000L;
+    assertThat(f.awaitHolding(0, 3, far, () -> false)).isEqualTo(WorkFeed.Wait.HELD);
+    stager.join();
+    f.end(0);
+    assertThat(f.awaitHolding(0, 4, far, () -> false)).isEqualTo(WorkFeed.Wait.ENDED_SHORT);
+    assertThat(f.awaitHolding(1, 1, System.nanoTime() + 1_000_000L, () -> false)).isEqualTo(WorkFeed.Wait.EXPIRED);
+    assertThat(f.awaitHolding(1, 1, far, () -> true)).isEqualTo(WorkFeed.Wait.STOPPED);
+  }
+
+  @Test
+  void settle_returnsAtOnceWhenNothingArrivedSinceItLastSettled_andRemembersWhatItSaw() {
+    WorkFeed f = feed();
+    f.stage(0, b("a"));
+    f.settle(1_000_000L, System.nanoTime() + 1_000_000_000L, () -> false);
+    assertThat(f.unchangedSinceSettled()).isTrue();
+    long t0 = System.nanoTime();
+    f.settle(60_000_000_000L, System.nanoTime() + 60_000_000_000L, () -> false);
+    assertThat(System.nanoTime() - t0).as("no second wait").isLessThan(5_000_000_000L);
+  }
 }
