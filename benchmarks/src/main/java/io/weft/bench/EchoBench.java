@@ -209,18 +209,26 @@ public class EchoBench {
   @Benchmark
   @OperationsPerInvocation(CONNS * ROUNDS)
   public long protocol() {
+    return roundTrips(loop, protocolClients, allDone, (long) CONNS * ROUNDS);
+  }
+
+  /**
+   * Starts {@code clients}, waits on {@code loop} until {@code allDone}, checks that they made {@code expected} round
+   * trips in all, and returns that count.
+   */
+  static long roundTrips(EventLoop loop, List<EchoClient> clients, Future<Void> allDone, long expected) {
     long trips = loop.runUntilComplete(() -> {
-      for (EchoClient c : protocolClients) {
+      for (EchoClient c : clients) {
         c.start();
       }
       allDone.await();
       long n = 0;
-      for (EchoClient c : protocolClients) {
+      for (EchoClient c : clients) {
         n += c.count;
       }
       return n;
     });
-    Loops.check("round trips", (long) CONNS * ROUNDS, trips);
+    Loops.check("round trips", expected, trips);
     return trips;
   }
 

@@ -99,19 +99,7 @@ public class TlsEchoBench {
   }
 
   private long run() {
-    long trips = loop.runUntilComplete(() -> {
-      for (EchoBench.EchoClient c : clients) {
-        c.start();
-      }
-      allDone.await();
-      long n = 0;
-      for (EchoBench.EchoClient c : clients) {
-        n += c.count;
-      }
-      return n;
-    });
-    Loops.check("round trips", (long) CONNS * ROUNDS, trips);
-    return trips;
+    return EchoBench.roundTrips(loop, clients, allDone, (long) CONNS * ROUNDS);
   }
 
   /** Plain TCP: 100 clients x 500 round trips of 64 bytes. Score: round trips/s. */
